@@ -1,0 +1,44 @@
+"""The `pengaduan` command group and its global options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pengaduan import __version__
+from pengaduan.cli.base import Group, use_indonesian_help
+from pengaduan.cli.common import Env
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PENGADUAN_STORE",
+    help="Folder store (bawaan: ./cases, atau PENGADUAN_STORE).",
+)
+@click.option("--petugas", metavar="KODE", help="Kode petugas yang menjalankan perintah (atau PENGADUAN_PETUGAS).")
+@click.version_option(
+    __version__, "--versi", prog_name="pengaduan", message="%(prog)s %(version)s", help="Tampilkan versi lalu keluar."
+)
+@click.pass_context
+def main(ctx: click.Context, store_path: Path | None, petugas: str | None) -> None:
+    """Pengaduan masyarakat melalui media sosial, menurut SOP 276/SOP/KBKIE/2024.
+
+    Setiap kasus adalah berkas YAML dalam repositori git (store); setiap langkah SOP adalah satu
+    commit, sehingga 'git log' adalah jejak auditnya.
+    """
+    ctx.obj = Env(store_path=store_path, petugas=petugas)
+
+
+def _register() -> None:
+    from pengaduan.cli import audit, jam, kasus, laporan, petugas, store_cmds, tampil
+
+    for module in (store_cmds, petugas, kasus, tampil, jam, laporan, audit):
+        module.register(main)
+
+
+_register()
+use_indonesian_help(main)

@@ -1,0 +1,59 @@
+"""Click classes that speak Indonesian: errors as one line, help texts and choices."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from pengaduan.cli.errors import handle
+
+SECTIONS = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
+HELP_TEXTS = {"Show this message and exit.": "Tampilkan bantuan ini lalu keluar."}
+
+
+class Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[OPSI]").replace("COMMAND", "PERINTAH").replace("[ARGS]", "[ARGUMEN]")
+        super().write_usage(prog, args, prefix or "Pemakaian: ")
+
+    def section(self, name: str):
+        return super().section(SECTIONS.get(name, name))
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        rows = [
+            (term, HELP_TEXTS.get(text, text).replace("[default: ", "[bawaan: ").replace("[required]", "[wajib]"))
+            for term, text in rows
+        ]
+        super().write_dl(rows, *args, **kwargs)
+
+
+class Context(click.Context):
+    formatter_class = Formatter
+
+
+def use_indonesian_help(command: click.Command) -> None:
+    """Give a command and all its subcommands the Indonesian help formatter."""
+    command.context_class = Context
+    for sub in getattr(command, "commands", {}).values():
+        use_indonesian_help(sub)
+
+
+class Group(click.Group):
+    """A click group whose errors come out as one Indonesian line (also under CliRunner)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # ANN201
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        code = handle(super().main, args, prog_name, complete_var, **extra)
+        sys.stdout.flush()
+        sys.exit(code)
+
+
+class Choice(click.Choice):
+    """click.Choice with an Indonesian refusal that lists the valid values."""
+
+    def convert(self, value, param, ctx):  # ANN201
+        if value in self.choices:
+            return value
+        self.fail(f"'{value}' bukan pilihan; pilih salah satu: {', '.join(map(str, self.choices))}", param, ctx)

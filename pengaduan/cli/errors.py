@@ -1,0 +1,86 @@
+"""Turning every failure into one Indonesian line on stderr and a non-zero exit code."""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+import click
+from click import exceptions as ce
+
+from pengaduan.errors import PengaduanError
+
+USAGE_EXIT = 2
+
+
+def _hint(ctx: click.Context | None) -> str:
+    path = ctx.command_path if ctx is not None else "pengaduan"
+    return f"lihat '{path} --help'"
+
+
+def usage_message(exc: ce.UsageError) -> str:
+    """Click's usage errors in Indonesian (its own texts are English)."""
+    ctx = exc.ctx
+    if isinstance(exc, ce.NoSuchOption):
+        extra = f"; mungkin maksud Anda: {', '.join(sorted(exc.possibilities))}" if exc.possibilities else ""
+        return f"opsi {exc.option_name} tidak dikenal{extra}; {_hint(ctx)}"
+    if isinstance(exc, ce.MissingParameter):
+        param = exc.param
+        name = "/".join(param.opts) if param is not None and param.opts else (exc.param_hint or "nilai")
+        if isinstance(param, click.Argument):
+            return f"{param.human_readable_name} wajib diisi; {_hint(ctx)}"
+        return f"opsi {name} wajib diisi; {_hint(ctx)}"
+    if isinstance(exc, ce.BadParameter):
+        hint = exc.param_hint or (exc.param.opts[0] if exc.param is not None and exc.param.opts else "nilai")
+        if isinstance(hint, (list, tuple)):
+            hint = "/".join(hint)
+        return f"nilai {hint} tidak sah: {exc.message}; {_hint(ctx)}"
+    if isinstance(exc, ce.NoSuchCommand) or exc.message.startswith("No such command"):
+        name = exc.message.split("'")[1] if "'" in exc.message else exc.message
+        return f"perintah '{name}' tidak dikenal; {_hint(ctx)}"
+    if exc.message.startswith("Got unexpected extra argument"):
+        extra = exc.message.split("(", 1)[-1].rstrip(")")
+        return f"argumen berlebih: {extra}; {_hint(ctx)}"
+    if "requires an argument" in exc.message:
+        option = exc.message.split()[0]
+        return f"opsi {option} perlu nilai; {_hint(ctx)}"
+    return f"perintah tidak sah ({exc.message}); {_hint(ctx)}"
+
+
+def handle(callable_, *args, **kwargs) -> int:
+    """Run click's main without its own error printing; return the exit code."""
+    try:
+        callable_(*args, standalone_mode=False, **kwargs)
+        return 0
+    except ce.NoArgsIsHelpError as exc:
+        exc.show()
+        return 0
+    except ce.Exit as exc:
+        return exc.exit_code
+    except ce.UsageError as exc:
+        click.echo(f"galat: {usage_message(exc)}", err=True)
+        return USAGE_EXIT
+    except PengaduanError as exc:
+        click.echo(f"galat: {exc.message}", err=True)
+        return exc.exit_code
+    except (ce.Abort, KeyboardInterrupt):
+        click.echo("galat: dibatalkan; tidak ada yang berubah di store", err=True)
+        return 130
+    except ce.ClickException as exc:
+        click.echo(f"galat: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 1
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"galat: sistem berkas menolak{where}: {exc.strerror or exc}; periksa izin dan ruang disk", err=True)
+        return 1
+    except Exception as exc:  # the last net: one line, the traceback only on request
+        if os.environ.get("PENGADUAN_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"galat internal: {type(exc).__name__}: {exc}; store tidak diubah. Jalankan ulang dengan "
+            "PENGADUAN_DEBUG=1 untuk rincian dan laporkan ke pengembang",
+            err=True,
+        )
+        return 70

@@ -1,0 +1,159 @@
+"""The commands of the SOP's case steps 1-11: each records one step as one commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from pengaduan.cli.base import Choice
+from pengaduan.cli.common import Env, catatan_option, pass_env, waktu_option
+from pengaduan.core.case import Case
+from pengaduan.core.workflow import Request
+from pengaduan.i18n import action_label, status_label
+
+VIA = ("telepon", "sms", "whatsapp")
+
+
+def _record(
+    env: Env,
+    action: str,
+    case_id: str | None,
+    waktu: str | None,
+    catatan: str | None,
+    quiet: bool = False,
+    **details: Any,
+) -> Case:
+    store = env.store()
+    actor = env.actor()
+    full_id = store.resolve_id(case_id) if case_id else None
+    fields = details.pop("fields", {})
+    request = Request(action=action, actor=actor, at=env.moment(waktu), note=catatan, fields=fields, **details)
+    case, commit = store.record(request, full_id)
+    if quiet:
+        click.echo(case.id)
+    else:
+        entry = case.history[-1]
+        click.echo(
+            f"{case.id}: {action_label(entry.action)} — langkah {entry.step}, status {status_label(case.status)} "
+            f"(commit {commit[:8]})"
+        )
+    return case
+
+
+def _join(*parts: str | None) -> str | None:
+    text = " — ".join(p.strip() for p in parts if p and p.strip())
+    return text or None
+
+
+@click.command("terima")
+@click.option("--platform", required=True, help="Platform media sosial (lihat pengaduan.yaml).")
+@click.option("--akun", required=True, help="Akun pengirim, mis. @warga_semarang.")
+@click.option("--isi", required=True, help="Isi komentar atau pesan.")
+@click.option("--tautan", help="Tautan ke unggahan/komentar.")
+@click.option("--jenis", default="komentar", show_default=True, help="komentar, pesan atau mention.")
+@click.option("--nama-pelapor", help="Nama pelapor (data pribadi, tidak tampil di laporan).")
+@click.option("--kontak", help="Kontak pelapor (data pribadi, tidak tampil di laporan).")
+@click.option("--waktu-unggah", metavar="WAKTU", help="Kapan diunggah pelapor (ISO 8601), bila diketahui.")
+@waktu_option
+@catatan_option
+@click.option("-q", "--diam", "quiet", is_flag=True, help="Cetak ID saja.")
+@pass_env
+def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet):  # ANN201
+    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru."""
+    fields = {
+        "platform": platform,
+        "account": akun,
+        "text": isi,
+        "link": tautan,
+        "kind": jenis,
+        "reporter_name": nama_pelapor,
+        "reporter_contact": kontak,
+        "posted_at": env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
+    }
+    _record(env, "terima", None, waktu, catatan, quiet, fields=fields)
+
+
+@click.command("verifikasi")
+@click.argument("kasus")
+@click.option("--kategori", help="Kategori pengaduan (lihat pengaduan.yaml).")
+@click.option("--bidang", help="Bidang terkait (lihat pengaduan.yaml).")
+@click.option("--bukan-pengaduan", is_flag=True, help="Tutup: pesan ini bukan pengaduan.")
+@click.option("--alasan", help="Alasan bukan pengaduan (wajib dengan --bukan-pengaduan).")
+@waktu_option
+@catatan_option
+@pass_env
+def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan):  # ANN201
+    """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
+    action = "bukan_pengaduan" if bukan_pengaduan else "verifikasi"
+    _record(env, action, kasus, waktu, _join(alasan, catatan), fields={"category": kategori, "bidang": bidang})
+
+
+@click.command("respon")
+@click.argument("kasus")
+@click.option("--isi", required=True, help="Respon yang diberikan kepada pelapor.")
+@click.option("--tuntas", is_flag=True, help="Respon admin ini menuntaskan kasus (status selesai).")
+@waktu_option
+@catatan_option
+@pass_env
+def respon(env: Env, kasus, isi, tuntas, waktu, catatan):  # ANN201
+    """Langkah 3: beri respon kepada pelapor."""
+    _record(env, "respon_tuntas" if tuntas else "respon", kasus, waktu, catatan, answer=isi)
+
+
+@click.command("teruskan")
+@click.argument("kasus")
+@click.option(
+    "--ke", "target", required=True, type=Choice(["redaktur", "pimred"]), help="redaktur (langkah 4) atau pimred (langkah 6)."
+)
+@click.option("--via", type=Choice(list(VIA)), help="Saluran: telepon, sms atau whatsapp.")
+@click.option("--oleh", help="Nama yang menerima terusan, bila bukan satu-satunya di daftar petugas.")
+@waktu_option
+@catatan_option
+@pass_env
+def teruskan(env: Env, kasus, target, via, oleh, waktu, catatan):  # ANN201
+    """Langkah 4/6: teruskan laporan ke Redaktur, atau ke Pimpinan Redaksi bila Redaktur tidak menjawab."""
+    _record(env, f"teruskan_{target}", kasus, waktu, _join(catatan, f"kepada {oleh}" if oleh else None), channel=via)
+
+
+@click.command("koordinasi")
+@click.argument("kasus")
+@click.option("--dengan", required=True, type=Choice(["kabid", "kadin"]), help="kabid (langkah 7) atau kadin (langkah 8).")
+@click.option("--bidang", help="Bidang terkait (wajib untuk --dengan kabid).")
+@click.option("--oleh", help="Nama pelaksana langkah ini, bila dicatat oleh orang lain.")
+@waktu_option
+@catatan_option
+@pass_env
+def koordinasi(env: Env, kasus, dengan, bidang, oleh, waktu, catatan):  # ANN201
+    """Langkah 7/8: Pimpinan Redaksi koordinasi dengan Kepala Bidang; Kepala Bidang dengan Kepala Dinas."""
+    _record(env, f"koordinasi_{dengan}", kasus, waktu, catatan, performer_name=oleh, fields={"bidang": bidang})
+
+
+@click.command("jawab")
+@click.argument("kasus")
+@click.option("--dari", required=True, type=Choice(["redaktur", "kabid", "pimred"]), help="Siapa yang menjawab.")
+@click.option("--isi", required=True, help="Isi jawaban.")
+@click.option("--via", type=Choice(list(VIA)), help="Saluran: telepon, sms atau whatsapp.")
+@click.option("--oleh", help="Nama pelaksana langkah ini, bila dicatat oleh orang lain.")
+@waktu_option
+@catatan_option
+@pass_env
+def jawab(env: Env, kasus, dari, isi, via, oleh, waktu, catatan):  # ANN201
+    """Langkah 5/9/10: jawaban Redaktur (menuntaskan kasus), Kepala Bidang, atau Pimpinan Redaksi."""
+    _record(env, f"jawab_{dari}", kasus, waktu, catatan, answer=isi, channel=via, performer_name=oleh)
+
+
+@click.command("selesai")
+@click.argument("kasus")
+@click.option("--isi", help="Jawaban yang disampaikan kepada pelapor.")
+@waktu_option
+@catatan_option
+@pass_env
+def selesai(env: Env, kasus, isi, waktu, catatan):  # ANN201
+    """Langkah 11: pelapor menerima jawaban dari admin; kasus selesai."""
+    _record(env, "selesai", kasus, waktu, catatan, answer=isi)
+
+
+def register(group: click.Group) -> None:
+    for command in (terima, verifikasi, respon, teruskan, koordinasi, jawab, selesai):
+        group.add_command(command)

@@ -1,0 +1,34 @@
+"""`pengaduan init` and `pengaduan demo`."""
+
+from __future__ import annotations
+
+import click
+
+from pengaduan.cli.common import Env, pass_env
+from pengaduan.store.store import Store
+
+
+@click.command("init")
+@pass_env
+def init(env: Env) -> None:
+    """Buat store baru (repositori git dengan pengaduan.yaml dan sop.yaml)."""
+    store = Store.create(env.store_path)
+    click.echo(f"store dibuat di {store.root}")
+    click.echo("langkah berikutnya: pengaduan petugas tambah KODE --nama NAMA --peran admin --email EMAIL")
+
+
+@click.command("demo")
+@click.option("--hari", default=5, show_default=True, help="Berapa hari ke belakang diisi.")
+@pass_env
+def demo(env: Env, hari: int) -> None:
+    """Isi store (dibuat bila belum ada) dengan contoh pengaduan yang realistis, lewat keempat jalur SOP."""
+    from pengaduan.demo import run_demo
+
+    summary = run_demo(env.store_path, days=hari)
+    for line in summary:
+        click.echo(line)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)
+    group.add_command(demo)

@@ -1,0 +1,155 @@
+"""`pengaduan lihat` and `pengaduan daftar`: reading cases, never changing them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from pengaduan.cli.base import Choice
+from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.core import sla, timeutil
+from pengaduan.core.case import Case
+from pengaduan.core.workflow import allowed_commands
+from pengaduan.errors import InputError
+from pengaduan.i18n import KIND_LABELS, action_label, status_label
+
+OPEN = "terbuka"
+
+
+def _minutes(value: float) -> str:
+    return f"{value:.0f} mnt" if value < 120 else f"{value / 60:.1f} jam"
+
+
+def _timeline(store: Any, case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "langkah": t.step,
+            "aksi": t.action,
+            "mulai": timeutil.to_text(t.start),
+            "selesai": timeutil.to_text(t.end),
+            "menit": round(t.wall_minutes, 1),
+            "menit_kerja": round(t.minutes, 1),
+            "standar_menit": t.standard,
+            "memenuhi": t.met,
+        }
+        for t in sla.step_timings(case, store.sop, store.tz, store.calendar)
+    ]
+
+
+def _summary(text: str, width: int = 48) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@click.command("lihat")
+@click.argument("kasus")
+@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@pass_env
+def lihat(env: Env, kasus: str, fmt: str) -> None:
+    """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
+    store = env.store()
+    case = store.load_case(store.resolve_id(kasus))
+    timeline = _timeline(store, case)
+    if fmt == "json":
+        data = case.to_dict()
+        data["waktu_langkah"] = timeline
+        data["aksi_berikut"] = allowed_commands(store.sop, case)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    tz = store.tz
+    received = timeutil.from_text(case.received_at, tz)
+    lines = [
+        f"Kasus {case.id} — {status_label(case.status)} (langkah {case.step})",
+        f"  Platform : {case.platform} ({KIND_LABELS.get(case.kind, case.kind)})",
+        f"  Akun     : {case.account}",
+    ]
+    if case.link:
+        lines.append(f"  Tautan   : {case.link}")
+    if case.posted_at:
+        posted = timeutil.from_text(case.posted_at, tz)
+        lines.append(f"  Diunggah : {posted:%Y-%m-%d} {timeutil.clock_label(posted)}")
+    lines.append(f"  Diterima : {received:%Y-%m-%d} {timeutil.clock_label(received)}")
+    if case.category:
+        lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
+    if case.bidang:
+        lines.append(f"  Bidang   : {store.config.bidang.get(case.bidang, case.bidang)}")
+    if case.reporter.name or case.reporter.contact:
+        lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
+    lines += ["  Isi      :", *[f"    {line}" for line in case.text.splitlines()], "", "Riwayat:"]
+    by_step = {t["selesai"] + str(t["langkah"]): t for t in timeline}
+    for entry in case.history:
+        when = timeutil.from_text(entry.time, tz)
+        who = f"{store.sop.roles.get(entry.performer_role, entry.performer_role)}"
+        if entry.performer_name:
+            who += f" ({entry.performer_name})"
+        t = by_step.get(entry.time + str(entry.step))
+        timing = ""
+        if t is not None and entry.action != "koreksi":
+            mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
+            timing = f"  [{_minutes(t['menit'])}; kerja {_minutes(t['menit_kerja'])} / standar {t['standar_menit']} mnt: {mark}]"
+        lines.append(
+            f"  {when:%Y-%m-%d %H.%M} L{entry.step:<2} {action_label(entry.action)} — {who}, dicatat {entry.recorder}{timing}"
+        )
+        for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
+            if value:
+                lines.append(f"      {label}: {value}")
+    allowed = allowed_commands(store.sop, case)
+    if allowed:
+        lines += ["", "Aksi berikut: " + "; ".join(allowed)]
+    click.echo("\n".join(lines))
+
+
+@click.command("daftar")
+@click.option("--status", help=f"Status kasus, atau '{OPEN}' untuk semua yang belum selesai.")
+@click.option("--platform")
+@click.option("--bidang")
+@click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
+@click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
+@pass_env
+def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):  # ANN201
+    """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
+    store = env.store()
+    config = store.config
+    known_status = sorted({t.status for t in store.sop.transitions}) + [OPEN]
+    if status and status not in known_status:
+        raise InputError(f"status '{status}' tidak dikenal; pilih salah satu: {', '.join(known_status)}")
+    if platform:
+        config.check_choice(platform, "platform")
+    if bidang:
+        config.check_choice(bidang, "bidang")
+    since = timeutil.parse_day(sejak, "--sejak") if sejak else None
+    until = timeutil.parse_day(sampai, "--sampai") if sampai else None
+    tz = store.tz
+    rows = []
+    for case in sorted(store.load_all(), key=lambda c: (c.received_at, c.id)):
+        received = timeutil.from_text(case.received_at, tz)
+        if status == OPEN and case.status in store.sop.final_statuses:
+            continue
+        if status and status != OPEN and case.status != status:
+            continue
+        if (platform and case.platform != platform) or (bidang and case.bidang != bidang):
+            continue
+        if (since and received.date() < since) or (until and received.date() > until):
+            continue
+        rows.append(
+            {
+                "id": case.id,
+                "diterima": timeutil.to_text(received) if fmt != "tabel" else f"{received:%Y-%m-%d %H.%M}",
+                "platform": case.platform,
+                "jenis": case.kind,
+                "status": case.status,
+                "langkah": case.step,
+                "bidang": case.bidang or "",
+                "kategori": case.category or "",
+                "ringkasan": _summary(case.text) if fmt == "tabel" else case.text,
+            }
+        )
+    emit(rows, fmt)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(lihat)
+    group.add_command(daftar)

@@ -1,0 +1,1 @@
+"""Pure domain: the SOP model, cases, the workflow and time. No I/O, no click."""

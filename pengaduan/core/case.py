@@ -1,0 +1,123 @@
+"""A complaint's record: intake fields, current state, reporter block and append-only history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from pengaduan.errors import StoreError
+from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, REPORTER_KEYS
+
+SCHEMA = 1
+# Fields fixed at step 1; changed later only through a recorded correction.
+INTAKE_FIELDS = ("platform", "account", "link", "kind", "text", "posted_at", "received_at")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One history entry (riwayat): a step the SOP knows, who did it and when."""
+
+    step: int
+    action: str
+    status: str
+    performer_role: str
+    performer_name: str | None
+    recorder: str
+    time: str
+    channel: str | None = None
+    answer: str | None = None
+    note: str | None = None
+    changes: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, key in ENTRY_KEYS.items():
+            value = getattr(self, name)
+            if value is not None or name in ("performer_name",):
+                out[key] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        known = {key: name for name, key in ENTRY_KEYS.items()}
+        kwargs = {known[k]: v for k, v in data.items() if k in known}
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Personal data of the reporter, kept apart so it can be erased or encrypted alone."""
+
+    name: str | None = None
+    contact: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: getattr(self, name) for name, key in REPORTER_KEYS.items()}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    status: str
+    step: int
+    platform: str
+    account: str
+    text: str
+    received_at: str
+    kind: str = "komentar"
+    link: str | None = None
+    posted_at: str | None = None
+    category: str | None = None
+    bidang: str | None = None
+    reporter: Reporter = field(default_factory=Reporter)
+    history: tuple[Entry, ...] = ()
+    schema: int = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, key in CASE_KEYS.items():
+            value = getattr(self, name)
+            if name == "reporter":
+                value = value.to_dict()
+            elif name == "history":
+                value = [entry.to_dict() for entry in value]
+            out[key] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "") -> Case:
+        if not isinstance(data, dict):
+            raise StoreError(
+                f"berkas kasus {source} tidak sah: isinya bukan pemetaan YAML; pulihkan dengan 'git checkout -- {source}'"
+            )
+        known = {key: name for name, key in CASE_KEYS.items()}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue
+            name = known[key]
+            if name == "reporter":
+                value = Reporter(**{n: (value or {}).get(k) for n, k in REPORTER_KEYS.items()})
+            elif name == "history":
+                value = tuple(Entry.from_dict(item) for item in value or [])
+            kwargs[name] = value
+        try:
+            case = cls(**kwargs)
+        except TypeError as exc:
+            missing = str(exc).split("argument")[-1].strip(": ")
+            raise StoreError(
+                f"berkas kasus {source} tidak sah: kunci wajib hilang ({missing}); pulihkan dengan 'git checkout -- {source}'"
+            ) from None
+        if case.schema != SCHEMA:
+            raise StoreError(f"berkas kasus {source} memakai schema {case.schema}; versi ini hanya mengenal schema {SCHEMA}")
+        return case
+
+    @property
+    def last(self) -> Entry | None:
+        return self.history[-1] if self.history else None
+
+    def with_entry(self, entry: Entry, **changes: Any) -> Case:
+        return replace(self, history=(*self.history, entry), step=entry.step, status=entry.status, **changes)
+
+
+FIELD_NAMES = tuple(f.name for f in fields(Case))

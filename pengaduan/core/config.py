@@ -1,0 +1,149 @@
+"""The store configuration (`pengaduan.yaml`): agency, clock, lists of valid values, roster."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pengaduan.errors import ConfigError, InputError
+
+ROLES = ("admin", "redaktur", "pimred", "kabid", "kadin")
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class Staff:
+    code: str
+    name: str
+    roles: tuple[str, ...]
+    email: str = ""
+    bidang: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kode": self.code, "nama": self.name, "peran": list(self.roles)}
+        if self.email:
+            data["email"] = self.email
+        if self.bidang:
+            data["bidang"] = self.bidang
+        return data
+
+
+@dataclass
+class Config:
+    agency: str
+    agency_short: str
+    city: str
+    timezone: str
+    lock_seconds: float
+    platforms: list[str]
+    kinds: list[str]
+    bidang: dict[str, str]
+    categories: dict[str, str]
+    staff: list[Staff]
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def staff_by_code(self, code: str) -> Staff | None:
+        return next((s for s in self.staff if s.code == code), None)
+
+    def staff_by_email(self, email: str) -> Staff | None:
+        wanted = email.strip().lower()
+        return next((s for s in self.staff if s.email and s.email.lower() == wanted), None)
+
+    def staff_with_role(self, role: str) -> list[Staff]:
+        return [s for s in self.staff if role in s.roles]
+
+    def check_choice(self, value: str, kind: str) -> str:
+        """Return value when it is one of the configured ones, else an error listing them."""
+        valid = {
+            "platform": self.platforms,
+            "jenis": self.kinds,
+            "bidang": list(self.bidang),
+            "kategori": list(self.categories),
+        }[kind]
+        if value not in valid:
+            raise InputError(f"{kind} '{value}' tidak dikenal; pilih salah satu: {', '.join(valid)}")
+        return value
+
+    def with_staff(self, staff: Staff) -> dict[str, Any]:
+        """The raw config with one roster entry added or replaced (for writing back)."""
+        data = dict(self.raw)
+        roster = [s for s in self.staff if s.code != staff.code] + [staff]
+        data["petugas"] = [s.to_dict() for s in sorted(roster, key=lambda s: s.code)]
+        return data
+
+
+def _mapping(data: dict[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"pengaduan.yaml tidak sah: '{key}' harus pemetaan kode: nama")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _list(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise ConfigError(f"pengaduan.yaml tidak sah: '{key}' harus daftar")
+    return [str(v) for v in value]
+
+
+def parse_staff(item: Any) -> Staff:
+    if not isinstance(item, dict) or not item.get("kode") or not item.get("nama"):
+        raise ConfigError("pengaduan.yaml tidak sah: setiap petugas perlu 'kode' dan 'nama'")
+    roles = item.get("peran") or []
+    if isinstance(roles, str):
+        roles = [roles]
+    for role in roles:
+        if role not in ROLES:
+            raise ConfigError(
+                f"pengaduan.yaml tidak sah: petugas '{item['kode']}' berperan '{role}' yang tidak dikenal "
+                f"(peran: {', '.join(ROLES)})"
+            )
+    return Staff(
+        code=str(item["kode"]),
+        name=str(item["nama"]),
+        roles=tuple(roles),
+        email=str(item.get("email") or ""),
+        bidang=str(item.get("bidang") or ""),
+    )
+
+
+def load_config(data: Any) -> Config:
+    if not isinstance(data, dict):
+        raise ConfigError("pengaduan.yaml tidak sah: isi berkas harus berupa pemetaan YAML")
+    try:
+        lock_seconds = float(data.get("batas_kunci_detik", 30))
+    except (TypeError, ValueError):
+        raise ConfigError("pengaduan.yaml tidak sah: 'batas_kunci_detik' harus angka") from None
+    return Config(
+        agency=" ".join(str(data.get("instansi", "")).split()),
+        agency_short=str(data.get("instansi_singkat", "")),
+        city=str(data.get("kota", "Semarang")),
+        timezone=str(data.get("zona_waktu", "Asia/Jakarta")),
+        lock_seconds=lock_seconds,
+        platforms=_list(data, "platform"),
+        kinds=_list(data, "jenis") or ["komentar", "pesan", "mention"],
+        bidang=_mapping(data, "bidang"),
+        categories=_mapping(data, "kategori"),
+        staff=[parse_staff(item) for item in data.get("petugas") or []],
+        raw=data,
+    )
+
+
+def parse_roles(text: str) -> tuple[str, ...]:
+    roles = tuple(r.strip() for r in text.split(",") if r.strip())
+    if not roles:
+        raise InputError(f"--peran kosong; pilih dari: {', '.join(ROLES)}")
+    for role in roles:
+        if role not in ROLES:
+            raise InputError(f"peran '{role}' tidak dikenal; pilih dari: {', '.join(ROLES)}")
+    return roles
+
+
+def check_code(code: str) -> str:
+    if not CODE_RE.match(code):
+        raise InputError(
+            f"kode petugas '{code}' tidak sah; pakai huruf kecil, angka, titik, garis bawah atau tanda hubung "
+            "(maks. 32 karakter), contoh: ani"
+        )
+    return code

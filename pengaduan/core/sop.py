@@ -1,0 +1,197 @@
+"""The SOP as data: roles, case steps with their time standards, transitions and end states.
+
+Everything the workflow knows about steps, roles and minutes comes from a definition loaded
+here (the package's `data/sop.yaml`, copied into each store at init).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pengaduan.errors import SopError
+
+START = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    actor: str
+    activity: str
+    minutes: int
+    equipment: str = ""
+    output: str = ""
+    recorders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[int, ...]
+    target: int
+    status: str
+    command: str
+
+
+@dataclass
+class Sop:
+    number: str
+    name: str
+    agency: str
+    roles: dict[str, str]
+    general_recorders: tuple[str, ...]
+    steps: dict[int, Step]
+    transitions: list[Transition]
+    final_statuses: tuple[str, ...]
+    report_steps: dict[int, Step] = field(default_factory=dict)
+
+    def transition(self, action: str) -> Transition:
+        for item in self.transitions:
+            if item.action == action:
+                return item
+        raise SopError(f"aksi '{action}' tidak ada di SOP {self.number}")
+
+    def allowed_from(self, step: int, status: str | None = None) -> list[Transition]:
+        """The transitions the SOP allows from the last recorded step (none once final)."""
+        if status in self.final_statuses:
+            return []
+        return [t for t in self.transitions if step in t.sources]
+
+    def may_record(self, roles: tuple[str, ...] | list[str], step: Step) -> bool:
+        allowed = {step.actor, *step.recorders, *self.general_recorders}
+        return any(role in allowed for role in roles)
+
+    def step(self, number: int) -> Step:
+        found = self.steps.get(number) or self.report_steps.get(number)
+        if found is None:
+            raise SopError(f"langkah {number} tidak ada di SOP {self.number}")
+        return found
+
+
+def _require(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise SopError(f"definisi SOP tidak sah: '{key}' wajib ada di {where}")
+    return data[key]
+
+
+def _step(item: Any, roles: dict[str, str], where: str) -> Step:
+    if not isinstance(item, dict):
+        raise SopError(f"definisi SOP tidak sah: {where} harus berupa pemetaan")
+    number = _require(item, "nomor", where)
+    actor = _require(item, "pelaksana", f"{where} (langkah {number})")
+    minutes = _require(item, "waktu_menit", f"{where} (langkah {number})")
+    if not isinstance(number, int) or number <= 0:
+        raise SopError(f"definisi SOP tidak sah: nomor langkah '{number}' harus bilangan bulat positif")
+    if not isinstance(minutes, int) or minutes <= 0:
+        raise SopError(f"definisi SOP tidak sah: waktu_menit langkah {number} harus bilangan bulat positif")
+    recorders = tuple(item.get("pencatat") or ())
+    for role in (actor, *recorders):
+        if role not in roles:
+            raise SopError(
+                f"definisi SOP tidak sah: langkah {number} menyebut peran '{role}' yang tidak dikenal "
+                f"(peran yang ada: {', '.join(roles)})"
+            )
+    return Step(
+        number=number,
+        actor=actor,
+        activity=str(item.get("kegiatan", "")).strip(),
+        minutes=minutes,
+        equipment=str(item.get("kelengkapan", "") or ""),
+        output=str(item.get("keluaran", "") or ""),
+        recorders=recorders,
+    )
+
+
+def load_sop(data: Any) -> Sop:
+    """Build and validate an SOP from its parsed YAML; raise SopError with the first problem."""
+    if not isinstance(data, dict):
+        raise SopError("definisi SOP tidak sah: isi berkas harus berupa pemetaan YAML")
+    roles = _require(data, "peran", "definisi SOP")
+    if not isinstance(roles, dict):
+        raise SopError("definisi SOP tidak sah: 'peran' harus pemetaan kode -> nama")
+    general = tuple(data.get("pencatat_umum") or ())
+    for role in general:
+        if role not in roles:
+            raise SopError(f"definisi SOP tidak sah: pencatat_umum menyebut peran '{role}' yang tidak dikenal")
+
+    steps: dict[int, Step] = {}
+    for index, item in enumerate(_require(data, "langkah", "definisi SOP")):
+        step = _step(item, roles, f"langkah ke-{index + 1}")
+        if step.number in steps:
+            raise SopError(f"definisi SOP tidak sah: nomor langkah {step.number} ganda")
+        steps[step.number] = step
+    report_steps: dict[int, Step] = {}
+    for index, item in enumerate(data.get("langkah_laporan") or []):
+        step = _step(item, roles, f"langkah_laporan ke-{index + 1}")
+        if step.number in steps or step.number in report_steps:
+            raise SopError(f"definisi SOP tidak sah: nomor langkah {step.number} ganda")
+        report_steps[step.number] = step
+
+    finals = tuple(_require(data, "status_akhir", "definisi SOP"))
+    transitions: list[Transition] = []
+    seen_actions: set[str] = set()
+    for index, item in enumerate(_require(data, "transisi", "definisi SOP")):
+        where = f"transisi ke-{index + 1}"
+        action = str(_require(item, "aksi", where))
+        if action in seen_actions:
+            raise SopError(f"definisi SOP tidak sah: aksi '{action}' ganda")
+        seen_actions.add(action)
+        sources = tuple(_require(item, "dari", f"{where} ({action})"))
+        target = _require(item, "ke", f"{where} ({action})")
+        if target not in steps:
+            raise SopError(f"definisi SOP tidak sah: transisi '{action}' menuju langkah {target} yang tidak ada")
+        for source in sources:
+            if source != START and source not in steps:
+                raise SopError(f"definisi SOP tidak sah: transisi '{action}' berasal dari langkah {source} yang tidak ada")
+        transitions.append(
+            Transition(
+                action=action,
+                sources=sources,
+                target=target,
+                status=str(_require(item, "status", f"{where} ({action})")),
+                command=str(item.get("perintah") or action),
+            )
+        )
+    sop = Sop(
+        number=str(_require(data, "nomor", "definisi SOP")),
+        name=str(data.get("nama", "")),
+        agency=" ".join(str(data.get("instansi", "")).split()),
+        roles={str(k): str(v) for k, v in roles.items()},
+        general_recorders=general,
+        steps=steps,
+        transitions=transitions,
+        final_statuses=finals,
+        report_steps=report_steps,
+    )
+    _check_reachability(sop)
+    return sop
+
+
+def _check_reachability(sop: Sop) -> None:
+    """Every end state and every case step must be reachable from a new complaint."""
+    if not any(START in t.sources for t in sop.transitions):
+        raise SopError("definisi SOP tidak sah: tidak ada transisi dari langkah 0 (pengaduan baru)")
+    open_steps: set[int] = set()  # steps a case can rest at while still open
+    targets: set[int] = set()
+    statuses: set[str] = set()
+    frontier = [START]
+    while frontier:
+        current = frontier.pop()
+        for t in sop.transitions:
+            if current not in t.sources:
+                continue
+            targets.add(t.target)
+            statuses.add(t.status)
+            if t.status not in sop.final_statuses and t.target not in open_steps:
+                open_steps.add(t.target)
+                frontier.append(t.target)
+    for final in sop.final_statuses:
+        if final not in statuses:
+            raise SopError(f"definisi SOP tidak sah: status akhir '{final}' tidak dapat dicapai")
+    unreached = sorted(set(sop.steps) - targets)
+    if unreached:
+        raise SopError(f"definisi SOP tidak sah: langkah {', '.join(map(str, unreached))} tidak dapat dicapai")
+    for number in sorted(open_steps):
+        if not any(number in t.sources for t in sop.transitions):
+            raise SopError(f"definisi SOP tidak sah: dari langkah {number} tidak ada jalan ke status akhir")

@@ -1,0 +1,61 @@
+"""Moments in time: parsing what users type, and writing it the way files and reports need."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pengaduan.errors import ConfigError, InputError
+
+DEFAULT_TZ = "Asia/Jakarta"
+
+
+def zone(name: str = DEFAULT_TZ) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"zona waktu '{name}' tidak dikenal; perbaiki 'zona_waktu' di pengaduan.yaml") from None
+
+
+def now(tz: ZoneInfo) -> datetime:
+    """The current moment in the store's timezone, to the second."""
+    return datetime.now(timezone.utc).astimezone(tz).replace(microsecond=0)
+
+
+def parse_moment(text: str, tz: ZoneInfo, option: str = "--waktu") -> datetime:
+    """Parse ISO 8601 ('2026-11-28T09:14', '2026-11-28 09:14+07:00'); naive means the store's zone."""
+    raw = text.strip()
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
+    except ValueError:
+        raise InputError(
+            f"{option} '{text}' bukan waktu ISO 8601; contoh: 2026-11-28T09:14 atau 2026-11-28T09:14+07:00"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(tz).replace(microsecond=0)
+
+
+def parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{option} '{text}' bukan tanggal; tulis YYYY-MM-DD, contoh: 2026-11-28") from None
+
+
+def to_text(moment: datetime) -> str:
+    """The form written into case files: ISO 8601 with offset, to the second."""
+    return moment.isoformat(timespec="seconds")
+
+
+def from_text(text: str, tz: ZoneInfo) -> datetime:
+    return datetime.fromisoformat(text).astimezone(tz)
+
+
+def clock_label(moment: datetime) -> str:
+    """'09.14 WIB' as Indonesian documents write a time of day."""
+    return f"{moment:%H.%M} WIB"
+
+
+def minutes_between(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 60.0

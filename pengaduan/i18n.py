@@ -1,0 +1,93 @@
+"""The one place where English code names meet the Indonesian words users and auditors read.
+
+YAML keys of case files, labels of statuses and actions, and names of kinds are mapped here.
+Messages themselves are written in Indonesian where they are raised.
+"""
+
+# Case file keys (code attribute -> YAML key), in the order they are written.
+CASE_KEYS: dict[str, str] = {
+    "schema": "schema",
+    "id": "id",
+    "status": "status",
+    "step": "langkah",
+    "platform": "platform",
+    "account": "akun",
+    "link": "tautan",
+    "kind": "jenis",
+    "text": "isi",
+    "posted_at": "waktu_unggah",
+    "received_at": "waktu_terima",
+    "category": "kategori",
+    "bidang": "bidang",
+    "reporter": "pelapor",
+    "history": "riwayat",
+}
+
+REPORTER_KEYS: dict[str, str] = {"name": "nama", "contact": "kontak"}
+
+# History entry keys (code attribute -> YAML key), in the order they are written.
+ENTRY_KEYS: dict[str, str] = {
+    "step": "langkah",
+    "action": "aksi",
+    "status": "status",
+    "performer_role": "pelaksana",
+    "performer_name": "nama_pelaksana",
+    "recorder": "pencatat",
+    "time": "waktu",
+    "channel": "saluran",
+    "answer": "jawaban",
+    "note": "catatan",
+    "changes": "perubahan",
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "diterima": "Diterima",
+    "diverifikasi": "Diverifikasi",
+    "direspon": "Direspon",
+    "menunggu_redaktur": "Menunggu Redaktur",
+    "menunggu_pimred": "Menunggu Pimpinan Redaksi",
+    "koordinasi_kabid": "Koordinasi Kepala Bidang",
+    "koordinasi_kadin": "Koordinasi Kepala Dinas",
+    "dijawab_kabid": "Dijawab Kepala Bidang",
+    "dijawab_pimred": "Dijawab Pimpinan Redaksi",
+    "selesai": "Selesai",
+    "bukan_pengaduan": "Bukan pengaduan",
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "terima": "diterima",
+    "verifikasi": "diverifikasi",
+    "bukan_pengaduan": "ditutup: bukan pengaduan",
+    "respon": "direspon",
+    "respon_tuntas": "direspon dan tuntas",
+    "teruskan_redaktur": "diteruskan ke Redaktur",
+    "jawab_redaktur": "dijawab Redaktur, jawaban sampai ke pelapor",
+    "teruskan_pimred": "diteruskan ke Pimpinan Redaksi",
+    "koordinasi_kabid": "koordinasi dengan Kepala Bidang",
+    "koordinasi_kadin": "koordinasi dengan Kepala Dinas",
+    "jawab_kabid": "dijawab Kepala Bidang",
+    "jawab_pimred": "dijawab Pimpinan Redaksi",
+    "selesai": "selesai, jawaban sampai ke pelapor",
+    "koreksi": "dikoreksi",
+}
+
+KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
+
+# Commit trailers (code name -> trailer token).
+TRAILERS: dict[str, str] = {
+    "case": "Kasus",
+    "step": "Langkah",
+    "action": "Aksi",
+    "performer": "Pelaksana",
+    "time": "Waktu",
+    "sop": "SOP",
+    "kind": "Jenis",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

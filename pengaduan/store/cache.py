@@ -1,0 +1,55 @@
+"""A read cache of parsed case files, keyed by git blob id, under .git/pengaduan/.
+
+A blob id names exact file content, so an entry can never be stale; deleting the file loses
+nothing but time. Lists and reports read every case through here: one `git ls-tree`, one
+SQLite query, and one `git cat-file --batch` for whatever the cache has not seen yet.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+class BlobCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        return db
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Any]:
+        wanted = list(ids)
+        found: dict[str, Any] = {}
+        for start in range(0, len(wanted), 900):  # SQLite's bound on parameters
+            chunk = wanted[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for blob_id, data in self.db.execute(f"SELECT id, data FROM blobs WHERE id IN ({marks})", chunk):
+                found[blob_id] = json.loads(data)
+        return found
+
+    def put_many(self, items: dict[str, Any]) -> None:
+        if not items:
+            return
+        try:
+            with self.db:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO blobs (id, data) VALUES (?, ?)",
+                    [(k, json.dumps(v, ensure_ascii=False, default=str)) for k, v in items.items()],
+                )
+        except sqlite3.OperationalError:
+            pass  # a busy or read-only cache only costs speed next time
+
+    def close(self) -> None:
+        self.db.close()

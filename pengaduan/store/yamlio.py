@@ -1,0 +1,68 @@
+"""Deterministic YAML in and out, and atomic file writes.
+
+Block style, keys in the order the code gives them, Unicode kept as is, no line folding: the
+same data always gives the same bytes, so diffs stay small and merges clean.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pengaduan.errors import StoreError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1_000_000,
+    )
+
+
+def load_text(text: str | bytes, source: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source} baris {mark.line + 1}" if mark else source
+        raise StoreError(
+            f"berkas {where} rusak ({exc.problem or 'YAML tidak sah'}); perbaiki atau pulihkan dengan 'git checkout -- {source}'"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise StoreError(f"berkas {source} rusak ({exc}); perbaiki atau pulihkan dengan 'git checkout -- {source}'") from None
+
+
+def load_file(path: Path, source: str) -> Any:
+    try:
+        return load_text(path.read_bytes(), source)
+    except FileNotFoundError:
+        raise StoreError(f"berkas {source} tidak ada") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, flush it, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
