@@ -55,13 +55,17 @@ def git(root: Path, *args: str) -> str:
 
 @pytest.fixture
 def snapshot(store: Store) -> Callable[[], tuple[str, str, str]]:
-    """(HEAD, `git status`, digest of every file in the work tree and index): equal means unchanged."""
+    """(HEAD, `git status`, digest of every work-tree file and index entry): equal means unchanged.
+
+    Index entries are compared as `git ls-files --stage` lists them (mode, blob, path): the raw
+    index file also holds stat caches that any `git status` may refresh.
+    """
 
     def take() -> tuple[str, str, str]:
         digest = hashlib.sha256()
         for path in sorted(p for p in store.root.rglob("*") if p.is_file() and ".git" not in p.parts):
             digest.update(str(path.relative_to(store.root)).encode() + b"\0" + path.read_bytes())
-        digest.update((store.root / ".git" / "index").read_bytes())
+        digest.update(git(store.root, "ls-files", "--stage").encode())
         return git(store.root, "rev-parse", "HEAD"), git(store.root, "status", "--porcelain"), digest.hexdigest()
 
     return take
