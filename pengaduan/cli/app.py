@@ -11,7 +11,8 @@ from pengaduan.cli.base import Group, use_indonesian_help
 from pengaduan.cli.common import Env
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Named, so messages say "pengaduan ..." however the group is invoked (console script, -m, CliRunner).
+@click.group("pengaduan", cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--store",
     "store_path",

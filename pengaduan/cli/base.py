@@ -42,7 +42,7 @@ def use_indonesian_help(command: click.Command) -> None:
 class Group(click.Group):
     """A click group whose errors come out as one Indonesian line (also under CliRunner)."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # ANN201
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         code = handle(super().main, args, prog_name, complete_var, **extra)
@@ -53,7 +53,7 @@ class Group(click.Group):
 class Choice(click.Choice):
     """click.Choice with an Indonesian refusal that lists the valid values."""
 
-    def convert(self, value, param, ctx):  # ANN201
+    def convert(self, value, param, ctx):
         if value in self.choices:
             return value
         self.fail(f"'{value}' bukan pilihan; pilih salah satu: {', '.join(map(str, self.choices))}", param, ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import traceback
 
 import click
@@ -11,6 +12,24 @@ from click import exceptions as ce
 from pengaduan.errors import PengaduanError
 
 USAGE_EXIT = 2
+
+# click's own refusals for its built-in types (INT, FLOAT, Path, BOOL), in Indonesian.
+_TYPE_MESSAGES = [
+    (re.compile(r"^'(.*)' is not a valid integer\.$"), "'{0}' bukan bilangan bulat"),
+    (re.compile(r"^'(.*)' is not a valid float\.$"), "'{0}' bukan angka"),
+    (re.compile(r"^'(.*)' is not a valid boolean\.$"), "'{0}' bukan ya/tidak"),
+    (re.compile(r"^(?:File|Directory|Path) '(.*)' is a file\.$"), "'{0}' adalah berkas, bukan folder"),
+    (re.compile(r"^(?:File|Directory|Path) '(.*)' is a directory\.$"), "'{0}' adalah folder, bukan berkas"),
+    (re.compile(r"^(?:File|Directory|Path) '(.*)' does not exist\.$"), "'{0}' tidak ada"),
+]
+
+
+def _type_message(text: str) -> str:
+    for pattern, indonesian in _TYPE_MESSAGES:
+        match = pattern.match(text)
+        if match:
+            return indonesian.format(match.group(1))
+    return text
 
 
 def _hint(ctx: click.Context | None) -> str:
@@ -34,24 +53,27 @@ def usage_message(exc: ce.UsageError) -> str:
         hint = exc.param_hint or (exc.param.opts[0] if exc.param is not None and exc.param.opts else "nilai")
         if isinstance(hint, (list, tuple)):
             hint = "/".join(hint)
-        return f"nilai {hint} tidak sah: {exc.message}; {_hint(ctx)}"
+        return f"nilai {hint} tidak sah: {_type_message(exc.message)}; {_hint(ctx)}"
     if isinstance(exc, ce.NoSuchCommand) or exc.message.startswith("No such command"):
         name = exc.message.split("'")[1] if "'" in exc.message else exc.message
         return f"perintah '{name}' tidak dikenal; {_hint(ctx)}"
     if exc.message.startswith("Got unexpected extra argument"):
         extra = exc.message.split("(", 1)[-1].rstrip(")")
         return f"argumen berlebih: {extra}; {_hint(ctx)}"
-    if "requires an argument" in exc.message:
-        option = exc.message.split()[0]
-        return f"opsi {option} perlu nilai; {_hint(ctx)}"
+    if isinstance(exc, ce.BadOptionUsage):  # click: "Option '--x' requires an argument." / "does not take a value."
+        if "does not take a value" in exc.message:
+            return f"opsi {exc.option_name} tidak memakai nilai; {_hint(ctx)}"
+        if "requires" in exc.message:
+            return f"opsi {exc.option_name} perlu nilai; {_hint(ctx)}"
     return f"perintah tidak sah ({exc.message}); {_hint(ctx)}"
 
 
 def handle(callable_, *args, **kwargs) -> int:
     """Run click's main without its own error printing; return the exit code."""
     try:
-        callable_(*args, standalone_mode=False, **kwargs)
-        return 0
+        result = callable_(*args, standalone_mode=False, **kwargs)
+        # In this mode click returns the code of a command's ctx.exit(n) instead of raising Exit.
+        return result if type(result) is int else 0
     except ce.NoArgsIsHelpError as exc:
         exc.show()
         return 0

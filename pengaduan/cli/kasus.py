@@ -59,7 +59,7 @@ def _join(*parts: str | None) -> str | None:
 @catatan_option
 @click.option("-q", "--diam", "quiet", is_flag=True, help="Cetak ID saja.")
 @pass_env
-def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet):  # ANN201
+def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet):
     """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru."""
     fields = {
         "platform": platform,
@@ -83,10 +83,11 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
 @waktu_option
 @catatan_option
 @pass_env
-def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan):  # ANN201
+def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan):
     """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
     action = "bukan_pengaduan" if bukan_pengaduan else "verifikasi"
-    _record(env, action, kasus, waktu, _join(alasan, catatan), fields={"category": kategori, "bidang": bidang})
+    fields = {"category": kategori, "bidang": bidang, "reason": alasan}
+    _record(env, action, kasus, waktu, _join(alasan, catatan), fields=fields)
 
 
 @click.command("respon")
@@ -96,7 +97,7 @@ def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu
 @waktu_option
 @catatan_option
 @pass_env
-def respon(env: Env, kasus, isi, tuntas, waktu, catatan):  # ANN201
+def respon(env: Env, kasus, isi, tuntas, waktu, catatan):
     """Langkah 3: beri respon kepada pelapor."""
     _record(env, "respon_tuntas" if tuntas else "respon", kasus, waktu, catatan, answer=isi)
 
@@ -111,7 +112,7 @@ def respon(env: Env, kasus, isi, tuntas, waktu, catatan):  # ANN201
 @waktu_option
 @catatan_option
 @pass_env
-def teruskan(env: Env, kasus, target, via, oleh, waktu, catatan):  # ANN201
+def teruskan(env: Env, kasus, target, via, oleh, waktu, catatan):
     """Langkah 4/6: teruskan laporan ke Redaktur, atau ke Pimpinan Redaksi bila Redaktur tidak menjawab."""
     _record(env, f"teruskan_{target}", kasus, waktu, _join(catatan, f"kepada {oleh}" if oleh else None), channel=via)
 
@@ -124,7 +125,7 @@ def teruskan(env: Env, kasus, target, via, oleh, waktu, catatan):  # ANN201
 @waktu_option
 @catatan_option
 @pass_env
-def koordinasi(env: Env, kasus, dengan, bidang, oleh, waktu, catatan):  # ANN201
+def koordinasi(env: Env, kasus, dengan, bidang, oleh, waktu, catatan):
     """Langkah 7/8: Pimpinan Redaksi koordinasi dengan Kepala Bidang; Kepala Bidang dengan Kepala Dinas."""
     _record(env, f"koordinasi_{dengan}", kasus, waktu, catatan, performer_name=oleh, fields={"bidang": bidang})
 
@@ -138,7 +139,7 @@ def koordinasi(env: Env, kasus, dengan, bidang, oleh, waktu, catatan):  # ANN201
 @waktu_option
 @catatan_option
 @pass_env
-def jawab(env: Env, kasus, dari, isi, via, oleh, waktu, catatan):  # ANN201
+def jawab(env: Env, kasus, dari, isi, via, oleh, waktu, catatan):
     """Langkah 5/9/10: jawaban Redaktur (menuntaskan kasus), Kepala Bidang, atau Pimpinan Redaksi."""
     _record(env, f"jawab_{dari}", kasus, waktu, catatan, answer=isi, channel=via, performer_name=oleh)
 
@@ -149,7 +150,7 @@ def jawab(env: Env, kasus, dari, isi, via, oleh, waktu, catatan):  # ANN201
 @waktu_option
 @catatan_option
 @pass_env
-def selesai(env: Env, kasus, isi, waktu, catatan):  # ANN201
+def selesai(env: Env, kasus, isi, waktu, catatan):
     """Langkah 11: pelapor menerima jawaban dari admin; kasus selesai."""
     _record(env, "selesai", kasus, waktu, catatan, answer=isi)
 

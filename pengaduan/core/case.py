@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any
 
 from pengaduan.errors import StoreError
@@ -90,6 +90,9 @@ class Case:
             raise StoreError(
                 f"berkas kasus {source} tidak sah: isinya bukan pemetaan YAML; pulihkan dengan 'git checkout -- {source}'"
             )
+        missing = _missing_keys(cls, CASE_KEYS, data)
+        if missing:
+            raise _broken(source, f"kunci wajib hilang ({missing})")
         known = {key: name for name, key in CASE_KEYS.items()}
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
@@ -97,17 +100,15 @@ class Case:
                 continue
             name = known[key]
             if name == "reporter":
+                if value is not None and not isinstance(value, dict):
+                    raise _broken(source, f"'{key}' harus pemetaan (nama, kontak)")
                 value = Reporter(**{n: (value or {}).get(k) for n, k in REPORTER_KEYS.items()})
             elif name == "history":
-                value = tuple(Entry.from_dict(item) for item in value or [])
+                if value is not None and not isinstance(value, list):
+                    raise _broken(source, f"'{key}' harus daftar")
+                value = tuple(_entry(item, index, source) for index, item in enumerate(value or [], start=1))
             kwargs[name] = value
-        try:
-            case = cls(**kwargs)
-        except TypeError as exc:
-            missing = str(exc).split("argument")[-1].strip(": ")
-            raise StoreError(
-                f"berkas kasus {source} tidak sah: kunci wajib hilang ({missing}); pulihkan dengan 'git checkout -- {source}'"
-            ) from None
+        case = cls(**kwargs)
         if case.schema != SCHEMA:
             raise StoreError(f"berkas kasus {source} memakai schema {case.schema}; versi ini hanya mengenal schema {SCHEMA}")
         return case
@@ -121,3 +122,23 @@ class Case:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Case))
+
+
+def _broken(source: str, what: str) -> StoreError:
+    return StoreError(f"berkas kasus {source} tidak sah: {what}; pulihkan dengan 'git checkout -- {source}'")
+
+
+def _missing_keys(cls: type, keys: dict[str, str], data: dict[str, Any]) -> str:
+    """The YAML keys of the fields without a default that `data` lacks, comma-separated."""
+    required = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
+    return ", ".join(keys[name] for name in required if keys[name] not in data)
+
+
+def _entry(item: Any, index: int, source: str) -> Entry:
+    """One history entry of a case file, or a message naming the file and the entry."""
+    if not isinstance(item, dict):
+        raise _broken(source, f"riwayat ke-{index} harus pemetaan")
+    missing = _missing_keys(Entry, ENTRY_KEYS, item)
+    if missing:
+        raise _broken(source, f"riwayat ke-{index}: kunci wajib hilang ({missing})")
+    return Entry.from_dict(item)

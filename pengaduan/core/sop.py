@@ -75,6 +75,15 @@ def _require(data: dict[str, Any], key: str, where: str) -> Any:
     return data[key]
 
 
+def _sequence(value: Any, what: str, example: str) -> tuple[Any, ...]:
+    """A YAML list as a tuple; anything else (a scalar, a mapping) is refused with a clear message."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise SopError(f"definisi SOP tidak sah: {what} harus berupa daftar, contoh: {example}")
+    return tuple(value)
+
+
 def _step(item: Any, roles: dict[str, str], where: str) -> Step:
     if not isinstance(item, dict):
         raise SopError(f"definisi SOP tidak sah: {where} harus berupa pemetaan")
@@ -85,7 +94,7 @@ def _step(item: Any, roles: dict[str, str], where: str) -> Step:
         raise SopError(f"definisi SOP tidak sah: nomor langkah '{number}' harus bilangan bulat positif")
     if not isinstance(minutes, int) or minutes <= 0:
         raise SopError(f"definisi SOP tidak sah: waktu_menit langkah {number} harus bilangan bulat positif")
-    recorders = tuple(item.get("pencatat") or ())
+    recorders = _sequence(item.get("pencatat"), f"'pencatat' langkah {number}", "[redaktur]")
     for role in (actor, *recorders):
         if role not in roles:
             raise SopError(
@@ -110,34 +119,36 @@ def load_sop(data: Any) -> Sop:
     roles = _require(data, "peran", "definisi SOP")
     if not isinstance(roles, dict):
         raise SopError("definisi SOP tidak sah: 'peran' harus pemetaan kode -> nama")
-    general = tuple(data.get("pencatat_umum") or ())
+    general = _sequence(data.get("pencatat_umum"), "'pencatat_umum'", "[admin]")
     for role in general:
         if role not in roles:
             raise SopError(f"definisi SOP tidak sah: pencatat_umum menyebut peran '{role}' yang tidak dikenal")
 
     steps: dict[int, Step] = {}
-    for index, item in enumerate(_require(data, "langkah", "definisi SOP")):
+    for index, item in enumerate(_sequence(_require(data, "langkah", "definisi SOP"), "'langkah'", "[{nomor: 1, ...}]")):
         step = _step(item, roles, f"langkah ke-{index + 1}")
         if step.number in steps:
             raise SopError(f"definisi SOP tidak sah: nomor langkah {step.number} ganda")
         steps[step.number] = step
     report_steps: dict[int, Step] = {}
-    for index, item in enumerate(data.get("langkah_laporan") or []):
+    for index, item in enumerate(_sequence(data.get("langkah_laporan"), "'langkah_laporan'", "[{nomor: 12, ...}]")):
         step = _step(item, roles, f"langkah_laporan ke-{index + 1}")
         if step.number in steps or step.number in report_steps:
             raise SopError(f"definisi SOP tidak sah: nomor langkah {step.number} ganda")
         report_steps[step.number] = step
 
-    finals = tuple(_require(data, "status_akhir", "definisi SOP"))
+    finals = _sequence(_require(data, "status_akhir", "definisi SOP"), "'status_akhir'", "[selesai, bukan_pengaduan]")
     transitions: list[Transition] = []
     seen_actions: set[str] = set()
-    for index, item in enumerate(_require(data, "transisi", "definisi SOP")):
+    for index, item in enumerate(_sequence(_require(data, "transisi", "definisi SOP"), "'transisi'", "[{aksi: terima, ...}]")):
         where = f"transisi ke-{index + 1}"
+        if not isinstance(item, dict):
+            raise SopError(f"definisi SOP tidak sah: {where} harus berupa pemetaan")
         action = str(_require(item, "aksi", where))
         if action in seen_actions:
             raise SopError(f"definisi SOP tidak sah: aksi '{action}' ganda")
         seen_actions.add(action)
-        sources = tuple(_require(item, "dari", f"{where} ({action})"))
+        sources = _sequence(_require(item, "dari", f"{where} ({action})"), f"'dari' di {where} ({action})", "[1]")
         target = _require(item, "ke", f"{where} ({action})")
         if target not in steps:
             raise SopError(f"definisi SOP tidak sah: transisi '{action}' menuju langkah {target} yang tidak ada")

@@ -14,7 +14,7 @@ from pengaduan.core.case import Case, Entry, Reporter
 from pengaduan.core.config import Config, Staff
 from pengaduan.core.sop import START, Sop, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
-from pengaduan.i18n import status_label
+from pengaduan.i18n import CASE_KEYS, status_label
 
 # Actions whose entry must carry an answer text (the words that reached the reporter or desk).
 NEEDS_ANSWER = {"respon", "respon_tuntas", "jawab_redaktur", "jawab_kabid", "jawab_pimred"}
@@ -47,7 +47,11 @@ def _check_state(sop: Sop, case: Case | None, transition: Transition) -> None:
         )
     if current in transition.sources:
         return
-    assert case is not None  # START is always a source of 'terima' only
+    if case is None:
+        raise TransitionError(
+            f"'{transition.command}' perlu kasus yang sudah diterima; pengaduan baru dicatat dengan "
+            + "; ".join(t.command for t in sop.allowed_from(START))
+        )
     allowed = allowed_commands(sop, case)
     raise TransitionError(
         f"kasus {case.id} ada di langkah {case.step} ({status_label(case.status)}); "
@@ -116,7 +120,7 @@ def _field_changes(config: Config, action: str, request: Request) -> dict[str, A
         changes["bidang"] = config.check_choice(f["bidang"], "bidang")
     if action == "koordinasi_kabid" and "bidang" not in changes:
         raise InputError(f"--bidang wajib untuk koordinasi dengan Kepala Bidang; pilih: {', '.join(config.bidang)}")
-    if action == "bukan_pengaduan" and not (request.note or "").strip():
+    if action == "bukan_pengaduan" and not (f.get("reason") or "").strip():
         raise InputError("--alasan wajib saat menutup sebagai bukan pengaduan; contoh: --alasan 'spam promosi'")
     if action in NEEDS_ANSWER and not (request.answer or "").strip():
         raise InputError("--isi wajib: tulis jawaban yang diberikan")
@@ -170,11 +174,13 @@ def correct(case: Case, field_name: str, value: Any, reason: str, actor: Staff, 
         step=case.step,
         action="koreksi",
         status=case.status,
-        performer_role="admin",
+        # The person correcting performs it: admin when they are one, else their own role.
+        performer_role="admin" if "admin" in actor.roles or not actor.roles else actor.roles[0],
         performer_name=actor.name,
         recorder=actor.code,
         time=timeutil.to_text(at),
         note=reason,
-        changes={"kolom": field_name, "lama": old, "baru": value},
+        # The field by its YAML key, as the case file and its readers name it.
+        changes={"kolom": CASE_KEYS.get(field_name, field_name), "lama": old, "baru": value},
     )
     return replace(case.with_entry(entry), **{field_name: value})

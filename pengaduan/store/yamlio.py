@@ -36,11 +36,15 @@ def load_text(text: str | bytes, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source} baris {mark.line + 1}" if mark else source
+        # PyYAML's own problem text is English; the line and column say where to look.
+        detail = f"YAML tidak sah di kolom {mark.column + 1}" if mark else "YAML tidak sah"
         raise StoreError(
-            f"berkas {where} rusak ({exc.problem or 'YAML tidak sah'}); perbaiki atau pulihkan dengan 'git checkout -- {source}'"
+            f"berkas {where} rusak ({detail}); perbaiki atau pulihkan dengan 'git checkout -- {source}'"
         ) from None
-    except yaml.YAMLError as exc:
-        raise StoreError(f"berkas {source} rusak ({exc}); perbaiki atau pulihkan dengan 'git checkout -- {source}'") from None
+    except yaml.YAMLError:
+        raise StoreError(
+            f"berkas {source} rusak (YAML tidak sah); perbaiki atau pulihkan dengan 'git checkout -- {source}'"
+        ) from None
 
 
 def load_file(path: Path, source: str) -> Any:

@@ -95,6 +95,7 @@ def test_not_a_complaint(store, cli, receive):
     assert (data["status"], data["langkah"]) == ("bukan_pengaduan", 2)
     assert data["riwayat"][-1]["catatan"] == "spam promosi"
     assert data["aksi_berikut"] == []
+    assert data["menunggu"] is None
 
 
 def test_commit_trailers_and_single_file(store, cli, receive):

@@ -1,0 +1,278 @@
+"""The SOP definition: the packaged one loads, a broken one is refused with a clear message,
+and the state machine follows whatever the data says."""
+
+from __future__ import annotations
+
+import copy
+from importlib.resources import files
+from typing import Any
+
+import pytest
+import yaml
+
+from pengaduan.core import timeutil
+from pengaduan.core.case import Case, Entry
+from pengaduan.core.sla import step_timings
+from pengaduan.core.sop import START, load_sop
+from pengaduan.errors import SopError
+
+PACKAGED = yaml.safe_load(files("pengaduan.data").joinpath("sop.yaml").read_bytes())
+TZ = timeutil.zone("Asia/Jakarta")
+
+
+def definition() -> dict[str, Any]:
+    """A fresh deep copy of the packaged definition, free to break."""
+    return copy.deepcopy(PACKAGED)
+
+
+def step_item(data: dict[str, Any], number: int) -> dict[str, Any]:
+    return next(item for item in data["langkah"] if item["nomor"] == number)
+
+
+def transition_item(data: dict[str, Any], action: str) -> dict[str, Any]:
+    return next(item for item in data["transisi"] if item["aksi"] == action)
+
+
+def refused(data: Any) -> str:
+    with pytest.raises(SopError) as info:
+        load_sop(data)
+    message = str(info.value)
+    assert message.startswith("definisi SOP tidak sah: ")
+    assert "\n" not in message
+    return message
+
+
+# -- the packaged definition ---------------------------------------------------------------
+
+
+def test_packaged_definition_loads_with_the_sop_table():
+    sop = load_sop(definition())
+    assert sop.number == "276/SOP/KBKIE/2024"
+    assert set(sop.roles) == {"pelapor", "admin", "redaktur", "pimred", "kabid", "kadin"}
+    assert {n: s.minutes for n, s in sop.steps.items()} == {
+        1: 5, 2: 10, 3: 5, 4: 10, 5: 10, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 5
+    }  # fmt: skip
+    assert {n: s.actor for n, s in sop.steps.items()} == {
+        1: "admin", 2: "admin", 3: "admin", 4: "admin", 5: "admin", 6: "admin",
+        7: "pimred", 8: "kabid", 9: "kabid", 10: "pimred", 11: "admin",
+    }  # fmt: skip
+    assert {n: s.minutes for n, s in sop.report_steps.items()} == {12: 5, 13: 60, 14: 120, 15: 120}
+    assert sop.final_statuses == ("selesai", "bukan_pengaduan")
+    assert sop.general_recorders == ("admin",)
+    assert sop.steps[5].recorders == ("redaktur",)
+
+
+def test_packaged_transitions_give_the_four_paths():
+    sop = load_sop(definition())
+
+    def walk(*actions: str) -> list[int]:
+        step, status, seen = START, "", []
+        for action in actions:
+            t = sop.transition(action)
+            assert t in sop.allowed_from(step, status), (action, step)
+            step, status = t.target, t.status
+            seen.append(step)
+        assert status in sop.final_statuses
+        assert sop.allowed_from(step, status) == []
+        return seen
+
+    assert walk("terima", "verifikasi", "respon_tuntas") == [1, 2, 3]
+    assert walk("terima", "verifikasi", "respon", "selesai") == [1, 2, 3, 11]
+    assert walk("terima", "verifikasi", "respon", "teruskan_redaktur", "jawab_redaktur") == [1, 2, 3, 4, 5]
+    silent = ("terima", "verifikasi", "respon", "teruskan_redaktur", "teruskan_pimred", "koordinasi_kabid",
+              "koordinasi_kadin", "jawab_kabid", "jawab_pimred", "selesai")  # fmt: skip
+    assert walk(*silent) == [1, 2, 3, 4, 6, 7, 8, 9, 10, 11]
+    assert walk("terima", "bukan_pengaduan") == [1, 2]
+
+
+def test_store_copy_is_the_packaged_file(store):
+    assert (store.root / "sop.yaml").read_bytes() == files("pengaduan.data").joinpath("sop.yaml").read_bytes()
+    assert store.sop.steps == load_sop(definition()).steps
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+def test_unknown_role_as_performer():
+    data = definition()
+    step_item(data, 7)["pelaksana"] = "direktur"
+    message = refused(data)
+    assert "langkah 7" in message and "'direktur'" in message
+    assert "admin" in message and "pimred" in message  # the roles that do exist
+
+
+def test_unknown_role_as_recorder():
+    data = definition()
+    step_item(data, 5)["pencatat"] = ["sekretaris"]
+    assert "'sekretaris'" in refused(data)
+
+
+def test_unknown_general_recorder():
+    data = definition()
+    data["pencatat_umum"] = ["operator"]
+    assert "pencatat_umum" in refused(data) and "'operator'" in refused(data)
+
+
+def test_transition_to_missing_step():
+    data = definition()
+    transition_item(data, "selesai")["ke"] = 42
+    message = refused(data)
+    assert "'selesai'" in message and "42" in message and "tidak ada" in message
+
+
+def test_transition_from_missing_step():
+    data = definition()
+    transition_item(data, "selesai")["dari"] = [3, 99]
+    message = refused(data)
+    assert "'selesai'" in message and "99" in message
+
+
+def test_unreachable_end_state():
+    data = definition()
+    data["status_akhir"].append("dibatalkan")
+    message = refused(data)
+    assert "status akhir 'dibatalkan' tidak dapat dicapai" in message
+
+
+def test_end_state_whose_only_transition_is_gone():
+    data = definition()
+    data["transisi"] = [t for t in data["transisi"] if t["aksi"] != "bukan_pengaduan"]
+    assert "status akhir 'bukan_pengaduan' tidak dapat dicapai" in refused(data)
+
+
+def test_duplicate_step_number():
+    data = definition()
+    step_item(data, 6)["nomor"] = 5
+    assert "nomor langkah 5 ganda" in refused(data)
+
+
+def test_report_step_number_clashing_with_a_case_step():
+    data = definition()
+    data["langkah_laporan"][0]["nomor"] = 3
+    assert "nomor langkah 3 ganda" in refused(data)
+
+
+def test_duplicate_action():
+    data = definition()
+    data["transisi"].append(copy.deepcopy(transition_item(data, "respon")))
+    assert "aksi 'respon' ganda" in refused(data)
+
+
+def test_unreachable_step():
+    data = definition()
+    data["langkah"].append({"nomor": 20, "pelaksana": "admin", "kegiatan": "Arsip.", "waktu_menit": 5})
+    assert "langkah 20 tidak dapat dicapai" in refused(data)
+
+
+def test_step_reachable_only_from_an_unreachable_step():
+    data = definition()
+    # 6 is no longer entered from 4, so 6 and everything only reachable through it are unreachable.
+    transition_item(data, "teruskan_pimred")["dari"] = [6]
+    assert "langkah 6, 7, 8, 9, 10 tidak dapat dicapai" in refused(data)
+
+
+def test_open_step_without_a_way_to_an_end():
+    data = definition()
+    transition_item(data, "selesai")["dari"] = [3]  # step 10 (dijawab_pimred) becomes a dead end
+    assert "dari langkah 10 tidak ada jalan ke status akhir" in refused(data)
+
+
+def test_no_transition_from_a_new_complaint():
+    data = definition()
+    transition_item(data, "terima")["dari"] = [1]
+    assert "langkah 0" in refused(data)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("waktu_menit", 0, "waktu_menit langkah 4 harus bilangan bulat positif"),
+        ("waktu_menit", "sepuluh", "waktu_menit langkah 4 harus bilangan bulat positif"),
+        ("waktu_menit", None, "'waktu_menit' wajib ada"),
+        ("pelaksana", None, "'pelaksana' wajib ada"),
+        ("nomor", -4, "nomor langkah '-4' harus bilangan bulat positif"),
+    ],
+)
+def test_bad_step_fields(key, value, expected):
+    data = definition()
+    step_item(data, 4)[key] = value
+    assert expected in refused(data)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: transition_item(d, "verifikasi").update(dari=1), "'dari' di transisi ke-2 (verifikasi) harus berupa daftar"),
+        (lambda d: step_item(d, 5).update(pencatat="redaktur"), "'pencatat' langkah 5 harus berupa daftar"),
+        (lambda d: d.update(pencatat_umum="admin"), "'pencatat_umum' harus berupa daftar"),
+        (lambda d: d.update(status_akhir="selesai"), "'status_akhir' harus berupa daftar"),
+        (lambda d: d.update(transisi={"aksi": "terima"}), "'transisi' harus berupa daftar"),
+        (lambda d: d["transisi"].append("selesai"), "transisi ke-14 harus berupa pemetaan"),
+        (lambda d: d.update(langkah=11), "'langkah' harus berupa daftar"),
+        (lambda d: d["langkah"].append("langkah dua belas"), "langkah ke-12 harus berupa pemetaan"),
+        (lambda d: d.pop("status_akhir"), "'status_akhir' wajib ada"),
+        (lambda d: transition_item(d, "respon").pop("status"), "'status' wajib ada di transisi ke-4 (respon)"),
+    ],
+)
+def test_malformed_structure_is_refused_not_crashed(edit, expected):
+    data = definition()
+    edit(data)
+    assert expected in refused(data)
+
+
+def test_not_a_mapping():
+    assert "pemetaan" in refused(["langkah"])
+
+
+def test_unknown_action_is_an_sop_error():
+    sop = load_sop(definition())
+    with pytest.raises(SopError, match="aksi 'hapus' tidak ada"):
+        sop.transition("hapus")
+
+
+# -- the state machine is built from the data alone ------------------------------------------
+
+
+def _case(*entries: tuple[int, str, str]) -> Case:
+    history = tuple(
+        Entry(step=step, action=action, status="x", performer_role="admin", performer_name=None, recorder="ani", time=time)
+        for step, action, time in entries
+    )
+    return Case(
+        id="261102-ABCDEFG", status="x", step=history[-1].step, platform="instagram", account="@a", text="t",
+        received_at=history[0].time, history=history,
+    )  # fmt: skip
+
+
+def test_minutes_come_from_the_definition():
+    case = _case(
+        (1, "terima", "2026-11-02T09:00:00+07:00"),
+        (2, "verifikasi", "2026-11-02T09:25:00+07:00"),  # 25 minutes for step 2
+    )
+    packaged = step_timings(case, load_sop(definition()), TZ)
+    assert [(t.step, t.standard, t.met) for t in packaged] == [(1, 5, True), (2, 10, False)]
+
+    data = definition()
+    step_item(data, 2)["waktu_menit"] = 30
+    revised = step_timings(case, load_sop(data), TZ)
+    assert [(t.step, t.standard, t.met) for t in revised] == [(1, 5, True), (2, 30, True)]
+
+
+def test_transitions_come_from_the_definition():
+    packaged = load_sop(definition())
+    assert "teruskan_pimred" not in [t.action for t in packaged.allowed_from(3, "direspon")]
+
+    data = definition()
+    transition_item(data, "teruskan_pimred")["dari"] = [3, 4]  # a revision: straight to the Pimred
+    revised = load_sop(data)
+    assert "teruskan_pimred" in [t.action for t in revised.allowed_from(3, "direspon")]
+
+
+def test_roles_come_from_the_definition():
+    packaged = load_sop(definition())
+    assert not packaged.may_record(("redaktur",), packaged.steps[4])
+
+    data = definition()
+    step_item(data, 4)["pencatat"] = ["redaktur"]
+    revised = load_sop(data)
+    assert revised.may_record(("redaktur",), revised.steps[4])

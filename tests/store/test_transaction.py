@@ -1,0 +1,220 @@
+"""One transaction = one commit, or nothing at all; and the IDs the store hands out."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pytest
+
+from pengaduan.core import ids
+from pengaduan.core.workflow import Request
+from pengaduan.errors import CaseNotFound, GitError, StoreError
+from pengaduan.store import layout
+from pengaduan.store.git import Git
+from tests.conftest import ROSTER, at, git
+
+ANI = ROSTER[0]
+
+
+class Boom(RuntimeError):
+    pass
+
+
+@pytest.fixture
+def break_commit(monkeypatch):
+    """Call it to make the commit step fail after git has written the tree (the middle of a commit)."""
+    calls: list[str] = []
+
+    def commit_index(self: Git, *args, **kwargs) -> str:
+        calls.append(self.text("write-tree"))
+        raise Boom("commit gagal")
+
+    def install() -> list[str]:
+        monkeypatch.setattr(Git, "commit_index", commit_index)
+        return calls
+
+    return install
+
+
+def _request(action: str, clock: str, **kw) -> Request:
+    return Request(action=action, actor=ANI, at=datetime.fromisoformat(at(clock)), **kw)
+
+
+def _receive(store, clock: str = "09:00") -> str:
+    fields = {"platform": "instagram", "account": "@warga", "text": "Mohon info"}
+    case, _ = store.record(_request("terima", clock, fields=fields))
+    return case.id
+
+
+# -- failure in the middle --------------------------------------------------------------------
+
+
+def test_failed_commit_on_an_existing_case_leaves_everything_as_before(store, snapshot, break_commit):
+    case_id = _receive(store)
+    calls = break_commit()
+    before = snapshot()
+    file_before = (store.root / layout.case_path(case_id)).read_bytes()
+    with pytest.raises(Boom):
+        store.record(_request("verifikasi", "09:05"), case_id)
+    assert calls, "the failure must come after git wrote the tree"
+    assert snapshot() == before
+    assert (store.root / layout.case_path(case_id)).read_bytes() == file_before
+    assert git(store.root, "status", "--porcelain") == ""
+
+
+def test_failed_commit_on_a_new_case_leaves_no_file_and_no_folder(store, snapshot, break_commit):
+    calls = break_commit()
+    before = snapshot()
+    with pytest.raises(Boom):
+        _receive(store)
+    assert calls
+    assert snapshot() == before
+    assert not (store.root / layout.CASES).exists()  # the month folders made for it are gone too
+    assert git(store.root, "ls-files", layout.CASES) == ""
+
+
+def test_failed_commit_on_a_new_case_in_a_month_that_has_cases(store, snapshot, monkeypatch):
+    first = _receive(store, "09:00")
+    before = snapshot()
+    def commit_index(*args, **kwargs):
+        raise Boom("x")
+
+    monkeypatch.setattr(Git, "commit_index", commit_index)
+    with pytest.raises(Boom):
+        _receive(store, "09:30")
+    assert snapshot() == before
+    assert [p.name for p in (store.root / "kasus/2026/11").iterdir()] == [f"{first}.yaml"]
+
+
+def test_git_error_inside_commit_is_rolled_back_and_reported(store, snapshot, monkeypatch):
+    case_id = _receive(store)
+    before = snapshot()
+    real_run = Git.run
+
+    def run(self, *args, **kwargs):
+        if args[0] == "commit-tree":
+            return real_run(self, "commit-tree", "no-such-tree", **kwargs)
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(Git, "run", run)
+    with pytest.raises(GitError, match="git commit-tree gagal"):
+        store.record(_request("verifikasi", "09:05"), case_id)
+    assert snapshot() == before
+
+
+def test_interrupt_inside_a_transaction_is_rolled_back(store, snapshot):
+    before = snapshot()
+    with pytest.raises(KeyboardInterrupt), store.transaction("x", ANI) as txn:
+        txn.write("kasus/2026/11/261102-ABCDEFG.yaml", b"id: x\n")
+        txn.write(layout.CONFIG, b"rusak: [\n")
+        raise KeyboardInterrupt
+    assert snapshot() == before
+
+
+def test_lock_is_released_after_a_failure(store, break_commit, monkeypatch):
+    case_id = _receive(store)
+    break_commit()
+    with pytest.raises(Boom):
+        store.record(_request("verifikasi", "09:05"), case_id)
+    monkeypatch.undo()
+    case, commit = store.record(_request("verifikasi", "09:05"), case_id)
+    assert case.step == 2 and git(store.root, "rev-parse", "HEAD").strip() == commit
+
+
+def test_transaction_without_writes_makes_no_commit(store):
+    head = git(store.root, "rev-parse", "HEAD")
+    with store.transaction("kosong", ANI) as txn:
+        pass
+    assert txn.commit is None
+    assert git(store.root, "rev-parse", "HEAD") == head
+
+
+def test_one_transaction_is_one_commit_with_its_files(store):
+    head = git(store.root, "rev-parse", "HEAD").strip()
+    with store.transaction("Dua berkas\n", ANI) as txn:
+        txn.write("laporan/a.txt", b"a\n")
+        txn.write("laporan/b.txt", b"b\n")
+    assert git(store.root, "rev-parse", "HEAD^").strip() == head
+    assert git(store.root, "show", "--name-only", "--format=", "HEAD").split() == ["laporan/a.txt", "laporan/b.txt"]
+    assert git(store.root, "log", "-1", "--format=%an <%ae>").strip() == "Ani Lestari <ani@example.go.id>"
+    assert git(store.root, "status", "--porcelain") == ""
+
+
+def test_uncommitted_changes_stop_a_transaction_before_any_write(store, snapshot):
+    (store.root / "catatan.txt").write_text("draf\n")
+    before = snapshot()
+    with pytest.raises(StoreError, match=r"belum di-commit \(catatan.txt\)"):
+        _receive(store)
+    assert snapshot() == before
+
+
+# -- IDs ----------------------------------------------------------------------------------------------
+
+
+def test_id_format():
+    case_id = ids.new_id(date(2026, 11, 2))
+    assert len(case_id) <= 20
+    assert re.fullmatch(r"261102-[0-9A-HJKMNP-TV-Z]{7}", case_id)
+    assert ids.is_valid(case_id)
+    assert not set(case_id[7:]) & set("ILOU")  # no letters that read like digits or each other
+
+
+def test_ids_are_unique_over_many_draws():
+    # 35 random bits: 2,000 draws collide with probability ~6e-5.
+    drawn = [ids.new_id(date(2026, 11, 2)) for _ in range(2000)]
+    assert len(set(drawn)) == len(drawn)
+    assert len({i[7] for i in drawn}) == 32  # every symbol of the alphabet turns up in the first place
+
+
+def test_normalise_what_people_type():
+    assert ids.normalise(" 261102-abc0l ") == "261102-ABC01"
+    assert ids.normalise("261102-o1") == "261102-01"
+
+
+def test_store_redraws_an_id_that_exists(store, monkeypatch):
+    first = _receive(store)
+    queue = [first, first, "261102-NEWCASE"]
+    monkeypatch.setattr(ids, "new_id", lambda day: queue.pop(0))
+    assert _receive(store, "09:10") == "261102-NEWCASE"
+    assert queue == []
+    assert store.load_case(first).received_at == at("09:00")  # the first case is untouched
+
+
+@pytest.fixture
+def three_cases(store, monkeypatch):
+    minted = iter(["261102-AB12345", "261102-AB67890", "261031-XY00000"])
+    monkeypatch.setattr(ids, "new_id", lambda day: next(minted))
+    _receive(store, "09:00")
+    _receive(store, "09:05")
+    fields = {"platform": "x", "account": "@a", "text": "t"}
+    store.record(Request("terima", ANI, datetime.fromisoformat("2026-10-31T09:00:00+07:00"), fields=fields))
+    return store
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("261102-AB12345", "261102-AB12345"),
+        ("261102-ab6", "261102-AB67890"),  # prefix of the whole ID, any case
+        ("2610", "261031-XY00000"),  # the month alone
+        ("AB1", "261102-AB12345"),  # prefix of the random part
+        ("xy", "261031-XY00000"),
+        ("XY0O", "261031-XY00000"),  # the letter O typed for a zero
+    ],
+)
+def test_prefix_resolution(three_cases, typed, expected):
+    assert three_cases.resolve_id(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["AB", "261102", "261102-ab"])
+def test_ambiguous_prefix_lists_the_matches(three_cases, typed):
+    with pytest.raises(CaseNotFound) as info:
+        three_cases.resolve_id(typed)
+    assert "cocok dengan 2 kasus: 261102-AB12345, 261102-AB67890" in str(info.value)
+
+
+@pytest.mark.parametrize("typed", ["ZZ", "261103", "2612", "261102-AB9", "", "  "])
+def test_unknown_prefix(three_cases, typed):
+    with pytest.raises(CaseNotFound):
+        three_cases.resolve_id(typed)
