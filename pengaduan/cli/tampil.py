@@ -38,6 +38,17 @@ def _timeline(store: Any, case: Case) -> list[dict[str, Any]]:
     ]
 
 
+def _waiting_row(store: Any, wait: sla.Waiting) -> dict[str, Any]:
+    return {
+        "langkah": wait.step,
+        "pelaksana": store.sop.roles.get(wait.role, wait.role),
+        "menit_terpakai": round(wait.used, 1),
+        "menit_standar": wait.allowed,
+        "batas": f"{wait.due:%Y-%m-%d} {timeutil.clock_label(wait.due)}",
+        "terlambat": wait.overdue,
+    }
+
+
 def _summary(text: str, width: int = 48) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
@@ -52,10 +63,12 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     store = env.store()
     case = store.load_case(store.resolve_id(kasus))
     timeline = _timeline(store, case)
+    wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
     if fmt == "json":
         data = case.to_dict()
         data["waktu_langkah"] = timeline
         data["aksi_berikut"] = allowed_commands(store.sop, case)
+        data["menunggu"] = _waiting_row(store, wait) if wait else None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     tz = store.tz
@@ -98,6 +111,13 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     allowed = allowed_commands(store.sop, case)
     if allowed:
         lines += ["", "Aksi berikut: " + "; ".join(allowed)]
+    if wait:
+        row = _waiting_row(store, wait)
+        state = "TERLAMBAT" if wait.overdue else ("hampir habis" if wait.close else "dalam standar")
+        lines.append(
+            f"Menunggu langkah {row['langkah']} ({row['pelaksana']}): {row['menit_terpakai']:.0f} dari "
+            f"{row['menit_standar']} menit kerja terpakai, batas {row['batas']} — {state}"
+        )
     click.echo("\n".join(lines))
 
 
@@ -109,7 +129,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
 @click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
 @pass_env
-def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):  # ANN201
+def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
     store = env.store()
     config = store.config

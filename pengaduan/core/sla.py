@@ -1,19 +1,58 @@
 """Time standards: how long each recorded step took against the SOP's minutes.
 
-One module computes these figures; `lihat`, the overdue list and the reports all use it.
+One module computes these figures; `lihat`, the overdue list, the escalation reminders and the
+reports all use it. Durations are working minutes on the store's calendar (wall-clock minutes
+when no calendar is given).
+
+Three views of the same history:
+- `step_timings`: each recorded step against its standard;
+- `case_figures`: per case, the time to first response (steps 1-3) and to settle, with the
+  path the case took and the standard of that path;
+- `waiting`: for an open case at a given moment, the step awaited, who must act, the minutes
+  used against those allowed, and the escalation that applies once the standard has run out.
 """
 
 from __future__ import annotations
 
+import re
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pengaduan.core import timeutil
-from pengaduan.core.case import Case
+from pengaduan.core.calendar import Calendar
+from pengaduan.core.case import Case, Entry
+from pengaduan.core.config import Config, Staff
 from pengaduan.core.sop import Sop
 
+# A step that applies only when another step's standard has run out without it happening.
+# SOP step 6: "if the Redaktur gives no answer" -- the case has waited at step 4 longer than
+# step 5's standard. Step 6's own standard therefore runs from that moment, not from step 4.
+NO_ANSWER: dict[int, int] = {6: 5}
+FIRST_RESPONSE_STEPS = (1, 2, 3)
+# Share of a standard after which a waiting step is reported as close to overdue.
+CLOSE = 0.75
 
+# Paths through the case steps (SOP.md), decided by the actions a case's history holds.
+PATH_ADMIN = "admin"
+PATH_REDAKTUR = "redaktur"
+PATH_ESCALATED = "eskalasi"
+PATH_NOT_COMPLAINT = "bukan_pengaduan"
+PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT)
+
+
+def _clock(calendar: Calendar | None, tz: Any) -> Calendar:
+    return calendar if calendar is not None else Calendar.always_open(tz)
+
+
+def _steps(case: Case, sop: Sop) -> list[Entry]:
+    """The history entries that are SOP steps (corrections do not move the clock)."""
+    return [e for e in case.history if e.action != "koreksi" and e.step in sop.steps]
+
+
+# -- each recorded step ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StepTiming:
     step: int
@@ -27,18 +66,250 @@ class StepTiming:
 
 
 def step_timings(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> list[StepTiming]:
-    """Each SOP step of the case, measured from the previous entry (step 1: from posting time)."""
+    """Each SOP step of the case, measured from the previous entry (step 1: from posting time).
+
+    Step 6 is measured from the moment the Redaktur's silence became a fact (step 4 plus step
+    5's standard), since the SOP allows it only then.
+    """
+    clock = _clock(calendar, tz)
     out: list[StepTiming] = []
     previous: datetime | None = None
-    for entry in case.history:
+    for entry in _steps(case, sop):
         end = timeutil.from_text(entry.time, tz)
-        if entry.action == "koreksi" or entry.step not in sop.steps:
-            continue
         if previous is None:
             previous = timeutil.from_text(case.posted_at, tz) if case.posted_at else end
-        wall = timeutil.minutes_between(previous, end)
-        worked = calendar.working_minutes(previous, end) if calendar is not None else wall
+        start = previous
+        if entry.step in NO_ANSWER:
+            start = min(clock.add_working_minutes(previous, sop.steps[NO_ANSWER[entry.step]].minutes), end)
+        wall = timeutil.minutes_between(start, end)
+        worked = clock.working_minutes(start, end)
         standard = sop.steps[entry.step].minutes
-        out.append(StepTiming(entry.step, entry.action, previous, end, wall, worked, standard, worked <= standard))
+        out.append(StepTiming(entry.step, entry.action, start, end, wall, worked, standard, worked <= standard))
         previous = end
     return out
+
+
+# -- each case -------------------------------------------------------------------------------------
+def path_of(case: Case) -> str:
+    """Which SOP path the case took (so far, for an open case)."""
+    actions = {e.action for e in case.history}
+    if "bukan_pengaduan" in actions:
+        return PATH_NOT_COMPLAINT
+    if "teruskan_pimred" in actions:
+        return PATH_ESCALATED
+    if "teruskan_redaktur" in actions:
+        return PATH_REDAKTUR
+    return PATH_ADMIN
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """A case's overall times in working minutes, with the standards of the path it took."""
+
+    case_id: str
+    path: str
+    start: datetime
+    first_response: float | None  # to step 3 (None when the case never got there)
+    first_response_standard: int
+    settle: float | None  # to the entry that closed the case (None while open)
+    settle_standard: int | None
+    steps: tuple[StepTiming, ...]
+
+    @property
+    def first_response_met(self) -> bool | None:
+        return None if self.first_response is None else self.first_response <= self.first_response_standard
+
+    @property
+    def settle_met(self) -> bool | None:
+        if self.settle is None or self.settle_standard is None:
+            return None
+        return self.settle <= self.settle_standard
+
+
+def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFigures:
+    """Time to first response (steps 1-3) and time to settle, measured like `step_timings`."""
+    timings = step_timings(case, sop, tz, calendar)
+    clock = _clock(calendar, tz)
+    entries = _steps(case, sop)
+    start = timings[0].start if timings else timeutil.from_text(case.received_at, tz)
+    first = next((t for t in timings if t.step == FIRST_RESPONSE_STEPS[-1]), None)
+    first_response = clock.working_minutes(start, first.end) if first is not None else None
+    settle = settle_standard = None
+    if entries and entries[-1].status in sop.final_statuses:
+        settle = clock.working_minutes(start, timings[-1].end)
+        # The standard of the path actually taken: its steps, plus the wait the SOP requires
+        # before a step that applies on silence (the Redaktur's 10 minutes before step 6).
+        settle_standard = sum(t.standard for t in timings) + sum(
+            sop.steps[NO_ANSWER[t.step]].minutes for t in timings if t.step in NO_ANSWER
+        )
+    return CaseFigures(
+        case_id=case.id,
+        path=path_of(case),
+        start=start,
+        first_response=first_response,
+        first_response_standard=sum(sop.steps[n].minutes for n in FIRST_RESPONSE_STEPS if n in sop.steps),
+        settle=settle,
+        settle_standard=settle_standard,
+        steps=tuple(timings),
+    )
+
+
+@dataclass(frozen=True)
+class PathSummary:
+    """Case-level figures of the settled cases of one path."""
+
+    path: str
+    cases: int
+    settled: int
+    settled_within: int
+    median_settle: float | None
+    responded: int
+    responded_within: int
+    median_first_response: float | None
+
+
+def path_summaries(figures: Iterable[CaseFigures]) -> dict[str, PathSummary]:
+    """Per path (in PATHS order, only those present): counts, shares within standard and medians."""
+    by_path: dict[str, list[CaseFigures]] = {}
+    for item in figures:
+        by_path.setdefault(item.path, []).append(item)
+    out: dict[str, PathSummary] = {}
+    for path in PATHS:
+        items = by_path.get(path)
+        if not items:
+            continue
+        settled = [f for f in items if f.settle is not None]
+        responded = [f for f in items if f.first_response is not None]
+        out[path] = PathSummary(
+            path=path,
+            cases=len(items),
+            settled=len(settled),
+            settled_within=sum(1 for f in settled if f.settle_met),
+            median_settle=statistics.median(f.settle for f in settled) if settled else None,  # type: ignore[misc]
+            responded=len(responded),
+            responded_within=sum(1 for f in responded if f.first_response_met),
+            median_first_response=statistics.median(f.first_response for f in responded) if responded else None,  # type: ignore[misc]
+        )
+    return out
+
+
+# -- what an open case waits for ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Escalation:
+    """What the SOP prescribes once a waiting step is past its standard, and who must do it."""
+
+    step: int
+    role: str
+    since: datetime
+    used: float
+    allowed: int
+    command: str  # the `pengaduan ...` command that records it
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An open case as of a moment: the step awaited, who must act, and the time used for it."""
+
+    case: Case
+    at_step: int  # the step last recorded (as of the moment)
+    status: str
+    step: int  # the step awaited
+    role: str  # who must act for it
+    since: datetime
+    used: float  # working minutes
+    allowed: int
+    due: datetime  # when the standard runs out
+    command: str
+    escalation: Escalation
+
+    @property
+    def share(self) -> float:
+        return self.used / self.allowed
+
+    @property
+    def overdue(self) -> bool:
+        return self.used > self.allowed
+
+    @property
+    def close(self) -> bool:
+        """Not overdue yet, but at least CLOSE of the standard used."""
+        return not self.overdue and self.share >= CLOSE
+
+
+def awaited_role(sop: Sop, step: int) -> str:
+    """The role the desk waits on for a step.
+
+    Usually the step's actor; but where the SOP lets another role record a step the admin
+    performs (step 5: the admin receives the Redaktur's answer), that role brings it.
+    """
+    item = sop.steps[step]
+    others = [r for r in item.recorders if r not in sop.general_recorders and r != item.actor]
+    return others[0] if item.actor in sop.general_recorders and others else item.actor
+
+
+def _command(sop: Sop, at_step: int, target: int, case_id: str) -> str:
+    for transition in sop.transitions:
+        if at_step in transition.sources and transition.target == target:
+            return "pengaduan " + re.sub(r"\bID\b", case_id, transition.command)
+    return ""
+
+
+def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> Waiting | None:
+    """What the case waits for as of `moment` (its history up to then); None when closed or not yet received."""
+    entries = _steps(case, sop)
+    while entries and timeutil.from_text(entries[-1].time, tz) > moment:  # entries are in time order
+        entries.pop()
+    if not entries or entries[-1].status in sop.final_statuses:
+        return None
+    last = entries[-1]
+    targets = {t.target for t in sop.allowed_from(last.step, last.status)} - set(NO_ANSWER)
+    if not targets:
+        return None
+    # Of several ways on (step 3: forward to the Redaktur, or answer the reporter) the one with
+    # the longest standard sets the limit, so the list never cries wolf.
+    step = min(targets, key=lambda n: (-sop.steps[n].minutes, n))
+    clock = _clock(calendar, tz)
+    since = timeutil.from_text(last.time, tz)
+    allowed = sop.steps[step].minutes
+    used = clock.working_minutes(since, moment)
+    due = clock.add_working_minutes(since, allowed)
+    role = awaited_role(sop, step)
+    command = _command(sop, last.step, step, case.id)
+    escalation = Escalation(step, role, since, used, allowed, command)
+    for later, silent in NO_ANSWER.items():
+        if silent == step and _command(sop, last.step, later, case.id):
+            escalation = Escalation(
+                step=later,
+                role=sop.steps[later].actor,
+                since=due,
+                used=clock.working_minutes(due, moment),
+                allowed=sop.steps[later].minutes,
+                command=_command(sop, last.step, later, case.id),
+            )
+    return Waiting(case, last.step, last.status, step, role, since, used, allowed, due, command, escalation)
+
+
+def _worst_first(item: Waiting) -> tuple[float, float, str]:
+    return (-item.share, -item.used, item.case.id)
+
+
+def late_list(cases: Iterable[Case], sop: Sop, tz: Any, calendar: Any, moment: datetime) -> list[Waiting]:
+    """Open cases whose awaited step is overdue or close to it, worst first."""
+    found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment)) is not None]
+    return sorted((w for w in found if w.overdue or w.close), key=_worst_first)
+
+
+def escalations(cases: Iterable[Case], sop: Sop, tz: Any, calendar: Any, moment: datetime) -> list[Waiting]:
+    """Open cases past their standard, where the SOP says to escalate, worst first."""
+    found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment)) is not None]
+    return sorted((w for w in found if w.overdue), key=_worst_first)
+
+
+def responsible(config: Config, role: str, case: Case) -> list[Staff]:
+    """The roster's people with the role; only those of the case's bidang when any of them match."""
+    staff = config.staff_with_role(role)
+    if case.bidang:
+        same = [s for s in staff if s.bidang == case.bidang]
+        if same:
+            return same
+    return staff

@@ -22,6 +22,9 @@ def test_lihat_text_shows_timeline_against_standard(cli, receive):
     assert "26 mnt" in step3 and "standar 5 mnt: MELEWATI" in step3
     assert "jawaban: Terima kasih, kami cek." in out
     assert "Aksi berikut: teruskan ID --ke redaktur; selesai ID" in out
+    # Monday 09.30 + 10 working minutes (step 4's standard); long past now, so late.
+    assert "Menunggu langkah 4 (Admin Media Sosial): " in out
+    assert "batas 2026-11-02 09.40 WIB — TERLAMBAT" in out
 
 
 def test_lihat_json_fields(cli, receive):
@@ -32,6 +35,8 @@ def test_lihat_json_fields(cli, receive):
     assert data["riwayat"][0]["waktu"] == at("09:00")
     assert data["pelapor"] == {"nama": "Ibu Rahma", "kontak": "08123"}
     assert data["aksi_berikut"] == ["verifikasi ID", "verifikasi ID --bukan-pengaduan --alasan TEKS"]
+    assert data["menunggu"]["langkah"] == 2 and data["menunggu"]["menit_standar"] == 10
+    assert data["menunggu"]["terlambat"] is True
 
 
 def test_lihat_accepts_prefix_of_random_part(cli, receive):

@@ -1,0 +1,298 @@
+"""The working calendar: which minutes count towards the SOP's time standards.
+
+A desk either works office hours (per weekday, with breaks; national holidays of Indonesia from
+the `holidays` package, extra days off such as cuti bersama from the config, minus dates the
+config says are worked anyway), or staffs every hour (`24/7`: every minute counts).
+
+Durations are counted in working minutes: a complaint that arrives on Saturday night has used
+no working time until Monday 07.30. Arithmetic is done on per-year tables of cumulative working
+seconds, so measuring a span of months costs a few lookups, not a walk over its days.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pengaduan.errors import ConfigError
+
+WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+MODE_OFFICE = "kerja"
+MODE_ALWAYS = "24/7"
+COUNTRY = "ID"
+DAY_SECONDS = 86_400
+# add_working_minutes gives up after this many days without enough working time (a calendar
+# with no working hours at all would otherwise loop for ever).
+MAX_SEARCH_DAYS = 800
+
+Interval = tuple[int, int]  # seconds since local midnight: [start, end)
+_CLOCK_RE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+@dataclass
+class Calendar:
+    """Working time in one timezone. Build it with `from_config` or `always_open`."""
+
+    tz: ZoneInfo
+    week: dict[int, tuple[Interval, ...]] = field(default_factory=dict)  # weekday (0 = Monday) -> intervals
+    always: bool = False
+    national: bool = True
+    extra: dict[date, str] = field(default_factory=dict)  # extra days off (cuti bersama, regional)
+    removed: frozenset[date] = frozenset()  # days that are worked although listed as off
+    _national_days: dict[int, dict[date, str]] = field(default_factory=dict, repr=False)
+    _tables: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _days: dict[date, tuple[Interval, ...]] = field(default_factory=dict, repr=False)
+
+    # -- building ----------------------------------------------------------------------------
+    @classmethod
+    def always_open(cls, tz: ZoneInfo) -> Calendar:
+        """Every minute counts (the `24/7` mode, and wall-clock time where no calendar is set)."""
+        return cls(tz=tz, always=True)
+
+    @classmethod
+    def from_config(cls, data: Any, tz: ZoneInfo) -> Calendar:
+        """The calendar described by the `kalender` section of pengaduan.yaml."""
+        if not isinstance(data, dict):
+            raise ConfigError("pengaduan.yaml tidak sah: 'kalender' harus pemetaan (mode, jam_kerja, libur_tambahan, ...)")
+        mode = str(data.get("mode", MODE_OFFICE)).strip()
+        if mode not in (MODE_OFFICE, MODE_ALWAYS):
+            raise ConfigError(
+                f"pengaduan.yaml tidak sah: kalender.mode '{mode}' tidak dikenal; pilih '{MODE_OFFICE}' atau '{MODE_ALWAYS}'"
+            )
+        if mode == MODE_ALWAYS:
+            return cls.always_open(tz)
+        national = data.get("libur_nasional", True)
+        if not isinstance(national, bool):
+            raise ConfigError("pengaduan.yaml tidak sah: kalender.libur_nasional harus true atau false")
+        calendar = cls(
+            tz=tz,
+            week=_parse_week(data.get("jam_kerja")),
+            national=national,
+            extra=_parse_days(data.get("libur_tambahan"), "libur_tambahan"),
+            removed=frozenset(_parse_days(data.get("bukan_libur"), "bukan_libur")),
+        )
+        if not any(calendar.week.values()):
+            raise ConfigError(
+                "pengaduan.yaml tidak sah: kalender.jam_kerja tidak punya satu hari kerja pun; isi jam kerja "
+                f"atau pakai kalender.mode '{MODE_ALWAYS}'"
+            )
+        return calendar
+
+    # -- days --------------------------------------------------------------------------------
+    def day_off(self, day: date) -> str | None:
+        """Why `day` is not worked ('Hari Raya Natal', 'Cuti bersama ...'), or None when it is a working day.
+
+        Weekends without hours are not 'days off' here: they simply have no intervals.
+        """
+        if self.always or day in self.removed:
+            return None
+        if day in self.extra:
+            return self.extra[day]
+        if self.national:
+            return self._national(day.year).get(day)
+        return None
+
+    def intervals(self, day: date) -> tuple[Interval, ...]:
+        """The working intervals of a day, in seconds since local midnight."""
+        found = self._days.get(day)
+        if found is None:
+            if self.always:
+                found = ((0, DAY_SECONDS),)
+            elif self.day_off(day) is not None:
+                found = ()
+            else:
+                found = self.week.get(day.weekday(), ())
+            self._days[day] = found
+        return found
+
+    def _national(self, year: int) -> dict[date, str]:
+        days = self._national_days.get(year)
+        if days is None:
+            import holidays  # ~50 ms: only when a year's days off are first needed
+
+            days = dict(holidays.country_holidays(COUNTRY, years=year, language="id").items())
+            self._national_days[year] = days
+        return days
+
+    # -- arithmetic --------------------------------------------------------------------------
+    def working_minutes(self, start: datetime, end: datetime) -> float:
+        """Working minutes between two moments (0 when end is not after start)."""
+        if end <= start:
+            return 0.0
+        if self.always:
+            return (end - start).total_seconds() / 60.0
+        start, end = start.astimezone(self.tz), end.astimezone(self.tz)
+        seconds = self._offset(end) - self._offset(start)
+        for year in range(start.year, end.year):
+            seconds += self._table(year)[-1]
+        return seconds / 60.0
+
+    def add_working_minutes(self, start: datetime, minutes: float) -> datetime:
+        """The earliest moment by which `minutes` working minutes have passed since `start`.
+
+        When the time runs out exactly at the end of a working interval, that end is returned
+        (a standard that expires at 16.00 is due at 16.00, not at 07.30 the next morning).
+        """
+        if minutes <= 0:
+            return start
+        if self.always:
+            return start + timedelta(minutes=minutes)
+        local = start.astimezone(self.tz)
+        remaining = minutes * 60.0
+        day, position = local.date(), _seconds(local)
+        for _ in range(MAX_SEARCH_DAYS):
+            for begin, finish in self.intervals(day):
+                begin = max(begin, position)
+                if begin >= finish:
+                    continue
+                if remaining <= finish - begin:
+                    return self._moment(day, begin + remaining)
+                remaining -= finish - begin
+            day, position = day + timedelta(days=1), 0
+        raise ConfigError(
+            f"kalender kerja tidak punya jam kerja dalam {MAX_SEARCH_DAYS} hari sesudah {local:%Y-%m-%d}; "
+            "periksa kalender di pengaduan.yaml"
+        )
+
+    def next_working_moment(self, moment: datetime) -> datetime:
+        """When the clock starts for something that happens at `moment` (itself, inside working time)."""
+        if self.always:
+            return moment
+        local = moment.astimezone(self.tz)
+        day, position = local.date(), _seconds(local)
+        for _ in range(MAX_SEARCH_DAYS):
+            for begin, finish in self.intervals(day):
+                if position < finish:
+                    return local if position >= begin else self._moment(day, begin)
+            day, position = day + timedelta(days=1), 0
+        raise ConfigError(f"kalender kerja tidak punya jam kerja dalam {MAX_SEARCH_DAYS} hari; periksa pengaduan.yaml")
+
+    def _moment(self, day: date, seconds: float) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=self.tz) + timedelta(seconds=seconds)
+
+    def _offset(self, moment: datetime) -> float:
+        """Working seconds from the start of the moment's year up to the moment."""
+        day = moment.date()
+        before = self._table(moment.year)[day.toordinal() - date(moment.year, 1, 1).toordinal()]
+        position = _seconds(moment)
+        return before + sum(max(0.0, min(position, finish) - begin) for begin, finish in self.intervals(day))
+
+    def _table(self, year: int) -> list[int]:
+        """Cumulative working seconds at the start of each day of the year; the last item is the year's total."""
+        table = self._tables.get(year)
+        if table is None:
+            table = [0]
+            day = date(year, 1, 1)
+            while day.year == year:
+                table.append(table[-1] + sum(finish - begin for begin, finish in self.intervals(day)))
+                day += timedelta(days=1)
+            self._tables[year] = table
+        return table
+
+
+def _seconds(moment: datetime) -> float:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+
+
+# -- reading the config ------------------------------------------------------------------------
+def _clock(value: Any, where: str) -> int:
+    """'07:30', '07.30' -> seconds since midnight.
+
+    Unquoted in YAML, 07.30 arrives as the float 7.3 and 8:00 as the integer 480 (YAML 1.1 reads
+    it as base 60); both are taken as the clock time they were written as.
+    """
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int) and value >= 60:
+        value = f"{value // 60}:{value % 60:02d}"
+    text = f"{value:.2f}" if isinstance(value, float) else str(value).strip()
+    match = _CLOCK_RE.match(text)
+    if match is None or int(match.group(1)) > 24 or int(match.group(2)) > 59:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: kalender.jam_kerja.{where} '{value}' bukan jam; tulis 'HH:MM', contoh '07:30'"
+        )
+    seconds = int(match.group(1)) * 3600 + int(match.group(2)) * 60
+    if seconds > DAY_SECONDS:
+        raise ConfigError(f"pengaduan.yaml tidak sah: kalender.jam_kerja.{where} '{value}' lewat dari 24:00")
+    return seconds
+
+
+def _span(text: Any, where: str) -> Interval:
+    parts = str(text).split("-")
+    if len(parts) != 2:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: kalender.jam_kerja.{where} '{text}' harus 'HH:MM-HH:MM', contoh '12:00-13:00'"
+        )
+    begin, end = _clock(parts[0], where), _clock(parts[1], where)
+    if end <= begin:
+        raise ConfigError(f"pengaduan.yaml tidak sah: kalender.jam_kerja.{where} '{text}' berakhir sebelum mulai")
+    return begin, end
+
+
+def _day_hours(value: Any, name: str) -> tuple[Interval, ...]:
+    """One weekday's working intervals: masuk..pulang minus the istirahat spans."""
+    if value in (None, False, "libur", ""):
+        return ()
+    if not isinstance(value, dict) or "masuk" not in value or "pulang" not in value:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: kalender.jam_kerja.{name} harus 'libur' atau berisi masuk, pulang "
+            "(dan istirahat), contoh: {masuk: '07:30', pulang: '16:00', istirahat: '12:00-13:00'}"
+        )
+    begin, end = _clock(value["masuk"], f"{name}.masuk"), _clock(value["pulang"], f"{name}.pulang")
+    if end <= begin:
+        raise ConfigError(f"pengaduan.yaml tidak sah: kalender.jam_kerja.{name}: pulang harus sesudah masuk")
+    breaks = value.get("istirahat") or []
+    if not isinstance(breaks, list):
+        breaks = [breaks]
+    pieces = [(begin, end)]
+    for item in breaks:
+        cut_begin, cut_end = _span(item, f"{name}.istirahat")
+        pieces = [
+            piece
+            for low, high in pieces
+            for piece in ((low, min(high, cut_begin)), (max(low, cut_end), high))
+            if piece[1] > piece[0]
+        ]
+    return tuple(pieces)
+
+
+def _parse_week(data: Any) -> dict[int, tuple[Interval, ...]]:
+    if not isinstance(data, dict):
+        raise ConfigError(f"pengaduan.yaml tidak sah: kalender.jam_kerja harus pemetaan hari ({', '.join(WEEKDAYS)})")
+    unknown = [str(k) for k in data if str(k) not in WEEKDAYS]
+    if unknown:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: kalender.jam_kerja: hari '{unknown[0]}' tidak dikenal; pakai {', '.join(WEEKDAYS)}"
+        )
+    return {index: _day_hours(data.get(name), name) for index, name in enumerate(WEEKDAYS)}
+
+
+def _parse_day(value: Any, where: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"pengaduan.yaml tidak sah: kalender.{where}: '{value}' bukan tanggal; tulis YYYY-MM-DD") from None
+
+
+def _parse_days(data: Any, where: str) -> dict[date, str]:
+    """A list of dates, each a date or {tanggal: YYYY-MM-DD, keterangan: TEXT}."""
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        raise ConfigError(f"pengaduan.yaml tidak sah: kalender.{where} harus daftar tanggal")
+    out: dict[date, str] = {}
+    for item in data:
+        if isinstance(item, dict):
+            if "tanggal" not in item:
+                raise ConfigError(f"pengaduan.yaml tidak sah: kalender.{where}: setiap butir perlu 'tanggal'")
+            out[_parse_day(item["tanggal"], where)] = str(item.get("keterangan") or "libur")
+        else:
+            out[_parse_day(item, where)] = "libur"
+    return out
