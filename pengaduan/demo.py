@@ -128,7 +128,7 @@ def _steps(path: str, case: tuple) -> list[tuple[str, str, dict]]:
     _, _, _, _, category, bidang, _ = case
     verify = ("verifikasi", "ani", {"fields": {"category": category, "bidang": bidang}})
     if path == "bukan":
-        return [("bukan_pengaduan", "ani", {"note": "bukan pengaduan: promosi atau pertanyaan umum"})]
+        return [("bukan_pengaduan", "ani", {"note": "promosi atau pertanyaan umum", "fields": {"reason": "promosi atau pertanyaan umum"}})]
     if path == "admin":
         return [verify, ("respon_tuntas", "ani", {"answer": "Terima kasih, informasinya sudah kami kirim lewat pesan langsung."})]
     respond = ("respon", "ani", {"answer": "Terima kasih, laporan Anda kami terima dan sedang kami tindak lanjuti."})
@@ -169,7 +169,7 @@ def _open_store(root: Path | None) -> Store:
         store = Store.open(root)
     except StoreError:
         return Store.create(root, roster=ROSTER)
-    if store.config.staff_by_code("ani") is None:
+    if store.config.staff_by_code(ROSTER[0].code) != ROSTER[0]:
         raise StoreError(
             f"store di {store.root} bukan store demo (petugas demo tidak ada); jalankan demo di store lain: "
             "pengaduan --store /tmp/demo demo"
@@ -177,18 +177,25 @@ def _open_store(root: Path | None) -> Store:
     return store
 
 
-def run_demo(root: Path | None, days: int = 5, seed: int | None = None) -> list[str]:
+def run_demo(root: Path | None, days: int = 5, seed: int = 2026) -> list[str]:
+    """Record `days` working days of complaints ending now; return the summary lines to print.
+
+    Complaints rotate through the table, so every path appears; about a third of the cases run
+    slower than the SOP allows, and every seventh stops part-way, as open cases do on a real desk.
+    """
     store = _open_store(root)
     staff = {s.code: s for s in store.config.staff}
     rng = random.Random(seed)
     now = store.now()
     made: list[str] = []
+    counter = 0
     for day_back in range(days, -1, -1):
         day = (now - timedelta(days=day_back)).date()
         if day.weekday() == 6:  # the desk's Sunday is quiet
             continue
         for slot in range(rng.randint(3, 5)):
-            case = rng.choice(COMPLAINTS)
+            case = COMPLAINTS[counter % len(COMPLAINTS)]
+            counter += 1
             platform, kind, account, text, _, _, path = case
             received = datetime.combine(day, time(8, 0), tzinfo=store.tz) + timedelta(minutes=slot * 95 + rng.randint(0, 60))
             if received > now:
@@ -200,9 +207,12 @@ def run_demo(root: Path | None, days: int = 5, seed: int | None = None) -> list[
                 fields["reporter_contact"] = f"08{rng.randint(1000000000, 9999999999)}"
             new, _ = store.record(Request("terima", staff["bayu" if slot % 2 else "ani"], received, fields=fields))
             made.append(new.id)
-            timing = TIMINGS[path]["slow" if rng.random() < 0.35 else "fast"]
+            timing = TIMINGS[path]["slow" if counter % 3 == 0 else "fast"]
+            steps = _steps(path, case)
+            if counter % 7 == 0:
+                steps = steps[: max(1, len(steps) // 2)]
             at = received
-            for (action, who, details), minutes in zip(_steps(path, case), timing, strict=False):
+            for (action, who, details), minutes in zip(steps, timing, strict=False):
                 at = at + timedelta(minutes=minutes)
                 if at > now:
                     break  # still open: the desk has not got there yet
@@ -212,12 +222,16 @@ def run_demo(root: Path | None, days: int = 5, seed: int | None = None) -> list[
     lines = [f"demo: {len(cases)} pengaduan dicatat di {store.root}"]
     lines += [f"  {label}: {count}" for label, count in sorted(by_status.items())]
     sample = next((c.id for c in cases if c.step >= 6), made[0] if made else "ID")
+    store_opt = "" if root is None else f"--store {store.root} "
     lines += [
         "",
         "Coba berikutnya:",
-        "  pengaduan --petugas ani daftar",
-        f"  pengaduan lihat {sample}",
-        "  pengaduan daftar --status terbuka",
+        "  export PENGADUAN_PETUGAS=ani",
+        f"  pengaduan {store_opt}daftar",
+        f"  pengaduan {store_opt}lihat {sample}",
+        f"  pengaduan {store_opt}terlambat",
+        f"  pengaduan {store_opt}laporan harian",
+        f"  pengaduan {store_opt}audit",
         f"  git -C {store.root} log --format='%h %an: %s' | head",
     ]
     return lines

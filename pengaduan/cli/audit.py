@@ -1,9 +1,178 @@
-"""Placeholder: filled by the issue that owns these commands."""
+"""`pengaduan riwayat`, `pengaduan audit` and `pengaduan koreksi`: the audit trail from git."""
 
 from __future__ import annotations
 
+import json
+import sys
+from typing import Any
+
 import click
+
+from pengaduan.cli.base import Choice
+from pengaduan.cli.common import Env, pass_env
+from pengaduan.core import ids, timeutil
+from pengaduan.errors import CaseNotFound
+from pengaduan.i18n import action_label
+from pengaduan.store import layout
+from pengaduan.store.history import CaseEvent, case_history, run_audit
+
+CHANGE_WORDS = {"A": "dibuat", "M": "diubah", "D": "DIHAPUS", "T": "diubah jenisnya"}
+PHASES = {"membaca": "Membaca riwayat git", "memeriksa": "Memeriksa commit"}
+
+
+def _signature_label(event: CaseEvent) -> str:
+    if not event.signed:
+        return "tidak ditandatangani"
+    return "sah" if event.signature_problem is None else f"TIDAK SAH: {event.signature_problem}"
+
+
+def _when(moment: Any) -> str:
+    return f"{moment:%Y-%m-%d} {timeutil.clock_label(moment)}"
+
+
+def _event_row(event: CaseEvent, with_diff: bool) -> dict[str, Any]:
+    last = event.entries[-1] if event.entries else None
+    row: dict[str, Any] = {
+        "commit": event.commit,
+        "waktu_commit": timeutil.to_text(event.time),
+        "penulis": {"nama": event.author_name, "email": event.author_email},
+        "subjek": event.subject,
+        "perubahan": CHANGE_WORDS.get(event.status, event.status).lower(),
+        "langkah": last.step if last else None,
+        "aksi": last.action if last else None,
+        "pelaksana": last.performer_role if last else None,
+        "nama_pelaksana": last.performer_name if last else None,
+        "catatan": last.note if last else None,
+        "entri": [entry.to_dict() for entry in event.entries],
+        "tanda_tangan": {"ada": event.signed, "sah": event.signed and event.signature_problem is None,
+                         "masalah": event.signature_problem if event.signed else None},
+    }  # fmt: skip
+    if with_diff:
+        row["diff"] = event.diff
+    return row
+
+
+@click.command("riwayat")
+@click.argument("kasus")
+@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@click.option("--diff", "with_diff", is_flag=True, help="Tampilkan juga perubahan berkas YAML di tiap commit.")
+@pass_env
+def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
+    """Riwayat satu kasus dari git: tiap commit dengan penulis, waktu, langkah dan tanda tangannya."""
+    store = env.store()
+    try:
+        case_id = store.resolve_id(kasus)
+    except CaseNotFound:
+        # A deleted case file still has its history: a full ID is looked up in git.
+        case_id = ids.normalise(kasus)
+        if not ids.is_valid(case_id):
+            raise
+    events = case_history(store, case_id, with_diff)
+    if not events:
+        raise CaseNotFound(f"kasus '{kasus}' tidak ada dalam riwayat store; lihat 'pengaduan daftar'")
+    if fmt == "json":
+        click.echo(json.dumps([_event_row(e, with_diff) for e in events], ensure_ascii=False, indent=2))
+        return
+    lines = [f"Riwayat kasus {case_id} ({layout.case_path(case_id)}): {len(events)} commit"]
+    for event in events:
+        lines += ["", f"commit {event.commit[:10]}  {_when(event.time)}  {event.author_name} <{event.author_email}>"]
+        lines.append(f"  tanda tangan: {_signature_label(event)}")
+        if event.status == "D":
+            lines.append("  berkas kasus DIHAPUS")
+        if event.status != "D" and not event.entries:
+            lines.append("  berkas berubah tanpa entri riwayat baru")
+        for entry in event.entries:
+            who = entry.performer_role + (f" ({entry.performer_name})" if entry.performer_name else "")
+            moment = timeutil.from_text(entry.time, store.tz) if isinstance(entry.time, str) else entry.time
+            lines.append(
+                f"  langkah {entry.step} {entry.action} — {action_label(entry.action)}; pelaksana {who}, "
+                f"dicatat {entry.recorder}, {_when(moment)}"
+            )
+            if entry.changes:
+                lines.append(f"    {entry.changes.get('kolom')}: {entry.changes.get('lama')!r} -> {entry.changes.get('baru')!r}")
+            for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
+                if value:
+                    lines.append(f"    {label}: {value}")
+        if with_diff and event.diff:
+            lines += ["", *[f"    {line}" for line in event.diff.rstrip("\n").split("\n")]]
+    click.echo("\n".join(lines))
+
+
+class _ProgressBar:
+    """click's progress bar on stderr, one per phase; only ever made when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.phase = ""
+        self.done = 0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase != self.phase:
+            self.close()
+            self.bar = click.progressbar(length=total, label=PHASES.get(phase, phase), file=sys.stderr)
+            self.bar.__enter__()
+            self.phase, self.done = phase, 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.command("audit")
+@click.option("--sejak", metavar="REV", help="Periksa hanya commit sesudah REV (id commit, tag, HEAD~100...).")
+@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@pass_env
+@click.pass_context
+def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
+    """Periksa seluruh riwayat store (atau sejak REV) terhadap SOP, daftar petugas dan tanda tangan.
+
+    Keluar dengan kode 0 bila bersih, 1 bila ada temuan (tiap temuan: commit, kasus, aturan).
+    """
+    store = env.store()
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        result = run_audit(store, sejak, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    if fmt == "json":
+        data = {
+            "commit_diperiksa": result.commits,
+            "kasus_diperiksa": result.cases,
+            "head": result.head,
+            "temuan": [f.to_dict() for f in result.findings],
+            "ringkasan": result.summary,
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for finding in result.findings:
+            click.echo(f"{finding.commit[:10]}  {finding.case or '-':<14}  aturan {finding.rule}: {finding.message}")
+        click.echo(result.summary)
+    ctx.exit(1 if result.findings else 0)
+
+
+@click.command("koreksi")
+@click.argument("kasus")
+@click.option(
+    "--kolom", "--field", "kolom", required=True, metavar="KOLOM",
+    help="Kolom penerimaan: platform, akun, tautan, jenis, isi, waktu_unggah, waktu_terima.",
+)  # fmt: skip
+@click.option("--nilai", required=True, metavar="NILAI", help="Nilai yang benar.")
+@click.option("--alasan", required=True, metavar="TEKS", help="Mengapa dikoreksi (masuk ke riwayat).")
+@pass_env
+def koreksi(env: Env, kasus: str, kolom: str, nilai: str, alasan: str) -> None:
+    """Koreksi satu kolom penerimaan kasus (satu commit); nilai lama dan baru tetap di riwayat."""
+    store = env.store()
+    actor = env.actor()
+    case, commit = store.correct(store.resolve_id(kasus), kolom, nilai, alasan, actor)
+    change = case.history[-1].changes or {}
+    click.echo(f"{case.id}: kolom {kolom} dikoreksi ({change.get('lama')!r} -> {change.get('baru')!r}) (commit {commit[:8]})")
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the main group."""
+    for command in (riwayat, audit, koreksi):
+        group.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from pengaduan.errors import ConfigError, InputError
 
 ROLES = ("admin", "redaktur", "pimred", "kabid", "kadin")
+# Once the roster has one of these, only they may change the configuration (the audit checks it).
+MANAGER_ROLES = ("admin", "pimred", "kadin")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
 
 
@@ -19,6 +22,15 @@ class Staff:
     roles: tuple[str, ...]
     email: str = ""
     bidang: str = ""
+    phone: str = ""  # for reminders by WhatsApp/SMS (pengaduan eskalasi --kirim)
+    # Public keys this person signs commits with: the audit checks a signature's key belongs to its author.
+    ssh_key: str = ""  # one OpenSSH public key line: "ssh-ed25519 AAAA... comment"
+    gpg_key: str = ""  # an OpenPGP key fingerprint (40 hex digits)
+
+    @property
+    def commit_email(self) -> str:
+        """The email this person's commits carry (a placeholder when the roster has none)."""
+        return self.email or f"{self.code}@pengaduan.invalid"
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kode": self.code, "nama": self.name, "peran": list(self.roles)}
@@ -26,6 +38,12 @@ class Staff:
             data["email"] = self.email
         if self.bidang:
             data["bidang"] = self.bidang
+        if self.phone:
+            data["telepon"] = self.phone
+        if self.ssh_key:
+            data["kunci_ssh"] = self.ssh_key
+        if self.gpg_key:
+            data["kunci_gpg"] = self.gpg_key
         return data
 
 
@@ -42,6 +60,13 @@ class Config:
     categories: dict[str, str]
     staff: list[Staff]
     raw: dict[str, Any] = field(default_factory=dict)
+    # How far a history entry's time may lie after its commit's time (clock skew), for the audit.
+    time_tolerance: float = 120.0
+
+    @property
+    def signing_required(self) -> bool:
+        """`tanda_tangan_commit`: every commit must be signed (the store signs, the audit checks)."""
+        return bool(self.raw.get("tanda_tangan_commit", False))
 
     def staff_by_code(self, code: str) -> Staff | None:
         return next((s for s in self.staff if s.code == code), None)
@@ -105,7 +130,41 @@ def parse_staff(item: Any) -> Staff:
         roles=tuple(roles),
         email=str(item.get("email") or ""),
         bidang=str(item.get("bidang") or ""),
+        phone=str(item.get("telepon") or ""),
+        ssh_key=_ssh_key(item),
+        gpg_key=_gpg_key(item),
     )
+
+
+def _ssh_key(item: dict[str, Any]) -> str:
+    """The roster's OpenSSH public key line, checked to be one (type, base64 blob naming that type)."""
+    text = " ".join(str(item.get("kunci_ssh") or "").split())
+    if not text:
+        return ""
+    parts = text.split(" ")
+    blob = b""
+    try:
+        blob = base64.b64decode(parts[1], validate=True) if len(parts) > 1 else b""
+        size = int.from_bytes(blob[:4], "big")
+        named = blob[4 : 4 + size].decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        named = ""
+    if not blob or named != parts[0]:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: kunci_ssh petugas '{item.get('kode')}' bukan kunci publik OpenSSH; "
+            "salin satu baris berkas .pub, contoh: ssh-ed25519 AAAAC3Nza... ani@laptop"
+        )
+    return text
+
+
+def _gpg_key(item: dict[str, Any]) -> str:
+    text = "".join(str(item.get("kunci_gpg") or "").split()).upper()
+    if text and not re.fullmatch(r"[0-9A-F]{40}|[0-9A-F]{64}", text):
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: kunci_gpg petugas '{item.get('kode')}' harus sidik jari kunci OpenPGP "
+            "(40 digit heksadesimal, lihat 'gpg --fingerprint')"
+        )
+    return text
 
 
 def load_config(data: Any) -> Config:
@@ -115,6 +174,12 @@ def load_config(data: Any) -> Config:
         lock_seconds = float(data.get("batas_kunci_detik", 30))
     except (TypeError, ValueError):
         raise ConfigError("pengaduan.yaml tidak sah: 'batas_kunci_detik' harus angka") from None
+    try:
+        tolerance = float(data.get("toleransi_waktu_detik", 120))
+    except (TypeError, ValueError):
+        tolerance = -1.0
+    if tolerance < 0:
+        raise ConfigError("pengaduan.yaml tidak sah: 'toleransi_waktu_detik' harus angka detik, 0 atau lebih (bawaan 120)")
     return Config(
         agency=" ".join(str(data.get("instansi", "")).split()),
         agency_short=str(data.get("instansi_singkat", "")),
@@ -127,6 +192,7 @@ def load_config(data: Any) -> Config:
         categories=_mapping(data, "kategori"),
         staff=[parse_staff(item) for item in data.get("petugas") or []],
         raw=data,
+        time_tolerance=tolerance,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +25,22 @@ class Identity:
     name: str
     email: str
 
+    def env(self) -> dict[str, str]:
+        """The environment that makes git record this person as author and committer."""
+        return {
+            "GIT_AUTHOR_NAME": self.name,
+            "GIT_AUTHOR_EMAIL": self.email,
+            "GIT_COMMITTER_NAME": self.name,
+            "GIT_COMMITTER_EMAIL": self.email,
+        }
+
 
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
     # Plumbing output must not depend on the user's locale, pager or prompts.
     env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"})
+    # The store is what is committed: `git replace` refs must not show other content in its place.
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"
     env.pop("GIT_INDEX_FILE", None)
     return env
 
@@ -125,13 +136,19 @@ class Git:
             args += ["-p", parent]
         if sign:
             args.append("-S")
-        who = {
-            "GIT_AUTHOR_NAME": author.name,
-            "GIT_AUTHOR_EMAIL": author.email,
-            "GIT_COMMITTER_NAME": author.name,
-            "GIT_COMMITTER_EMAIL": author.email,
-        }
-        commit = self.text(*args, input=message.encode("utf-8"), env=who)
+        who = author.env()
+        try:
+            commit = self.text(*args, input=message.encode("utf-8"), env=who)
+        except GitError:
+            if not sign:
+                raise
+            # Signing is required: an unsigned commit is never made in its place.
+            key = self.config_value("user.signingkey") or "(belum diatur)"
+            raise GitError(
+                f"commit wajib ditandatangani (tanda_tangan_commit: true di pengaduan.yaml) tetapi git gagal "
+                f"menandatangani dengan user.signingkey {key}; periksa kuncinya, atau atur: git -C {self.root} config "
+                f"gpg.format ssh && git -C {self.root} config user.signingkey ~/.ssh/id_ed25519 (atau kunci OpenPGP)"
+            ) from None
         old = parent or "0" * 40
         ref = f"refs/heads/{BRANCH}"
         try:
@@ -141,6 +158,42 @@ class Git:
                 "store berubah oleh proses lain di tengah pencatatan; tidak ada yang dicatat, ulangi perintahnya"
             ) from None
         return commit
+
+    # -- sharing through a remote -----------------------------------------------------------
+    def remotes(self) -> list[str]:
+        return self.text("remote").split()
+
+    def fetch(self, remote: str) -> str | None:
+        """Fetch the remote's branch; its commit id, or None when the remote has no branch yet."""
+        self.run("fetch", "-q", remote)
+        return self.commit_id(f"refs/remotes/{remote}/{BRANCH}")
+
+    def count_between(self, base: str, tip: str) -> int:
+        return int(self.text("rev-list", "--count", f"{base}..{tip}"))
+
+    def merge(self, ref: str, message: str, author: Identity, sign: bool = False) -> list[str]:
+        """Merge ref into the branch; on a conflict undo it and return the conflicting paths."""
+        args = ["merge", "--no-edit", "-q", "-m", message] + (["-S"] if sign else []) + [ref]
+        self.run(*args, env=author.env(), check=False)
+        if not (self.git_dir / "MERGE_HEAD").exists():
+            if not self.is_ancestor(ref, "HEAD"):
+                raise GitError(f"git merge {ref} gagal; periksa 'git status' di store")
+            return []
+        unmerged = self.text("diff", "--name-only", "--diff-filter=U").split()
+        self.run("merge", "--abort", check=False)
+        return unmerged or ["(tidak diketahui)"]
+
+    def push(self, remote: str) -> bool:
+        """Push the branch; False when the remote moved on meanwhile (fetch and merge again)."""
+        done = subprocess.run(
+            ["git", "push", "-q", remote, f"{BRANCH}:{BRANCH}"], cwd=self.root, capture_output=True, env=self._env
+        )
+        if done.returncode == 0:
+            return True
+        if b"rejected" in done.stderr or b"fetch first" in done.stderr or b"non-fast-forward" in done.stderr:
+            return False
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git push gagal: {detail[-1] if detail else done.returncode}")
 
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
@@ -189,6 +242,71 @@ class Git:
         out = self.run("cat-file", "blob", f"{rev}:{path}", check=False)
         return out or None
 
+    # -- history (the audit trail) ---------------------------------------------------------
+    def commit_id(self, rev: str) -> str | None:
+        """The full id of the commit rev names, or None when it names none."""
+        out = self.run("rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}", check=False)
+        return out.decode().strip() or None
+
+    def is_ancestor(self, ancestor: str, commit: str) -> bool:
+        """True when ancestor is reachable from commit (False too when ancestor no longer exists)."""
+        done = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", ancestor, commit], cwd=self.root, capture_output=True, env=self._env
+        )
+        return done.returncode == 0
+
+    def log(self, rev_range: str = "HEAD", paths: Sequence[str] = ()) -> list[LogEntry]:
+        """Every commit of rev_range, parents before children, each with its raw changes: one process.
+
+        A merge's changes are listed against its first parent (what the merge brought in); the
+        options pin down everything a user's git config could change in this output.
+        """
+        out = self.run(
+            "log", *_LOG_OPTIONS, "--raw", "--no-abbrev", "--no-renames", "--root", "--diff-merges=first-parent",
+            f"--format={_LOG_FORMAT}", rev_range, "--", *paths,
+        )  # fmt: skip
+        return _parse_log(out)
+
+    def merge_own_changes(self, rev_range: str = "HEAD") -> dict[str, list[str]]:
+        """Paths each merge commit changed itself (differing from every parent): conflict resolutions."""
+        out = self.run("log", *_LOG_OPTIONS, "--merges", "--raw", "-c", "--no-abbrev", f"--format={_LOG_MARK}%x00%H", rev_range)
+        found: dict[str, list[str]] = {}
+        tokens = out.split(b"\0")
+        sha = ""
+        index = 0
+        while index < len(tokens):
+            token = tokens[index].lstrip(b"\n")
+            if token == _LOG_MARK_BYTES:
+                sha = tokens[index + 1].decode()
+                found.setdefault(sha, [])
+                index += 2
+                continue
+            if token.startswith(b":"):
+                found[sha].append(tokens[index + 1].decode("utf-8", "replace"))
+                index += 2
+                continue
+            index += 1
+        return found
+
+    def signatures(self, commits: Sequence[str], allowed_signers: Path) -> dict[str, tuple[str, str, str]]:
+        """(git's %G? letter, signing key fingerprint, primary key fingerprint) per commit, in one process.
+
+        git verifies each signature itself (gpg, or ssh-keygen against the allowed-signers file
+        given here); unsigned commits cost nothing.
+        """
+        if not commits:
+            return {}
+        out = self.run(
+            "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", *_LOG_OPTIONS, "--no-walk=unsorted", "--stdin",
+            "--format=%H%x00%G?%x00%GF%x00%GP", input="\n".join(commits).encode() + b"\n",
+        )  # fmt: skip
+        tokens = out.decode("utf-8", "replace").split("\0")
+        result: dict[str, tuple[str, str, str]] = {}
+        for start in range(0, len(tokens) - 3, 4):
+            sha, status, key, primary = (t.strip() for t in tokens[start : start + 4])
+            result[sha] = (status, key, primary)
+        return result
+
     def repo(self):
         """GitPython's view of the store, for history walks (not used on the hot path)."""
         import git as gitpython
@@ -196,10 +314,69 @@ class Git:
         return gitpython.Repo(self.root)
 
 
-def global_email() -> str | None:
-    """The user's git user.email, wherever git finds it (repo, global or system config)."""
-    try:
-        out = subprocess.run(["git", "config", "--get", "user.email"], capture_output=True, env=_base_env())
-    except FileNotFoundError:
-        return None
-    return out.stdout.decode().strip() or None
+_LOG_MARK = "%x1eC"
+_LOG_MARK_BYTES = b"\x1eC"
+# Record: mark, commit, parents, author name, email, author time, committer time, message (NUL-separated).
+_LOG_FORMAT = f"{_LOG_MARK}%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%B"
+# Output that must not depend on the user's git config (log.showSignature, color, encoding...).
+_LOG_OPTIONS = ("--reverse", "--topo-order", "-z", "--no-color", "--no-show-signature", "--encoding=UTF-8")
+
+
+@dataclass(frozen=True)
+class RawChange:
+    """One changed path of a commit, as `git log --raw` gives it (no rename detection)."""
+
+    status: str  # A added, M modified, D deleted, T type changed
+    path: str
+    old_blob: str | None
+    new_blob: str | None
+    old_mode: str = "100644"  # 100644 file, 100755 executable, 120000 symlink, 160000 submodule, 000000 none
+    new_mode: str = "100644"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_time: int
+    commit_time: int
+    message: str
+    changes: tuple[RawChange, ...]
+
+
+def _blob(sha: str) -> str | None:
+    return None if sha.strip("0") == "" else sha
+
+
+def _parse_log(out: bytes) -> list[LogEntry]:
+    """Parse `git log -z --raw --format=_LOG_FORMAT`: a message cannot hold a NUL, so NUL-split tokens are safe."""
+    tokens = out.split(b"\0")
+    entries: list[LogEntry] = []
+    index = 0
+    while index < len(tokens):
+        if tokens[index].lstrip(b"\n") != _LOG_MARK_BYTES:
+            index += 1
+            continue
+        sha, parents, name, email, a_time, c_time, message = tokens[index + 1 : index + 8]
+        index += 8
+        changes = []
+        while index < len(tokens) and tokens[index].lstrip(b"\n").startswith(b":"):
+            old_mode, new_mode, old, new, status = tokens[index].lstrip(b"\n")[1:].decode().split(" ")[:5]
+            path = tokens[index + 1].decode("utf-8", "replace")
+            changes.append(RawChange(status[:1], path, _blob(old), _blob(new), old_mode, new_mode))
+            index += 2
+        entries.append(
+            LogEntry(
+                sha=sha.decode(),
+                parents=tuple(parents.decode().split()),
+                author_name=name.decode("utf-8", "replace"),
+                author_email=email.decode("utf-8", "replace"),
+                author_time=int(a_time or 0),
+                commit_time=int(c_time or 0),
+                message=message.decode("utf-8", "replace"),
+                changes=tuple(changes),
+            )
+        )
+    return entries

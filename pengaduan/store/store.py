@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from pengaduan.core import ids, timeutil
-from pengaduan.core.case import Case
+from pengaduan.core.calendar import Calendar
+from pengaduan.core.case import INTAKE_FIELDS, Case
 from pengaduan.core.config import Config, Staff, load_config
 from pengaduan.core.sop import Sop, load_sop
-from pengaduan.core.workflow import Request, apply
-from pengaduan.errors import CaseNotFound, ConfigError, StoreError
-from pengaduan.i18n import TRAILERS, action_label
+from pengaduan.core.workflow import Request, apply, correct
+from pengaduan.errors import CaseNotFound, ConfigError, InputError, PermissionDenied, StoreError
+from pengaduan.i18n import CASE_KEYS, TRAILERS, action_label
 from pengaduan.store import layout, yamlio
-from pengaduan.store.git import Git, Identity, global_email
+from pengaduan.store.git import Git, Identity
 from pengaduan.store.lock import store_lock
 
 ENV_STORE = "PENGADUAN_STORE"
@@ -58,6 +59,13 @@ class Transaction:
 
     def write_yaml(self, relpath: str, data: Any) -> None:
         self.write(relpath, yamlio.dump(data).encode("utf-8"))
+
+    def remove(self, relpath: str) -> None:
+        """Delete a file in this transaction (put back on rollback)."""
+        path = self.store.root / relpath
+        if relpath not in self.originals:
+            self.originals[relpath] = path.read_bytes() if path.exists() else None
+        path.unlink(missing_ok=True)
 
     def rollback(self) -> None:
         for relpath, data in self.originals.items():
@@ -131,9 +139,13 @@ class Store:
     def tz(self):
         return timeutil.zone(self.config.timezone)
 
-    @property
-    def calendar(self):
-        return None
+    @cached_property
+    def calendar(self) -> Calendar:
+        """The working calendar of `kalender` in pengaduan.yaml (the package's default when absent)."""
+        data = self.config.raw.get("kalender")
+        if data is None:
+            data = yamlio.load_text(_data_file("pengaduan.yaml"), "pengaduan.yaml").get("kalender")
+        return Calendar.from_config(data, self.tz)
 
     def now(self) -> datetime:
         return timeutil.now(self.tz)
@@ -155,7 +167,7 @@ class Store:
                     "'pengaduan petugas tambah KODE --nama NAMA --peran PERAN'"
                 )
             return staff
-        email = self.git.config_value("user.email") or global_email()
+        email = self.git.config_value("user.email")  # the store's, else the user's global one
         if email:
             staff = self.config.staff_by_email(email)
             if staff is not None:
@@ -167,9 +179,9 @@ class Store:
 
     def identity_for(self, staff: Staff | None) -> Identity:
         if staff is None:
-            email = global_email()
+            email = self.git.config_value("user.email")
             return Identity("pengaduan", email) if email else SYSTEM_IDENTITY
-        return Identity(staff.name, staff.email or f"{staff.code}@pengaduan.invalid")
+        return Identity(staff.name, staff.commit_email)
 
     # -- finding and reading cases ---------------------------------------------------------
     def case_ids(self, prefix: str = "") -> list[str]:
@@ -211,11 +223,19 @@ class Store:
         relpath = layout.case_path(case_id)
         return Case.from_dict(yamlio.load_file(self.root / relpath, relpath), relpath)
 
-    def load_all(self, rev: str = "HEAD", prefix: str = layout.CASES) -> list[Case]:
-        """Every case as committed at rev: one ls-tree, the cache, one cat-file batch for the rest."""
+    def load_all(
+        self, rev: str = "HEAD", prefix: str = layout.CASES, select: Callable[[str, str], bool] | None = None
+    ) -> list[Case]:
+        """Every case as committed at rev: one ls-tree, the cache, one cat-file batch for the rest.
+
+        `select(path, blob_id)`, when given, keeps only the files it returns True for (the reports
+        use it to read just the cases a day or a month needs).
+        """
         from pengaduan.store.cache import BlobCache
 
         rows = self.git.ls_tree(rev, prefix)
+        if select is not None:
+            rows = [(path, blob) for path, blob in rows if select(path, blob)]
         cache = BlobCache(self.private_dir() / "cache.sqlite")
         try:
             known = cache.get_many(blob for _, blob in rows)
@@ -232,16 +252,26 @@ class Store:
 
     # -- changing ----------------------------------------------------------------------------
     @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store lock without committing: for work that must not interleave with a transaction."""
+        with store_lock(self.private_dir() / layout.LOCK, self.config.lock_seconds):
+            yield
+
+    def require_clean(self) -> None:
+        """Refuse to go on while the store has changes git has not committed."""
+        dirty = self.git.dirty()
+        if dirty:
+            shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")
+            raise StoreError(
+                f"store punya perubahan yang belum di-commit ({shown}); periksa dengan 'git -C {self.root} "
+                "status', lalu commit atau kembalikan dulu"
+            )
+
+    @contextmanager
     def transaction(self, message: str, author: Staff | None) -> Iterator[Transaction]:
         """Lock, check the tree is clean, let the caller write, commit; on any failure undo all."""
-        with store_lock(self.private_dir() / layout.LOCK, self.config.lock_seconds):
-            dirty = self.git.dirty()
-            if dirty:
-                shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")
-                raise StoreError(
-                    f"store punya perubahan yang belum di-commit ({shown}); periksa dengan 'git -C {self.root} "
-                    "status', lalu commit atau kembalikan dulu"
-                )
+        with self.locked():
+            self.require_clean()
             head = self.git.head()
             txn = Transaction(self, message)
             try:
@@ -262,7 +292,7 @@ class Store:
 
     @property
     def sign_commits(self) -> bool:
-        return bool(self.config.raw.get("tanda_tangan_commit", False))
+        return self.config.signing_required
 
     def record(self, request: Request, case_id: str | None = None) -> tuple[Case, str]:
         """Apply one SOP action to a case (or receive a new one) as exactly one commit."""
@@ -301,6 +331,57 @@ class Store:
         message = f"{subject}\n\n" + trailers(kind="konfigurasi", sop=self.sop.number) + "\n"
         with self.transaction(message, author) as txn:
             txn.write_yaml(layout.CONFIG, data)
-        self.__dict__.pop("config", None)
+        for derived in ("config", "calendar"):
+            self.__dict__.pop(derived, None)
         assert txn.commit is not None
         return txn.commit
+
+    def correct(self, case_id: str, field_key: str, value: str, reason: str, actor: Staff) -> tuple[Case, str]:
+        """Correct one intake field (by its YAML key) as one commit; the history keeps old and new value."""
+        from pengaduan.core.audit import CORRECTOR_ROLES
+
+        names = {CASE_KEYS[name]: name for name in INTAKE_FIELDS}
+        field_name = names.get(field_key.strip())
+        if field_name is None:
+            raise InputError(f"kolom '{field_key}' tidak dapat dikoreksi; pilih salah satu: {', '.join(names)}")
+        if not reason.strip():
+            raise InputError("--alasan wajib: tulis mengapa kolom ini dikoreksi, contoh: --alasan 'salah ketik akun'")
+        if not set(actor.roles) & set(CORRECTOR_ROLES):
+            raise PermissionDenied(
+                f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat koreksi; "
+                f"yang boleh: {', '.join(CORRECTOR_ROLES)}"
+            )
+        with self.transaction("", actor) as txn:
+            before = self.load_case(case_id)
+            new_value = self._intake_value(before, field_name, field_key, value)
+            if new_value == getattr(before, field_name):
+                raise InputError(f"nilai '{value}' sama dengan yang tercatat di kolom {field_key}; tidak ada yang dikoreksi")
+            after = correct(before, field_name, new_value, reason.strip(), actor, self.now())
+            message = self.case_message(after)
+            txn.message = f"{after.id}: kolom {field_key} dikoreksi" + message[message.index("\n") :]
+            txn.write_yaml(layout.case_path(after.id), after.to_dict())
+        assert txn.commit is not None
+        return after, txn.commit
+
+    def _intake_value(self, case: Case, field_name: str, key: str, value: str) -> Any:
+        """A corrected value checked as `terima` checks it."""
+        text = value.strip()
+        if field_name == "platform":
+            return self.config.check_choice(text, "platform")
+        if field_name == "kind":
+            return self.config.check_choice(text, "jenis")
+        if field_name == "link":
+            return text or None
+        if field_name in ("posted_at", "received_at"):
+            moment = timeutil.parse_moment(text, self.tz, "--nilai")
+            if moment > self.now():
+                raise InputError(f"--nilai {timeutil.to_text(moment)} ada di masa depan; isi waktu yang sebenarnya")
+            other = case.received_at if field_name == "posted_at" else case.posted_at
+            if other is not None:
+                bound = timeutil.from_text(other, self.tz)
+                if (field_name == "posted_at" and moment > bound) or (field_name == "received_at" and moment < bound):
+                    raise InputError("waktu_unggah harus sebelum atau sama dengan waktu_terima; periksa --nilai")
+            return timeutil.to_text(moment)
+        if not text:
+            raise InputError(f"--nilai kosong; kolom {key} wajib berisi")
+        return text

@@ -1,0 +1,557 @@
+"""The audit's rules: given the store's commits as data, find every place history breaks them.
+
+Pure: store/history.py reads git and hands each commit over with its changed files already
+parsed and the SOP and roster that were in force; nothing here reads files or runs git.
+"In force" at a commit means as its parent had them: the commit that changes the roster is
+judged by the roster it changed, the way the store decided who could make it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from pengaduan.core import timeutil
+from pengaduan.core.case import INTAKE_FIELDS, Case, Entry
+from pengaduan.core.config import MANAGER_ROLES, Config, Staff
+from pengaduan.core.sop import START, Sop
+from pengaduan.errors import PengaduanError
+from pengaduan.i18n import CASE_KEYS, TRAILERS
+
+RULES: dict[int, str] = {
+    1: "satu commit kasus mengubah tepat satu berkas kasus; commit lain hanya konfigurasi, SOP atau laporan",
+    2: "setiap perubahan kasus adalah transisi sah menurut SOP yang berlaku",
+    3: "riwayat hanya bertambah; kolom penerimaan hanya berubah lewat koreksi",
+    4: "trailer commit sesuai dengan perubahannya",
+    5: "penulis commit ada di daftar petugas dengan peran yang boleh mencatatnya",
+    6: "waktu berjalan maju",
+    7: "berkas kasus tidak dihapus atau dipindah",
+    8: "riwayat tidak ditulis ulang",
+    9: "tanda tangan commit sah dan milik penulisnya",
+}
+
+# Who may record a correction of an intake field (`pengaduan koreksi`); the store enforces it.
+CORRECTOR_ROLES = ("admin", "pimred")
+CORRECTION = "koreksi"
+CONFIG_KIND = "konfigurasi"
+REPORT_KIND = "laporan"
+# Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
+META_FILES = (".gitattributes", ".gitignore")
+
+_TRAILER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a commit changed, with its content before and after (parsed YAML)."""
+
+    path: str
+    kind: str  # case, config, sop, report, meta, other
+    status: str  # A added, M modified, D deleted, T type changed
+    case_id: str | None = None  # for case files: the ID the path names
+    old: Any = None
+    new: Any = None
+    error: str | None = None  # why the content after could not be read or loaded
+
+    @property
+    def added(self) -> bool:
+        return self.status == "A"
+
+    @property
+    def deleted(self) -> bool:
+        return self.status == "D"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What git said of a commit's signature: its %G? letter and the signing key's fingerprints."""
+
+    status: str  # G good, U good but key unknown to git, B bad, X/Y expired, R revoked, E unverifiable, N none
+    key: str = ""
+    primary_key: str = ""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    time: datetime  # the committer's time
+    trailers: dict[str, list[str]]
+    changes: tuple[FileChange, ...]
+    sop: Sop | None  # in force: as the parent had it (None before the store existed)
+    config: Config | None
+    setup_error: str | None = None  # why the SOP or configuration in force could not be loaded
+    signature: Signature | None = None
+    merge_own_paths: tuple[str, ...] = ()  # paths a merge changed itself
+    subject: str = ""
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def kind(self) -> str | None:
+        values = self.trailers.get(TRAILERS["kind"])
+        return values[0] if values else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    commit: str
+    case: str | None
+    rule: int
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"commit": self.commit, "kasus": self.case, "aturan": self.rule, "pesan": self.message}
+
+
+@dataclass
+class _Ctx:
+    commit: Commit
+    findings: list[Finding] = field(default_factory=list)
+    # Parsed cases by the identity of their data: a version is the "after" of one commit and the
+    # "before" of the next, and is read once. The data is kept too, so its id stays its own.
+    memo: dict[int, tuple[Any, tuple[Case | None, str | None]]] = field(default_factory=dict)
+
+    def case(self, data: Any, path: str) -> tuple[Case | None, str | None]:
+        found = self.memo.get(id(data))
+        if found is None or found[0] is not data:
+            found = self.memo[id(data)] = (data, parse_case(data, path))
+        return found[1]
+
+    def add(self, rule: int, message: str, case: str | None = None) -> None:
+        self.findings.append(Finding(self.commit.sha, case, rule, message))
+
+
+# -- small pure helpers, shared with `pengaduan riwayat` ---------------------------------------
+def parse_trailers(message: str) -> dict[str, list[str]]:
+    """Trailers of a commit message: `Key: value` lines of its last paragraph (never the subject)."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", message.strip()) if p.strip()]
+    if len(paragraphs) < 2:
+        return {}
+    found: dict[str, list[str]] = {}
+    for line in paragraphs[-1].splitlines():
+        match = _TRAILER_RE.match(line.strip())
+        if match:
+            found.setdefault(match.group(1), []).append(match.group(2).strip())
+    return found
+
+
+def ssh_fingerprint(key_line: str) -> str:
+    """'SHA256:...' of an OpenSSH public key line, as ssh-keygen -l and git's %GF print it."""
+    blob = base64.b64decode(key_line.split()[1])
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def staff_keys(staff: Staff) -> set[str]:
+    keys = {ssh_fingerprint(staff.ssh_key)} if staff.ssh_key else set()
+    if staff.gpg_key:
+        keys.add(staff.gpg_key.upper())
+    return keys
+
+
+def author_staff(config: Config | None, email: str) -> Staff | None:
+    """The roster entry whose commits carry this email."""
+    if config is None:
+        return None
+    wanted = email.strip().lower()
+    return next((s for s in config.staff if s.commit_email.lower() == wanted), None)
+
+
+def signature_problem(signature: Signature | None, staff: Staff | None) -> str | None:
+    """Why a commit's signature does not prove its author made it; None when it does."""
+    status = signature.status if signature else "N"
+    if status == "N":
+        return "commit tidak ditandatangani"
+    if status == "B":
+        return "tanda tangan tidak sah (isi commit tidak cocok dengan tanda tangannya)"
+    if status == "E":
+        return "tanda tangan tidak dapat diperiksa (kunci tidak tersedia bagi git)"
+    if status in ("X", "Y", "R"):
+        return "tanda tangan memakai kunci yang kedaluwarsa atau dicabut"
+    assert signature is not None
+    if staff is None:
+        return f"penanda tangan (kunci {signature.key}) tidak dapat dikaitkan dengan petugas di daftar"
+    keys = staff_keys(staff)
+    if not keys:
+        return (
+            f"petugas '{staff.code}' belum punya kunci_ssh/kunci_gpg di daftar petugas; kunci {signature.key} tidak dapat diakui"
+        )
+    if signature.key not in keys and (not signature.primary_key or signature.primary_key not in keys):
+        return f"kunci penanda tangan {signature.key} bukan milik penulis '{staff.code}' di daftar petugas"
+    return None
+
+
+def _canonical(value: Any) -> str:
+    """A strict text form: True and 1, '1' and 1, quoted and unquoted times all differ."""
+    return json.dumps(value, ensure_ascii=False, default=lambda v: f"<{type(v).__name__}>{v}")
+
+
+def _moment(text: Any, tz: tzinfo) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def parse_case(data: Any, path: str) -> tuple[Case | None, str | None]:
+    try:
+        return Case.from_dict(data, path), None
+    except (PengaduanError, TypeError, ValueError, AttributeError) as exc:
+        return None, str(exc) or type(exc).__name__
+
+
+def _raw_history(data: Any) -> list[Any]:
+    history = data.get(CASE_KEYS["history"]) if isinstance(data, dict) else None
+    return history if isinstance(history, list) else []
+
+
+def _key(field_name: str) -> str:
+    return CASE_KEYS.get(field_name, field_name)
+
+
+# -- the rules ----------------------------------------------------------------------------------
+def audit(commits: Iterable[Commit]) -> list[Finding]:
+    """Every finding of every commit, in history order."""
+    findings: list[Finding] = []
+    memo: dict[int, Any] = {}
+    for commit in commits:
+        findings.extend(check_commit(commit, memo))
+    return findings
+
+
+def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Finding]:
+    """The findings of one commit; pass the same memo for a run of commits to parse each case once."""
+    ctx = _Ctx(commit, memo=memo if memo is not None else {})
+    if commit.is_merge:
+        for path in commit.merge_own_paths:
+            ctx.add(1, f"commit gabungan (merge) mengubah {path} sendiri, bukan lewat commit pencatatan")
+    else:
+        kind = commit.kind
+        cases = [c for c in commit.changes if c.kind == "case"]
+        if kind is None:
+            _check_case_commit(ctx, cases)
+        elif kind == CONFIG_KIND:
+            _check_config_commit(ctx)
+        elif kind == REPORT_KIND:
+            _check_report_commit(ctx)
+        else:
+            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {CONFIG_KIND}, {REPORT_KIND})")
+        if kind is not None and cases:
+            ctx.add(1, f"commit berjenis '{kind}' mengubah berkas kasus: {', '.join(c.path for c in cases)}")
+        _check_deletions(ctx, cases)
+        for change in cases:
+            if not change.deleted:
+                _check_case_change(ctx, change, trailers_apply=kind is None)
+    _check_signature(ctx)
+    return ctx.findings
+
+
+def _check_case_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
+    commit = ctx.commit
+    if len(cases) != 1:
+        listed = f": {', '.join(c.path for c in cases)}" if cases else ""
+        ctx.add(1, f"commit kasus harus mengubah tepat satu berkas kasus, commit ini mengubah {len(cases)}{listed}")
+    for change in commit.changes:
+        if change.kind != "case":
+            ctx.add(1, f"commit kasus juga mengubah {change.path}")
+
+
+def _check_config_commit(ctx: _Ctx) -> None:
+    commit = ctx.commit
+    for change in commit.changes:
+        if change.kind == "case":
+            continue  # reported once for the whole commit
+        if change.kind not in ("config", "sop", "meta"):
+            ctx.add(
+                1,
+                f"commit konfigurasi mengubah {change.path}; yang boleh hanya pengaduan.yaml, sop.yaml "
+                f"dan {', '.join(META_FILES)}",
+            )
+        elif change.kind in ("config", "sop") and change.deleted:
+            ctx.add(1, f"commit konfigurasi menghapus {change.path}")
+        elif change.error:
+            ctx.add(1, f"{change.path} tidak sah sesudah commit ini: {change.error}")
+    config = commit.config
+    if config is None or not any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
+        return  # bootstrap: before the roster has a manager, anyone may set the store up
+    staff = author_staff(config, commit.author_email)
+    if staff is None:
+        ctx.add(5, f"penulis commit konfigurasi {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
+    elif not set(staff.roles) & set(MANAGER_ROLES):
+        ctx.add(
+            5,
+            f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mengubah konfigurasi; "
+            f"yang boleh: {', '.join(MANAGER_ROLES)}",
+        )
+
+
+def _check_report_commit(ctx: _Ctx) -> None:
+    commit = ctx.commit
+    for change in commit.changes:
+        if change.kind not in ("report", "case"):
+            ctx.add(1, f"commit laporan mengubah {change.path}; yang boleh hanya berkas di bawah laporan/")
+    sop = commit.sop
+    values = commit.trailers.get(TRAILERS["step"], [])
+    step = None
+    if len(values) != 1 or not values[0].isdigit():
+        ctx.add(4, f"commit laporan perlu tepat satu trailer {TRAILERS['step']} (langkah laporan SOP)")
+    elif sop is not None:
+        step = sop.report_steps.get(int(values[0]))
+        if step is None:
+            ctx.add(
+                4, f"trailer {TRAILERS['step']}: {values[0]} bukan langkah laporan SOP ({', '.join(map(str, sop.report_steps))})"
+            )
+    if not commit.trailers.get(TRAILERS["action"]):
+        ctx.add(4, f"commit laporan tidak punya trailer {TRAILERS['action']}")
+    staff = author_staff(commit.config, commit.author_email)
+    if staff is None:
+        ctx.add(5, f"penulis commit laporan {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
+    elif step is not None and sop is not None and not sop.may_record(staff.roles, step):
+        ctx.add(5, f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mencatat langkah laporan {step.number}")
+
+
+def _check_deletions(ctx: _Ctx, cases: list[FileChange]) -> None:
+    added = [c for c in cases if c.added]
+    for change in cases:
+        if not change.deleted:
+            continue
+        moved = next((a for a in added if a.new == change.old or _content_id(a.new) == change.case_id), None)
+        if moved is not None:
+            ctx.add(7, f"berkas kasus {change.path} dipindah/diganti nama menjadi {moved.path}", change.case_id)
+        else:
+            ctx.add(7, f"berkas kasus {change.path} dihapus", change.case_id)
+
+
+def _content_id(data: Any) -> Any:
+    return data.get(CASE_KEYS["id"]) if isinstance(data, dict) else None
+
+
+def _check_case_change(ctx: _Ctx, change: FileChange, trailers_apply: bool) -> None:
+    commit = ctx.commit
+    case_id = change.case_id
+    if change.error:
+        ctx.add(2, f"berkas kasus {change.path} tidak dapat dibaca sesudah commit ini: {change.error}", case_id)
+        return
+    after, problem = ctx.case(change.new, change.path)
+    if after is None:
+        ctx.add(2, f"berkas kasus {change.path} tidak sah sesudah commit ini: {problem}", case_id)
+        return
+    if after.id != case_id:
+        ctx.add(7, f"berkas {change.path} berisi kasus '{after.id}', bukan {case_id}; berkas kasus tidak boleh dipindah", case_id)
+    before: Case | None = None
+    if not change.added:
+        before, problem = ctx.case(change.old, change.path)
+        if before is None:
+            ctx.add(
+                2, f"keadaan kasus sebelum commit ini tidak dapat dibaca ({problem}); transisinya tidak dapat diperiksa", case_id
+            )
+            return
+    new_entries = _check_growth(ctx, change, before, after)
+    if commit.sop is None:
+        ctx.add(2, f"SOP yang berlaku tidak dapat dibaca: {commit.setup_error or 'sop.yaml tidak ada'}", case_id)
+    else:
+        _check_transitions(ctx, commit.sop, before, after, new_entries)
+    if before is not None:
+        _check_intake(ctx, before, after, new_entries)
+    last = new_entries[-1] if new_entries else None
+    if trailers_apply:
+        _check_trailers(ctx, after, last)
+    _check_author(ctx, case_id, last)
+    _check_times(ctx, after.id, before, new_entries)
+
+
+def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Case) -> list[Entry]:
+    """Rule 3: the earlier entries are all still there, unchanged; returns the entries this commit added."""
+    if before is None:
+        return list(after.history)
+    old_raw, new_raw = _raw_history(change.old), _raw_history(change.new)
+    for index, entry in enumerate(old_raw):
+        if index >= len(new_raw):
+            ctx.add(
+                3,
+                f"riwayat memendek: {len(old_raw) - len(new_raw)} entri dihapus (entri ke-{index + 1} dan sesudahnya)",
+                after.id,
+            )
+            break
+        if entry is not new_raw[index] and _canonical(entry) != _canonical(new_raw[index]):
+            ctx.add(3, f"entri riwayat ke-{index + 1} (langkah {before.history[index].step}) diubah sesudah dicatat", after.id)
+    return list(after.history[len(before.history) :])
+
+
+def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, new_entries: list[Entry]) -> None:
+    """Rule 2: from the state before, each new entry is a move the SOP allows, ending in the state after."""
+    case_id = after.id
+    if not new_entries:
+        ctx.add(2, "berkas kasus berubah tanpa entri riwayat baru", case_id)
+        return
+    if len(new_entries) > 1:
+        ctx.add(2, f"{len(new_entries)} entri riwayat baru dalam satu commit; satu commit mencatat tepat satu langkah", case_id)
+    step, status = (before.step, before.status) if before is not None else (START, None)
+    for entry in new_entries:
+        if entry.action == CORRECTION:
+            if before is None:
+                ctx.add(2, "koreksi pada kasus yang belum diterima", case_id)
+            elif (entry.step, entry.status) != (step, status):
+                ctx.add(
+                    2, f"koreksi tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
+                )
+            continue
+        legal = [
+            t
+            for t in sop.allowed_from(step, status)
+            if (t.target, t.action, t.status) == (entry.step, entry.action, entry.status)
+        ]
+        if not legal:
+            allowed = ", ".join(f"{t.action} (langkah {t.target})" for t in sop.allowed_from(step, status)) or "tidak ada"
+            where = f"langkah {step} '{status}'" if step != START else "pengaduan baru"
+            ctx.add(
+                2,
+                f"transisi tidak sah menurut SOP {sop.number}: dari {where} ke langkah {entry.step} "
+                f"aksi '{entry.action}' status '{entry.status}'; yang sah: {allowed}",
+                case_id,
+            )
+        step, status = entry.step, entry.status
+    if (after.step, after.status) != (step, status):
+        ctx.add(
+            2,
+            f"keadaan kasus (langkah {after.step}, status '{after.status}') tidak sesuai entri riwayat terakhir "
+            f"(langkah {step}, status '{status}')",
+            case_id,
+        )
+
+
+def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry]) -> None:
+    """Rule 3: intake fields change only through a correction entry naming the field and both values."""
+    corrections = {}
+    for entry in new_entries:
+        if entry.action != CORRECTION:
+            continue
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        named = str(changes.get("kolom", ""))
+        field_name = next((f for f in INTAKE_FIELDS if named in (f, _key(f))), None)
+        if field_name is None:
+            ctx.add(3, f"koreksi menyebut kolom '{named}' yang bukan kolom penerimaan", after.id)
+            continue
+        corrections[field_name] = changes
+    for name in INTAKE_FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        correction = corrections.get(name)
+        if old == new and correction is None:
+            continue
+        if correction is None:
+            ctx.add(3, f"kolom penerimaan '{_key(name)}' diubah tanpa koreksi tercatat ({old!r} -> {new!r})", after.id)
+        elif _canonical(correction.get("lama")) != _canonical(old) or _canonical(correction.get("baru")) != _canonical(new):
+            ctx.add(
+                3,
+                f"koreksi kolom '{_key(name)}' tidak sesuai perubahannya (tercatat {correction.get('lama')!r} -> "
+                f"{correction.get('baru')!r}, berkas {old!r} -> {new!r})",
+                after.id,
+            )
+
+
+def _check_trailers(ctx: _Ctx, after: Case, entry: Entry | None) -> None:
+    """Rule 4: the trailers name the case, step and action the change records."""
+    commit = ctx.commit
+    expected: list[tuple[str, Any, bool]] = [("case", after.id, True)]
+    if entry is not None:
+        expected += [("step", str(entry.step), True), ("action", entry.action, True)]
+        expected += [("performer", entry.performer_role, False), ("time", entry.time, False)]
+    if commit.sop is not None:
+        expected.append(("sop", commit.sop.number, False))
+    for name, value, required in expected:
+        token = TRAILERS[name]
+        values = commit.trailers.get(token, [])
+        if not values:
+            if required:
+                ctx.add(4, f"trailer {token} tidak ada (perubahan: {value})", after.id)
+        elif values != [str(value)]:
+            ctx.add(4, f"trailer {token}: {', '.join(values)}, padahal perubahannya: {value}", after.id)
+
+
+def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
+    """Rule 5: the commit's author is in the roster in force and may record what the entry records."""
+    commit = ctx.commit
+    if commit.config is None:
+        ctx.add(5, f"daftar petugas yang berlaku tidak dapat dibaca: {commit.setup_error or 'pengaduan.yaml tidak ada'}", case_id)
+        return
+    staff = author_staff(commit.config, commit.author_email)
+    if staff is None:
+        ctx.add(
+            5, f"penulis commit {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas yang berlaku", case_id
+        )
+        return
+    if entry is None:
+        return
+    if entry.recorder != staff.code:
+        ctx.add(5, f"pencatat di riwayat '{entry.recorder}' bukan penulis commit '{staff.code}'", case_id)
+    roles = ", ".join(staff.roles)
+    if entry.action == CORRECTION:
+        if not set(staff.roles) & set(CORRECTOR_ROLES):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat koreksi; yang boleh: {', '.join(CORRECTOR_ROLES)}",
+                case_id,
+            )
+        return
+    sop = commit.sop
+    step = sop.steps.get(entry.step) if sop is not None and isinstance(entry.step, int) else None
+    if step is not None and sop is not None and not sop.may_record(staff.roles, step):
+        allowed = ", ".join(sorted({step.actor, *step.recorders, *sop.general_recorders}))
+        ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh mencatat langkah {step.number}; yang boleh: {allowed}", case_id)
+
+
+def _check_times(ctx: _Ctx, case_id: str, before: Case | None, new_entries: list[Entry]) -> None:
+    """Rule 6: each entry not before the previous one, and not after its commit (beyond the tolerance)."""
+    commit = ctx.commit
+    config = commit.config
+    tz = timeutil.zone(config.timezone) if config is not None else timeutil.zone()
+    tolerance = config.time_tolerance if config is not None else 120.0
+    previous = _moment(before.last.time, tz) if before is not None and before.last is not None else None
+    for entry in new_entries:
+        moment = _moment(entry.time, tz)
+        if moment is None:
+            ctx.add(6, f"waktu entri langkah {entry.step} '{entry.time}' bukan waktu ISO 8601", case_id)
+            continue
+        if previous is not None and moment < previous:
+            ctx.add(
+                6,
+                f"waktu mundur: langkah {entry.step} pada {timeutil.to_text(moment)}, sebelum entri sebelumnya "
+                f"({timeutil.to_text(previous)})",
+                case_id,
+            )
+        late = (moment - commit.time).total_seconds()
+        if late > tolerance:
+            ctx.add(
+                6,
+                f"waktu langkah {entry.step} ({timeutil.to_text(moment)}) sesudah waktu commit-nya "
+                f"({timeutil.to_text(commit.time.astimezone(tz))}), lewat {late:.0f} detik dari toleransi {tolerance:g}",
+                case_id,
+            )
+        previous = moment
+
+
+def _check_signature(ctx: _Ctx) -> None:
+    """Rule 9: when the configuration in force requires it, a valid signature by the author's own key."""
+    commit = ctx.commit
+    required = commit.config is not None and commit.config.signing_required
+    status = commit.signature.status if commit.signature else "N"
+    if not required:
+        if status == "B":
+            ctx.add(9, "tanda tangan tidak sah (isi commit tidak cocok dengan tanda tangannya)")
+        return
+    problem = signature_problem(commit.signature, author_staff(commit.config, commit.author_email))
+    if problem is not None:
+        ctx.add(9, f"{problem}; pengaduan.yaml mewajibkan commit bertanda tangan (tanda_tangan_commit: true)")

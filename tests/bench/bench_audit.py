@@ -1,0 +1,225 @@
+"""Benchmark (run by hand, not collected by pytest): `pengaduan audit` over 10,000 transitions.
+
+    python3 tests/bench/bench_audit.py [--transisi 10000] [--bertanda 200] [--simpan DIR]
+
+Builds a store the way the desk would have filled it over months — cases down all four SOP
+paths, interleaved in time, each transition one commit by the person who recorded it, with the
+tool's own case files (made by core.workflow.apply) and trailers — but writes the commits with
+`git fast-import`, thousands per second. Then times a full audit (must be <= 15 s, and clean).
+With --bertanda N it also times the audit of N commits signed with an SSH key by the tool,
+where git runs ssh-keygen once per signature.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from pengaduan.core import ids, timeutil  # noqa: E402
+from pengaduan.core.case import Case  # noqa: E402
+from pengaduan.core.config import Staff  # noqa: E402
+from pengaduan.core.workflow import Request, apply  # noqa: E402
+from pengaduan.store import layout, yamlio  # noqa: E402
+from pengaduan.store.history import run_audit  # noqa: E402
+from pengaduan.store.store import Store  # noqa: E402
+from tests.conftest import ROSTER  # noqa: E402
+
+# (action, who records it, extra request fields) per path; admins alternate.
+PATHS = {
+    "admin": [("terima", "A", {}), ("verifikasi", "A", {}), ("respon_tuntas", "A", {"answer": "Syaratnya KTP dan KK."})],
+    "admin_selesai": [
+        ("terima", "A", {}), ("verifikasi", "A", {}), ("respon", "A", {"answer": "Kami cek dulu."}),
+        ("selesai", "A", {"answer": "Sudah kami kirimkan informasinya."}),
+    ],
+    "redaktur": [
+        ("terima", "A", {}), ("verifikasi", "A", {}), ("respon", "A", {"answer": "Kami teruskan ke redaksi."}),
+        ("teruskan_redaktur", "A", {"channel": "whatsapp"}), ("jawab_redaktur", "rina", {"answer": "Hubungi UPTD PPA."}),
+    ],
+    "eskalasi": [
+        ("terima", "A", {}), ("verifikasi", "A", {}), ("respon", "A", {"answer": "Kami tindak lanjuti."}),
+        ("teruskan_redaktur", "A", {}), ("teruskan_pimred", "A", {"channel": "telepon"}),
+        ("koordinasi_kabid", "hendra", {"bidang": "phpa"}), ("koordinasi_kadin", "sri", {}),
+        ("jawab_kabid", "sri", {"answer": "Tim menjangkau lokasi."}), ("jawab_pimred", "hendra", {"answer": "Sampaikan."}),
+        ("selesai", "A", {"answer": "Tim kami menjangkau lokasi hari ini."}),
+    ],
+    "bukan": [("terima", "A", {}), ("bukan_pengaduan", "A", {"note": "spam promosi", "reason": "spam promosi"})],
+}  # fmt: skip
+WEIGHTS = {"admin": 35, "admin_selesai": 15, "redaktur": 25, "eskalasi": 10, "bukan": 15}
+TEXTS = [
+    "Min, syarat pendaftaran konseling keluarga di PUSPAGA apa saja? Sudah telepon tidak diangkat.",
+    "Tetangga saya sering memukul anaknya sampai terdengar menangis tiap malam. Saya harus lapor ke mana?",
+    "Jadwal pelayanan KB gratis di Kabupaten Demak bulan ini kapan ya?",
+    "Saya korban KDRT, suami mengancam. Apakah ada rumah aman di Semarang? Tolong segera.",
+    "Kenapa data penerima bantuan keluarga berisiko stunting di desa kami tidak sesuai kenyataan?",
+]
+
+
+@dataclass
+class Event:
+    at: datetime
+    case_id: str
+    action: str
+    actor: Staff
+    extra: dict
+
+
+def plan(transitions: int, rng: random.Random, tz) -> list[Event]:
+    """Cases started through the working days, their steps minutes apart, sorted by time."""
+    events: list[Event] = []
+    day = datetime(2026, 3, 2, 7, 30, tzinfo=tz)
+    while len(events) < transitions:
+        if day.weekday() < 5:
+            for _ in range(rng.randint(12, 20)):
+                path = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
+                moment = day + timedelta(minutes=rng.randint(0, 480))
+                case_id = f"{moment:%y%m%d}-" + "".join(rng.choice(ids.ALPHABET) for _ in range(ids.RANDOM_LENGTH))
+                admin = ROSTER[rng.randint(0, 1)]
+                for action, who, extra in PATHS[path]:
+                    actor = admin if who == "A" else next(s for s in ROSTER if s.code == who)
+                    events.append(Event(moment, case_id, action, actor, extra))
+                    moment += timedelta(minutes=rng.randint(1, 40))
+        day += timedelta(days=1)
+    events.sort(key=lambda e: e.at)
+    return events[:transitions]
+
+
+def fast_import(store: Store, events: list[Event], rng: random.Random) -> None:
+    """One commit per transition, written through `git fast-import`."""
+    sop, config = store.sop, store.config
+    far_future = datetime(2100, 1, 1, tzinfo=store.tz)
+    cases: dict[str, Case] = {}
+    parent = store.git.head()
+    proc = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=store.root, stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    out = proc.stdin
+    for number, event in enumerate(events, 1):
+        before = cases.get(event.case_id)
+        fields = {}
+        if before is None:
+            fields = {"platform": rng.choice(config.platforms), "account": f"@warga{rng.randint(1, 9999)}",
+                      "text": rng.choice(TEXTS), "kind": rng.choice(config.kinds)}  # fmt: skip
+        extra = dict(event.extra)
+        for name in ("bidang", "reason"):  # request fields, not Request attributes
+            if name in extra:
+                fields[name] = extra.pop(name)
+        request = Request(event.action, event.actor, event.at, fields=fields, **extra)
+        after = apply(sop, config, before, request, far_future, event.case_id)
+        cases[event.case_id] = after
+        data = yamlio.dump(after.to_dict()).encode()
+        message = store.case_message(after).encode()
+        # The commit is made a little after the moment it records, as the desk types it.
+        stamp = int((event.at + timedelta(seconds=rng.randint(5, 90))).timestamp())
+        who = f"{event.actor.name} <{event.actor.commit_email}> {stamp} +0700"
+        out.write(f"commit refs/heads/main\nmark :{number}\nauthor {who}\ncommitter {who}\n".encode())
+        out.write(f"data {len(message)}\n".encode() + message + b"\n")
+        out.write(f"from {parent}\n".encode() if number == 1 else f"from :{number - 1}\n".encode())
+        out.write(f"M 100644 inline {layout.case_path(after.id)}\ndata {len(data)}\n".encode() + data + b"\n")
+    out.write(b"done\n")
+    out.close()
+    if proc.wait() != 0:
+        raise SystemExit("git fast-import gagal")
+    store.git.run("reset", "-q", "--hard", "HEAD")
+
+
+def timed_audit(root: Path, runs: int = 3) -> tuple[list[float], str]:
+    times, summary = [], ""
+    for _ in range(runs):
+        (root / ".git" / layout.PRIVATE / "audit.json").unlink(missing_ok=True)
+        start = time.perf_counter()
+        result = run_audit(Store.open(root))
+        times.append(time.perf_counter() - start)
+        summary = result.summary
+        if result.findings:
+            raise SystemExit(f"store benchmark tidak bersih: {result.findings[:3]}")
+    return times, summary
+
+
+def cli_audit(root: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pengaduan", "--store", str(root), "audit"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"pengaduan audit keluar {done.returncode}: {done.stdout[-300:]} {done.stderr[-300:]}")
+    return elapsed
+
+
+def signed_store(root: Path, commits: int) -> None:
+    """N commits made by the tool itself with SSH signing required."""
+    key = root.parent / "kunci"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    roster = [Staff(s.code, s.name, s.roles, s.email, s.bidang, ssh_key=key.with_suffix(".pub").read_text().strip())
+              if s.code == "ani" else s for s in ROSTER]  # fmt: skip
+    store = Store.create(root, roster=roster)
+    store.git.run("config", "gpg.format", "ssh")
+    store.git.run("config", "user.signingkey", str(key))
+    store.save_config(dict(store.config.raw, tanda_tangan_commit=True), "Tanda tangan wajib", roster[0])
+    store = Store.open(root)
+    ani = store.config.staff_by_code("ani")
+    start = datetime.now(store.tz) - timedelta(days=2)
+    case_id = None
+    for number in range(commits - 2):
+        moment = start + timedelta(minutes=number)
+        if number % 3 == 0:
+            fields = {"platform": "instagram", "account": "@warga", "text": "Mohon info layanan"}
+            case, _ = store.record(Request("terima", ani, moment, fields=fields))
+            case_id = case.id
+        elif number % 3 == 1:
+            store.record(Request("verifikasi", ani, moment), case_id)
+        else:
+            store.record(Request("respon_tuntas", ani, moment, answer="Sudah kami jawab."), case_id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--transisi", type=int, default=10_000)
+    parser.add_argument("--bertanda", type=int, default=0, help="juga ukur audit N commit bertanda tangan SSH")
+    parser.add_argument("--simpan", type=Path, help="bangun store di folder ini (bawaan: folder sementara)")
+    args = parser.parse_args()
+    base = args.simpan or Path(tempfile.mkdtemp(prefix="bench-audit-"))
+    try:
+        measure(base, args)
+    finally:
+        if args.simpan is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def measure(base: Path, args: argparse.Namespace) -> None:
+    root = base / "store"
+    rng = random.Random(276)
+
+    start = time.perf_counter()
+    store = Store.create(root, roster=ROSTER)
+    fast_import(store, plan(args.transisi, rng, timeutil.zone(store.config.timezone)), rng)
+    built = time.perf_counter() - start
+    commits = int(store.git.text("rev-list", "--count", "HEAD"))
+    files = len(store.git.ls_tree("HEAD", layout.CASES))
+    print(f"store: {commits} commit ({args.transisi} transisi), {files} berkas kasus, dibangun dalam {built:.1f} s")
+
+    times, summary = timed_audit(root)
+    print(f"audit (run_audit), 3 kali: {', '.join(f'{t:.2f} s' for t in times)} — {summary}")
+    print(f"pengaduan audit (proses baru, termasuk start Python): {cli_audit(root):.2f} s")
+    verdict = "LULUS" if max(times) <= 15 else "GAGAL"
+    print(f"target <= 15 s untuk {args.transisi} transisi: {verdict}")
+
+    if args.bertanda:
+        signed_root = base / "bertanda" / "store"
+        signed_root.parent.mkdir(parents=True)
+        signed_store(signed_root, args.bertanda)
+        times, summary = timed_audit(signed_root, runs=1)
+        print(
+            f"audit {summary} (semua bertanda tangan SSH): {times[0]:.2f} s, {times[0] / args.bertanda * 1000:.1f} ms per commit"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""`pengaduan petugas tambah` / `petugas daftar`: the roster, changed by one config commit each."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from pengaduan.cli import main
+from tests.conftest import at, git
+from tests.store.test_bad_input import assert_refused
+
+
+def _roster(cli) -> dict[str, dict]:
+    result = cli("petugas", "daftar", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return {row["kode"]: row for row in json.loads(result.stdout)}
+
+
+def test_add_is_one_config_commit(store, cli):
+    head = git(store.root, "rev-parse", "HEAD").strip()
+    result = cli("petugas", "tambah", "dewi", "--nama", "Dewi Anggraini", "--peran", "redaktur", "--email", "dewi@example.go.id")
+    assert result.exit_code == 0, result.output
+    assert "petugas dewi (Dewi Anggraini; redaktur) ditambahkan" in result.stdout
+
+    assert git(store.root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    assert git(store.root, "show", "--name-only", "--format=", "HEAD").split() == ["pengaduan.yaml"]
+    body = git(store.root, "log", "-1", "--format=%B").splitlines()
+    assert body[0] == "Petugas dewi ditambahkan"
+    assert "Jenis: konfigurasi" in body and "SOP: 276/SOP/KBKIE/2024" in body
+    assert git(store.root, "log", "-1", "--format=%an <%ae>").strip() == "Ani Lestari <ani@example.go.id>"
+    assert git(store.root, "status", "--porcelain") == ""
+
+    roster = _roster(cli)
+    assert roster["dewi"] == {
+        "kode": "dewi", "nama": "Dewi Anggraini", "peran": "redaktur", "email": "dewi@example.go.id", "bidang": "",
+        "telepon": "",
+    }  # fmt: skip
+    assert len(roster) == 7
+
+
+def test_new_petugas_can_work_at_once(store, cli, receive):
+    assert cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin,redaktur").exit_code == 0
+    assert _roster(cli)["dewi"]["peran"] == "admin,redaktur"
+    result = cli("terima", "--platform", "x", "--akun", "@a", "--isi", "halo", "--waktu", at("09:00"), "-q", petugas="dewi")
+    assert result.exit_code == 0, result.output
+    assert git(store.root, "log", "-1", "--format=%an").strip() == "Dewi"
+
+
+def test_update_replaces_the_entry(store, cli):
+    assert cli("petugas", "tambah", "sri", "--nama", "Sri W.", "--peran", "kabid", "--bidang", "kgpp").exit_code == 0
+    assert git(store.root, "log", "-1", "--format=%s").strip() == "Petugas sri diperbarui"
+    roster = _roster(cli)
+    assert (roster["sri"]["nama"], roster["sri"]["bidang"]) == ("Sri W.", "kgpp")
+    assert len(roster) == 6
+
+
+def test_pimred_may_manage_the_roster(store, cli):
+    assert cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin", petugas="hendra").exit_code == 0
+    assert git(store.root, "log", "-1", "--format=%an").strip() == "Hendra Wijayanto"
+
+
+def test_non_manager_is_refused(cli, snapshot):
+    before = snapshot()
+    for who in ("rina", "sri"):
+        result = cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin", petugas=who)
+        assert_refused(result, f"petugas '{who}' tidak boleh mengubah daftar petugas")
+    assert snapshot() == before
+
+
+def test_invalid_role_lists_the_valid_roles(cli, snapshot):
+    before = snapshot()
+    result = cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin,humas")
+    assert_refused(result, "peran 'humas' tidak dikenal; pilih dari: admin, redaktur, pimred, kabid, kadin")
+    assert snapshot() == before
+
+
+def test_invalid_code_and_bidang(cli, snapshot):
+    before = snapshot()
+    assert_refused(cli("petugas", "tambah", "Dewi A", "--nama", "Dewi", "--peran", "admin"), "kode petugas 'Dewi A' tidak sah")
+    assert_refused(
+        cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "kabid", "--bidang", "humas"),
+        "bidang 'humas' tidak dikenal",
+    )
+    assert_refused(cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", " , "), "--peran kosong")
+    assert snapshot() == before
+
+
+def test_update_keeps_what_it_does_not_restate(cli):
+    assert cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "redaktur", "--email", "dewi@example.go.id",
+               "--telepon", "0812555").exit_code == 0  # fmt: skip
+    assert cli("petugas", "tambah", "dewi", "--nama", "Dewi Anggraini", "--peran", "redaktur,admin").exit_code == 0
+    row = _roster(cli)["dewi"]
+    assert (row["nama"], row["peran"], row["email"], row["telepon"]) == (
+        "Dewi Anggraini", "redaktur,admin", "dewi@example.go.id", "0812555"
+    )  # fmt: skip
+
+
+def test_daftar_formats(cli):
+    table = cli("petugas", "daftar")
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[0].split() == ["kode", "nama", "peran", "email", "bidang", "telepon"]
+    assert "Hendra Wijayanto" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(cli("petugas", "daftar", "--format", "csv").stdout)))
+    assert [r["kode"] for r in rows] == ["ani", "bayu", "rina", "hendra", "sri", "retno"]
+    assert rows[4]["bidang"] == "phpa"
+
+
+def test_first_petugas_of_a_new_store(tmp_path, monkeypatch):
+    """A store made by `init` has nobody on the roster: the first manager may be added by anyone."""
+    monkeypatch.chdir(tmp_path)
+    env = {"PENGADUAN_PETUGAS": None, "PENGADUAN_STORE": None, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, ["--store", "baru", *args], env=env)
+
+    assert run("init").exit_code == 0
+    assert run("petugas", "daftar", "--format", "json").stdout.strip() == "[]"
+    first = run("petugas", "tambah", "ani", "--nama", "Ani", "--peran", "admin", "--email", "ani@example.go.id")
+    assert first.exit_code == 0, first.output
+    # From now on the roster has a manager, so whoever changes it must say who they are.
+    assert_refused(run("petugas", "tambah", "rina", "--nama", "Rina", "--peran", "redaktur"), "petugas belum ditentukan")
+    assert run("--petugas", "ani", "petugas", "tambah", "rina", "--nama", "Rina", "--peran", "redaktur").exit_code == 0
+    assert git(tmp_path / "baru", "rev-list", "--count", "HEAD").strip() == "3"  # init + two roster commits
