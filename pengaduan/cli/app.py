@@ -10,9 +10,26 @@ from pengaduan import __version__
 from pengaduan.cli.base import Group, use_indonesian_help
 from pengaduan.cli.common import Env
 
+# Named, so messages say "pengaduan ..." however the group is invoked (console script, -m, CliRunner).
+# Which module holds each command (imported on first use).
+COMMANDS = {
+    **dict.fromkeys(("init", "demo", "sinkron"), "store_cmds"),
+    "petugas": "petugas",
+    **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
+    **dict.fromkeys(("lihat", "daftar"), "tampil"),
+    **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
+    "laporan": "laporan",
+    **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+}
+
 
 # Named, so messages say "pengaduan ..." however the group is invoked (console script, -m, CliRunner).
-@click.group("pengaduan", cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    "pengaduan",
+    cls=Group,
+    lazy={name: f"pengaduan.cli.{module}" for name, module in COMMANDS.items()},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--store",
     "store_path",
@@ -34,12 +51,4 @@ def main(ctx: click.Context, store_path: Path | None, petugas: str | None) -> No
     ctx.obj = Env(store_path=store_path, petugas=petugas)
 
 
-def _register() -> None:
-    from pengaduan.cli import audit, jam, kasus, laporan, petugas, store_cmds, tampil
-
-    for module in (store_cmds, petugas, kasus, tampil, jam, laporan, audit):
-        module.register(main)
-
-
-_register()
 use_indonesian_help(main)

@@ -40,7 +40,28 @@ def use_indonesian_help(command: click.Command) -> None:
 
 
 class Group(click.Group):
-    """A click group whose errors come out as one Indonesian line (also under CliRunner)."""
+    """A click group whose errors come out as one Indonesian line (also under CliRunner).
+
+    Its commands are imported only when named (`lazy`: command name -> module whose
+    `register(group)` adds it), so `pengaduan lihat` does not pay for the reports' or the
+    audit's imports.
+    """
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            importlib.import_module(self.lazy[name]).register(self)
+            for command in self.commands.values():
+                use_indonesian_help(command)
+        return super().get_command(ctx, name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:

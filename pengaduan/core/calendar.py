@@ -12,6 +12,7 @@ seconds, so measuring a span of months costs a few lookups, not a walk over its 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -42,6 +43,8 @@ class Calendar:
     national: bool = True
     extra: dict[date, str] = field(default_factory=dict)  # extra days off (cuti bersama, regional)
     removed: frozenset[date] = frozenset()  # days that are worked although listed as off
+    # Where a year's national holidays come from (the store passes a cached reader).
+    national_source: Callable[[int], dict[date, str]] | None = field(default=None, repr=False)
     _national_days: dict[int, dict[date, str]] = field(default_factory=dict, repr=False)
     _tables: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _days: dict[date, tuple[Interval, ...]] = field(default_factory=dict, repr=False)
@@ -111,9 +114,7 @@ class Calendar:
     def _national(self, year: int) -> dict[date, str]:
         days = self._national_days.get(year)
         if days is None:
-            import holidays  # ~50 ms: only when a year's days off are first needed
-
-            days = dict(holidays.country_holidays(COUNTRY, years=year, language="id").items())
+            days = (self.national_source or national_holidays)(year)
             self._national_days[year] = days
         return days
 
@@ -191,6 +192,17 @@ class Calendar:
                 day += timedelta(days=1)
             self._tables[year] = table
         return table
+
+
+def national_holidays(year: int) -> dict[date, str]:
+    """Indonesia's national holidays of a year, named in Indonesian, from the `holidays` package.
+
+    Building them costs ~200 ms (the package computes lunar and Islamic dates), so the store
+    caches the result; this is the uncached source.
+    """
+    import holidays
+
+    return dict(holidays.country_holidays(COUNTRY, years=year, language="id").items())
 
 
 def _seconds(moment: datetime) -> float:

@@ -145,7 +145,11 @@ class Store:
         data = self.config.raw.get("kalender")
         if data is None:
             data = yamlio.load_text(_data_file("pengaduan.yaml"), "pengaduan.yaml").get("kalender")
-        return Calendar.from_config(data, self.tz)
+        calendar = Calendar.from_config(data, self.tz)
+        from pengaduan.store.holiday_cache import HolidayCache
+
+        calendar.national_source = HolidayCache(self.private_dir() / "libur-nasional.json").get
+        return calendar
 
     def now(self) -> datetime:
         return timeutil.now(self.tz)
