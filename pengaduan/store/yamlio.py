@@ -54,11 +54,22 @@ def load_file(path: Path, source: str) -> Any:
         raise StoreError(f"berkas {source} tidak ada") from None
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, flush it, then rename over the target."""
+    """Write to a temp file in the same folder, flush it, then rename over the target.
+
+    The file gets the permissions a plain write would (0666 less the umask), not the
+    owner-only mode of a temp file: other admins on a shared machine must read the store.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -218,3 +218,15 @@ def test_ambiguous_prefix_lists_the_matches(three_cases, typed):
 def test_unknown_prefix(three_cases, typed):
     with pytest.raises(CaseNotFound):
         three_cases.resolve_id(typed)
+
+
+def test_written_files_follow_the_umask(store, receive):
+    """Atomic writes go through a temp file, but the result is as readable as a plain write."""
+    import os
+    import stat
+
+    case_id = receive("09:00")
+    mode = stat.S_IMODE(os.stat(store.root / "kasus" / "2026" / "11" / f"{case_id}.yaml").st_mode)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert mode == 0o666 & ~mask

@@ -1,0 +1,69 @@
+"""What a report may show of a complaint: masked handles and a summary without personal data.
+
+The reporter's name and contact never reach a report. Handles are shown as '@wa***23'. The
+complaint text is shortened and scrubbed: the reporter's own name, contact and handle, any
+e-mail address, phone number or @mention in it are replaced before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pengaduan.core.case import Case
+
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Indonesian phone numbers as people type them: 0812-3456-7890, +62 812 3456 7890, 628123456789.
+PHONE_RE = re.compile(r"(?<![\w])(?:\+?62|0)\s?\d(?:[\s.\-]?\d){6,13}(?!\w)")
+MENTION_RE = re.compile(r"(?<![\w@])@[\w.]{1,64}")
+HIDDEN_NAME = "[nama disamarkan]"
+HIDDEN_CONTACT = "[kontak disamarkan]"
+HIDDEN_EMAIL = "[email disamarkan]"
+HIDDEN_PHONE = "[nomor disamarkan]"
+
+
+def mask_handle(account: str) -> str:
+    """'@warga123' -> '@wa***23'; short handles keep less; a display name is masked the same way."""
+    raw = " ".join(str(account).split())
+    prefix = "@" if raw.startswith("@") else ""
+    core = raw.lstrip("@").strip(".")
+    if len(core) >= 6:
+        shown = core[:2] + "***" + core[-2:]
+    elif len(core) >= 3:
+        shown = core[:1] + "***" + core[-1:]
+    else:
+        shown = core[:1] + "***"
+    return prefix + shown
+
+
+def _replace_words(text: str, needle: str, replacement: str) -> str:
+    if not needle or needle.casefold() not in text.casefold():
+        return text  # the usual case: no pattern to build
+    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
+    return pattern.sub(replacement, text)
+
+
+def scrub(text: str, case: Case) -> str:
+    """The text with the reporter's personal data, e-mails, phone numbers and handles replaced."""
+    out = " ".join(text.split())
+    name = " ".join((case.reporter.name or "").split())
+    contact = (case.reporter.contact or "").strip()
+    if contact:
+        out = out.replace(contact, HIDDEN_CONTACT)
+    if name:
+        out = _replace_words(out, name, HIDDEN_NAME)
+        # Parts of the name too ("Rahma" of "Ibu Rahma"), but not short words like "Ibu".
+        for part in sorted(set(name.split()), key=len, reverse=True):
+            if len(part) >= 4:
+                out = _replace_words(out, part, HIDDEN_NAME)
+    out = EMAIL_RE.sub(HIDDEN_EMAIL, out)
+    out = PHONE_RE.sub(HIDDEN_PHONE, out)
+    account = " ".join(case.account.split())
+    if account and not account.startswith("@") and len(account) >= 4:
+        out = _replace_words(out, account, mask_handle(account))  # a display name used as account
+    return MENTION_RE.sub(lambda m: mask_handle(m.group(0)), out)
+
+
+def summary(case: Case, width: int = 48) -> str:
+    """A short, scrubbed summary of the complaint text for report tables."""
+    clean = scrub(case.text, case)
+    return clean if len(clean) <= width else clean[: width - 1].rstrip() + "…"

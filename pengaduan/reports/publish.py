@@ -1,0 +1,346 @@
+"""Making the report documents and committing them to the store (SOP steps 12-15).
+
+The daily report (step 12) and each event of the monthly report (susun 13, paraf 14, periksa
+15) is one commit touching only files under laporan/, with `Jenis: laporan` trailers.
+
+Idempotence: a report is made again only when its inputs changed. The inputs' fingerprint (the
+git ids of kasus/, pengaduan.yaml and sop.yaml, and what the command was given) is kept in the
+report's record file; when it is unchanged, nothing is rendered. When it changed, the documents
+are rendered and compared byte for byte with those in the store (the PDF bytes are deterministic,
+and a PDF carries its HTML's fingerprint, so an unchanged PDF is not even rendered again); only
+what differs is written, and nothing differing means no commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pengaduan import __version__
+from pengaduan.core import timeutil
+from pengaduan.core.config import Staff
+from pengaduan.errors import InputError, PermissionDenied
+from pengaduan.reports import index, pdf, record
+from pengaduan.reports.daily import daily_figures, day_bounds
+from pengaduan.reports.monthly import month_bounds, monthly_figures, previous_month
+from pengaduan.reports.record import MonthlyRecord
+from pengaduan.reports.render import Letterhead, render_daily, render_monthly
+from pengaduan.store import layout, yamlio
+from pengaduan.store.store import Store, trailers
+
+# The fingerprint covers the report code and templates; bump this for any other change in what
+# a report says for the same data (a dependency's formatting, say).
+FORMAT = "1"
+FORMATS = {"html": ("html",), "pdf": ("pdf",), "semua": ("html", "pdf")}
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+DAILY_SCHEMA = 1
+
+
+@dataclass
+class Outcome:
+    """What a report command did: the files it wrote (or found unchanged) and its commit."""
+
+    changed: bool
+    files: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    commit: str | None = None
+    status: str = ""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The report code and templates themselves: a new version of either may say things differently."""
+    digest = hashlib.sha256(f"pengaduan {__version__} laporan {FORMAT}\n".encode())
+    for package, pattern in (("pengaduan.reports", "*.py"), ("pengaduan.data", "templates/*")):
+        root = Path(str(files(package)))
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(store: Store, rev: str, *parts: Any) -> str:
+    """What a report is made from: kasus/, the config and the SOP at `rev`, the report code, and the command's inputs."""
+    tree = store.git.run("ls-tree", rev, "--", layout.CASES, layout.CONFIG, layout.SOP, check=False)
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(tree)
+    for part in parts:
+        digest.update(b"\0" + str(part).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    found = MONTH_RE.match(text.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        raise InputError(f"--bulan '{text}' bukan bulan; tulis YYYY-MM, contoh: 2026-11")
+    return int(found.group(1)), int(found.group(2))
+
+
+def _refuse_future(at: datetime, now: datetime) -> None:
+    if at > now:
+        raise InputError(
+            f"--waktu {timeutil.to_text(at)} ada di masa depan (sekarang {timeutil.to_text(now)}); "
+            "isi waktu kejadian yang sebenarnya"
+        )
+
+
+def _digest(path: Path) -> str | None:
+    data = _read(path)
+    return sha256(data) if data is not None else None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _documents(
+    html: str, formats: Sequence[str], moment: datetime, existing_pdf: bytes | None
+) -> dict[str, bytes]:
+    """{'html': bytes, 'pdf': bytes} as asked; an existing PDF made from the same HTML is reused."""
+    out: dict[str, bytes] = {}
+    if "html" in formats:
+        out["html"] = html.encode("utf-8")
+    if "pdf" in formats:
+        if existing_pdf is not None and pdf.identifier_of(existing_pdf) == pdf.fingerprint(html):
+            out["pdf"] = existing_pdf
+        else:
+            out["pdf"] = pdf.html_to_pdf(html, moment)
+    return out
+
+
+def _stale(base: Path, html: str, formats: Sequence[str]) -> list[str]:
+    """Suffixes of documents of the other format that no longer match the report (to remove)."""
+    stale = []
+    if "html" not in formats:
+        old = _read(base.with_suffix(".html"))
+        if old is not None and old != html.encode("utf-8"):
+            stale.append("html")
+    if "pdf" not in formats:
+        old = _read(base.with_suffix(".pdf"))
+        if old is not None and pdf.identifier_of(old) != pdf.fingerprint(html):
+            stale.append("pdf")
+    return stale
+
+
+def check_daily_role(store: Store, actor: Staff) -> str:
+    step = store.sop.step(12)
+    allowed = (step.actor, *step.recorders)
+    for role in allowed:
+        if role in actor.roles:
+            return role
+    raise PermissionDenied(
+        f"petugas '{actor.code}' ({', '.join(actor.roles) or 'tanpa peran'}) tidak boleh membuat laporan harian "
+        f"(langkah 12); yang boleh: {', '.join(f'{r} ({store.sop.roles.get(r, r)})' for r in allowed)}"
+    )
+
+
+# -- the daily report (step 12) --------------------------------------------------------------------
+def daily_base(day: date) -> str:
+    return f"{layout.REPORTS}/harian/{day:%Y}/{day:%m}/{day.isoformat()}"
+
+
+def make_daily(
+    store: Store,
+    actor: Staff,
+    day: date,
+    formats: Sequence[str] = ("html", "pdf"),
+    outdir: Path | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Make the daily report of `day`; commit it as step 12, or write it to `outdir` without committing."""
+    role = check_daily_role(store, actor)
+    tz = store.tz
+    now = now or store.now()
+    if day > now.date():
+        raise InputError(
+            f"--tanggal {day.isoformat()} ada di masa depan (hari ini {now.date().isoformat()}); "
+            "pilih hari yang sudah berjalan"
+        )
+    start, end = day_bounds(day, tz)
+    over = now > end
+    cutoff = end if over else now
+    relbase = daily_base(day)
+    record_rel = relbase + ".yaml"
+    fingerprint = inputs_fingerprint(store, "HEAD", "harian", day.isoformat(), over, actor.code, actor.name)
+
+    if outdir is None:
+        previous = yamlio.load_file(store.root / record_rel, record_rel) if (store.root / record_rel).is_file() else None
+        if _daily_unchanged(store, previous, fingerprint, relbase, formats):
+            return Outcome(False, [f"{relbase}.{f}" for f in formats])
+
+    cases = index.load_relevant(store, "HEAD", index.day_keep(start, cutoff))
+    report = daily_figures(cases, day, cutoff, store.sop, store.config, tz, store.calendar)
+    del cases  # rendering allocates a lot: let the collector forget the cases
+    html = render_daily(report, Letterhead.of(store.config, store.sop), store.sop, actor, store.calendar)
+    base = (outdir / day.isoformat()) if outdir is not None else store.root / relbase
+    docs = _documents(html, formats, cutoff, _read(base.with_suffix(".pdf")))
+
+    if outdir is not None:
+        written = []
+        for suffix, data in docs.items():
+            target = base.with_suffix("." + suffix)
+            if _read(target) != data:
+                yamlio.write_atomic(target, data)
+                written.append(str(target))
+        return Outcome(bool(written), [str(base.with_suffix("." + s)) for s in docs])
+
+    stale = _stale(base, html, formats)
+    changed = {s: d for s, d in docs.items() if _read(base.with_suffix("." + s)) != d}
+    files = [f"{relbase}.{s}" for s in docs]
+    if not changed and not stale:
+        return Outcome(False, files)
+    entry = {
+        "schema": DAILY_SCHEMA,
+        "tanggal": day.isoformat(),
+        "keadaan_per": timeutil.to_text(cutoff),
+        "petugas": {"kode": actor.code, "nama": actor.name},
+        "sidik_data": fingerprint,
+        "berkas": {f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())},
+    }
+    moment = timeutil.to_text(now)
+    message = f"Laporan harian {day.isoformat()} (langkah 12)\n\n" + trailers(
+        kind="laporan", step=12, action="laporan_harian", performer=role, time=moment, sop=store.sop.number
+    ) + "\n"
+    with store.transaction(message, actor) as txn:
+        for suffix, data in changed.items():
+            txn.write(f"{relbase}.{suffix}", data)
+        for suffix in stale:
+            txn.remove(f"{relbase}.{suffix}")
+        txn.write_yaml(record_rel, entry)
+    return Outcome(True, files, [f"{relbase}.{s}" for s in stale], txn.commit)
+
+
+def _daily_unchanged(store: Store, previous: Any, fingerprint: str, relbase: str, formats: Sequence[str]) -> bool:
+    if not isinstance(previous, dict) or previous.get("sidik_data") != fingerprint:
+        return False
+    files = previous.get("berkas") or {}
+    wanted = [f"{relbase}.{suffix}" for suffix in formats]
+    return all(rel in files and _digest(store.root / rel) == files[rel] for rel in wanted)
+
+
+# -- the monthly report (steps 13-15) --------------------------------------------------------------
+def monthly_base(year: int, month: int) -> str:
+    return f"{layout.REPORTS}/bulanan/{year:04d}-{month:02d}"
+
+
+def load_record(store: Store, year: int, month: int) -> MonthlyRecord | None:
+    rel = monthly_base(year, month) + ".yaml"
+    path = store.root / rel
+    if not path.is_file():
+        return None
+    return MonthlyRecord.from_dict(yamlio.load_file(path, rel), rel)
+
+
+def _render_monthly(store: Store, rec: MonthlyRecord, rev: str) -> str:
+    year, month = parse_month(rec.month)
+    cutoff = timeutil.from_text(rec.cutoff, store.tz)
+    previous_start, _ = month_bounds(*previous_month(year, month), store.tz)
+    cases = index.load_relevant(store, rev, index.months_keep(previous_start, cutoff))
+    report = monthly_figures(cases, year, month, cutoff, store.sop, store.config, store.tz, store.calendar)
+    return render_monthly(report, rec, Letterhead.of(store.config, store.sop), store.sop, store.tz, store.calendar)
+
+
+def _commit_monthly(store: Store, rec: MonthlyRecord, html: str, actor: Staff, subject: str, event: record.Event) -> Outcome:
+    year, month = parse_month(rec.month)
+    relbase = monthly_base(year, month)
+    moment = timeutil.from_text(event.time, store.tz)
+    docs = _documents(html, ("html", "pdf"), moment, _read(store.root / f"{relbase}.pdf"))
+    rec = replace(rec, files={f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())})
+    message = f"{subject}\n\n" + trailers(
+        kind="laporan",
+        step=event.step,
+        action=event.action,
+        performer=event.role,
+        time=event.time,
+        sop=store.sop.number,
+    ) + "\n"
+    with store.transaction(message, actor) as txn:
+        for suffix, data in docs.items():
+            txn.write(f"{relbase}.{suffix}", data)
+        txn.write_yaml(relbase + ".yaml", rec.to_dict())
+    return Outcome(True, [f"{relbase}.{s}" for s in docs], commit=txn.commit, status=rec.status)
+
+
+def draft_monthly(
+    store: Store,
+    actor: Staff,
+    month_text: str,
+    at: datetime,
+    conclusion: str | None = None,
+    recommendation: str | None = None,
+    revise: bool = False,
+    note: str | None = None,
+) -> Outcome:
+    """Step 13: the Pimpinan Redaksi drafts (or re-drafts) the month's report."""
+    year, month = parse_month(month_text)
+    name = f"{year:04d}-{month:02d}"
+    now = store.now()
+    _refuse_future(at, now)
+    start, end = month_bounds(year, month, store.tz)
+    if start > now:
+        raise InputError(f"--bulan {name} belum dimulai; pilih bulan yang sudah berjalan")
+    previous = load_record(store, year, month)
+    revision, event, kept = record.draft(previous, name, actor, at, store.sop, store.tz, revise, note)
+    # Given anew, or kept from the draft before; stripped, as stored (so a re-run compares equal).
+    conclusion = (conclusion if conclusion is not None else (previous.conclusion if previous else "")).strip()
+    recommendation = (recommendation if recommendation is not None else (previous.recommendation if previous else "")).strip()
+    over = now > end
+    basis = store.git.head() or "HEAD"
+    fingerprint = inputs_fingerprint(store, basis, "bulanan", name, over, conclusion, recommendation, actor.code)
+    if previous is not None and previous.status == record.DRAFT and previous.fingerprint == fingerprint:
+        if previous.files and all(_digest(store.root / rel) == digest for rel, digest in previous.files.items()):
+            return Outcome(False, sorted(previous.files), status=previous.status)
+    rec = MonthlyRecord(
+        month=name,
+        status=record.DRAFT,
+        revision=revision,
+        cutoff=timeutil.to_text(end if over else now),
+        basis=basis,
+        fingerprint=fingerprint,
+        conclusion=conclusion,
+        recommendation=recommendation,
+        events=(*kept, event),
+    )
+    html = _render_monthly(store, rec, basis)
+    if previous is None:
+        what = "draf disusun"
+    elif revision > previous.revision:
+        what = f"draf revisi {revision} disusun"
+    else:
+        what = "draf disusun ulang"
+    return _commit_monthly(store, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event)
+
+
+def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None, step, subject: str) -> Outcome:
+    """Record a paraf or a check on the month's report, re-render it (same data: its basis commit), commit."""
+    year, month = parse_month(month_text)
+    name = f"{year:04d}-{month:02d}"
+    _refuse_future(at, store.now())
+    rec = step(load_record(store, year, month), name, actor, at, store.sop, store.tz, note)
+    html = _render_monthly(store, rec, rec.basis)
+    return _commit_monthly(store, rec, html, actor, subject.format(month=name), rec.events[-1])
+
+
+def initial_monthly(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
+    """Step 14 (paraf): the Kepala Bidang initials the draft."""
+    subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah 14)"
+    return _sign_off(store, actor, month_text, at, note, record.initial, subject)
+
+
+def check_monthly(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
+    """Steps 14-15 (periksa): the Pimpinan Redaksi checks the initialled report; it becomes final."""
+    subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah 14-15)"
+    return _sign_off(store, actor, month_text, at, note, record.check, subject)

@@ -1,0 +1,222 @@
+"""The monthly report's own life: draf (step 13) -> diparaf (step 14) -> final (steps 14-15).
+
+A record file (laporan/bulanan/YYYY-MM.yaml) holds the status, the revision and every event
+(who, role, when). The transitions here are pure: they check the order and the role and return
+the new record, or raise the reason in one Indonesian line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from pengaduan.core import timeutil
+from pengaduan.core.config import Staff
+from pengaduan.core.sop import Sop
+from pengaduan.errors import PermissionDenied, StoreError, TransitionError
+
+SCHEMA = 1
+DRAFT, INITIALLED, FINAL = "draf", "diparaf", "final"
+STATUS_LABELS = {DRAFT: "Draf", INITIALLED: "Draf, sudah diparaf", FINAL: "Final"}
+# Action -> SOP report step recorded by it. `periksa` checks the report (14) and so completes the SOP (15).
+STEPS = {"susun": 13, "paraf": 14, "periksa": 15}
+VERBS = {"susun": "menyusun", "paraf": "memaraf", "periksa": "memeriksa"}
+
+# YAML keys (code name -> Indonesian key), in the order they are written.
+RECORD_KEYS = {
+    "schema": "schema",
+    "month": "bulan",
+    "status": "status",
+    "revision": "revisi",
+    "cutoff": "keadaan_per",
+    "basis": "basis_data",
+    "fingerprint": "sidik_data",
+    "conclusion": "kesimpulan",
+    "recommendation": "rekomendasi",
+    "files": "berkas",
+    "events": "peristiwa",
+}
+EVENT_KEYS = {
+    "action": "aksi",
+    "step": "langkah",
+    "revision": "revisi",
+    "role": "peran",
+    "code": "kode",
+    "name": "nama",
+    "time": "waktu",
+    "note": "catatan",
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    action: str
+    step: int
+    revision: int
+    role: str
+    code: str
+    name: str
+    time: str
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: getattr(self, name) for name, key in EVENT_KEYS.items() if getattr(self, name) is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        return cls(**{name: data.get(key) for name, key in EVENT_KEYS.items()})
+
+
+@dataclass(frozen=True)
+class MonthlyRecord:
+    month: str
+    status: str
+    revision: int
+    cutoff: str
+    basis: str
+    fingerprint: str
+    conclusion: str = ""
+    recommendation: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    schema: int = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, key in RECORD_KEYS.items():
+            value = getattr(self, name)
+            if name == "events":
+                value = [e.to_dict() for e in value]
+            elif name == "files":
+                value = dict(sorted(value.items()))
+            out[key] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str) -> MonthlyRecord:
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            raise StoreError(f"berkas {source} tidak sah (bukan catatan laporan bulanan schema {SCHEMA}); pulihkan dengan git")
+        try:
+            kwargs = {name: data[key] for name, key in RECORD_KEYS.items() if key in data}
+            kwargs["events"] = tuple(Event.from_dict(e) for e in data.get("peristiwa") or [])
+            kwargs["files"] = dict(data.get("berkas") or {})
+            kwargs["conclusion"] = kwargs.get("conclusion") or ""
+            kwargs["recommendation"] = kwargs.get("recommendation") or ""
+            return cls(**kwargs)
+        except (TypeError, AttributeError):
+            raise StoreError(f"berkas {source} tidak sah: kunci wajib hilang; pulihkan dengan git") from None
+
+    def current(self, action: str) -> Event | None:
+        """The latest event of this action in the current revision."""
+        found = [e for e in self.events if e.action == action and e.revision == self.revision]
+        return found[-1] if found else None
+
+
+def roles_for(action: str, sop: Sop) -> tuple[str, ...]:
+    """Who may do it, from the SOP's report steps: susun 13's actor, paraf 14's recorders, periksa 14's actor."""
+    if action == "susun":
+        return (sop.step(13).actor,)
+    if action == "paraf":
+        return tuple(sop.step(14).recorders) or (sop.step(14).actor,)
+    return (sop.step(14).actor,)
+
+
+def check_role(action: str, actor: Staff, sop: Sop, month: str) -> str:
+    """The role under which the actor acts, or PermissionDenied."""
+    allowed = roles_for(action, sop)
+    for role in allowed:
+        if role in actor.roles:
+            return role
+    names = ", ".join(f"{r} ({sop.roles.get(r, r)})" for r in allowed)
+    raise PermissionDenied(
+        f"petugas '{actor.code}' ({', '.join(actor.roles) or 'tanpa peran'}) tidak boleh {VERBS[action]} laporan bulanan "
+        f"{month} (langkah {STEPS[action]}); yang boleh: {names}"
+    )
+
+
+def _who(event: Event | None) -> str:
+    if event is None:
+        return ""
+    return f" oleh {event.name} pada {event.time[:16].replace('T', ' ')}"
+
+
+def _check_time(record: MonthlyRecord, at: datetime, tz: Any) -> None:
+    if record.events:
+        last = timeutil.from_text(record.events[-1].time, tz)
+        if at < last:
+            raise TransitionError(
+                f"--waktu {timeutil.to_text(at)} lebih awal dari peristiwa terakhir laporan ini ({timeutil.to_text(last)}); "
+                "isi waktu yang sama atau sesudahnya"
+            )
+
+
+def _event(action: str, role: str, actor: Staff, at: datetime, revision: int, note: str | None) -> Event:
+    return Event(action, STEPS[action], revision, role, actor.code, actor.name, timeutil.to_text(at), note or None)
+
+
+def draft(
+    record: MonthlyRecord | None,
+    month: str,
+    actor: Staff,
+    at: datetime,
+    sop: Sop,
+    tz: Any,
+    revise: bool = False,
+    note: str | None = None,
+) -> tuple[int, Event, tuple[Event, ...]]:
+    """(revision, the susun event, earlier events kept) for a new draft; refuses a signed-off report."""
+    role = check_role("susun", actor, sop, month)
+    if record is None:
+        if revise:
+            raise TransitionError(
+                f"laporan bulanan {month} belum pernah disusun, tidak ada yang direvisi; susun tanpa --revisi"
+            )
+        return 1, _event("susun", role, actor, at, 1, note), ()
+    _check_time(record, at, tz)
+    if record.status in (INITIALLED, FINAL) and not revise:
+        what = "sudah final" + _who(record.current("periksa")) if record.status == FINAL else "sudah diparaf" + _who(
+            record.current("paraf")
+        )
+        raise TransitionError(
+            f"laporan bulanan {month} revisi {record.revision} {what}; untuk menyusun ulang pakai --revisi "
+            "(revisi lama tetap ada di riwayat)"
+        )
+    revision = record.revision + 1 if record.status in (INITIALLED, FINAL) else record.revision
+    return revision, _event("susun", role, actor, at, revision, note), record.events
+
+
+def initial(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+    """The record with the Kepala Bidang's paraf on the current draft."""
+    role = check_role("paraf", actor, sop, month)
+    if record is None:
+        raise TransitionError(
+            f"laporan bulanan {month} belum disusun; Pimpinan Redaksi menyusunnya dulu dengan "
+            f"'pengaduan laporan bulanan susun --bulan {month}'"
+        )
+    if record.status == INITIALLED:
+        raise TransitionError(f"laporan bulanan {month} revisi {record.revision} sudah diparaf{_who(record.current('paraf'))}")
+    if record.status == FINAL:
+        raise TransitionError(f"laporan bulanan {month} sudah final{_who(record.current('periksa'))}; tidak ada paraf lagi")
+    _check_time(record, at, tz)
+    event = _event("paraf", role, actor, at, record.revision, note)
+    return replace(record, status=INITIALLED, events=(*record.events, event))
+
+
+def check(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+    """The record checked by the Pimpinan Redaksi and made final (steps 14-15)."""
+    role = check_role("periksa", actor, sop, month)
+    if record is None:
+        raise TransitionError(
+            f"laporan bulanan {month} belum disusun; susun dulu dengan 'pengaduan laporan bulanan susun --bulan {month}'"
+        )
+    if record.status == DRAFT:
+        raise TransitionError(
+            f"laporan bulanan {month} revisi {record.revision} belum diparaf Kepala Bidang; minta paraf dulu dengan "
+            f"'pengaduan laporan bulanan paraf --bulan {month}'"
+        )
+    if record.status == FINAL:
+        raise TransitionError(f"laporan bulanan {month} sudah final{_who(record.current('periksa'))}")
+    _check_time(record, at, tz)
+    event = _event("periksa", role, actor, at, record.revision, note)
+    return replace(record, status=FINAL, events=(*record.events, event))

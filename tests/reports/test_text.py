@@ -1,0 +1,76 @@
+"""Indonesian dates, numbers and durations; masking of handles and scrubbing of complaint text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from pengaduan.core.case import Case, Reporter
+from pengaduan.reports import fmt, privacy
+
+
+def test_long_date_is_indonesian():
+    assert fmt.long_date(date(2026, 11, 28)) == "Sabtu, 28 November 2026"
+    assert fmt.long_date(date(2026, 8, 17)) == "Senin, 17 Agustus 2026"
+    assert fmt.plain_date(date(2026, 2, 1)) == "1 Februari 2026"
+    assert fmt.month_name(2026, 12) == "Desember 2026"
+
+
+def test_clock_numbers_and_durations():
+    assert fmt.clock(datetime(2026, 11, 28, 9, 14, tzinfo=timezone(timedelta(hours=7)))) == "09.14 WIB"
+    assert fmt.number(12345) == "12.345"
+    assert fmt.percent(0.875) == "87,5%"
+    assert fmt.percent(None) == "–"
+    assert [fmt.duration(m) for m in (0.4, 4, 65, 60, 1500)] == ["< 1 mnt", "4 mnt", "1 jam 5 mnt", "1 jam", "1 hari 1 jam"]
+    assert fmt.delta(12, 15) == "−3"
+    assert fmt.delta(0.8, 0.75, "share") == "+5,0 poin"
+
+
+@pytest.mark.parametrize(
+    ("account", "masked"),
+    [
+        ("@warga123", "@wa***23"),
+        ("@wargajateng23", "@wa***23"),
+        ("@abcd", "@a***d"),
+        ("@ab", "@a***"),
+        ("Warga Banyumanik", "Wa***ik"),
+    ],
+)
+def test_mask_handle(account, masked):
+    assert privacy.mask_handle(account) == masked
+
+
+def _case(text: str, account: str = "@warga123") -> Case:
+    return Case(
+        id="261102-AAAAAAA",
+        status="diterima",
+        step=1,
+        platform="instagram",
+        account=account,
+        text=text,
+        received_at="2026-11-02T09:00:00+07:00",
+        reporter=Reporter(name="Ibu Rahmawati Susanti", contact="081234567890"),
+    )
+
+
+def test_scrub_removes_personal_data_from_the_text():
+    text = (
+        "Saya Rahmawati Susanti, Ibu Rahmawati Susanti, WA 081234567890 / +62 812-3456-7890, "
+        "email rahma.s@example.com, akun saya @warga123, cc @dp3ap2kbjateng"
+    )
+    out = privacy.scrub(text, _case(text))
+    secrets = ("Rahmawati", "Susanti", "081234567890", "812-3456-7890", "rahma.s@example.com", "@warga123", "@dp3ap2kbjateng")
+    assert [s for s in secrets if s in out] == []
+    assert "[kontak disamarkan]" in out and "[email disamarkan]" in out and "@wa***23" in out and "@dp***ng" in out
+
+
+def test_scrub_keeps_ordinary_text_and_a_display_name_account_is_masked():
+    case = _case("Warga Banyumanik melapor jalan rusak di RT 3", account="Warga Banyumanik")
+    assert privacy.scrub(case.text, case) == "Wa***ik melapor jalan rusak di RT 3"
+
+
+def test_summary_is_short():
+    case = _case("kata " * 100)
+    assert len(privacy.summary(case, width=40)) == 40
+    assert privacy.summary(case, width=40).endswith("…")
