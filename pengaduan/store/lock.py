@@ -21,7 +21,8 @@ POLL_SECONDS = 0.02
 
 
 @contextmanager
-def store_lock(path: Path, seconds: float) -> Iterator[None]:
+def store_lock(path: Path, seconds: float, busy: str | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on `path`; after `seconds` of waiting raise StoreError (`busy` or the store's message)."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + seconds
@@ -32,7 +33,8 @@ def store_lock(path: Path, seconds: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise StoreError(
-                        f"store sedang dipakai proses lain lebih dari {seconds:g} detik (kunci {path}); tunggu "
+                        busy
+                        or f"store sedang dipakai proses lain lebih dari {seconds:g} detik (kunci {path}); tunggu "
                         "sebentar lalu ulangi, atau naikkan 'batas_kunci_detik' di pengaduan.yaml"
                     ) from None
                 time.sleep(POLL_SECONDS)

@@ -24,12 +24,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.errors import ConfigError, PengaduanError
 from pengaduan.store import yamlio
+from pengaduan.store.lock import store_lock
 
 STATE = "notifikasi.json"
 LOG = "notifikasi.log"
@@ -128,14 +127,8 @@ class Outbox:
 
     def deliver(self, notices: Iterable[Notice], moment: datetime, open_steps: dict[str, int]) -> list[Outcome]:
         """Send what is due as of `moment`; `open_steps` maps each open case to the step it rests at."""
-        lock = FileLock(str(self.folder / LOCK))
-        try:
-            lock.acquire(timeout=self.lock_seconds)
-        except Timeout:
-            raise NotifyError(
-                f"pengingat sedang dikirim oleh proses lain lebih dari {self.lock_seconds:g} detik; jalankan lagi nanti"
-            ) from None
-        try:
+        busy = f"pengingat sedang dikirim oleh proses lain lebih dari {self.lock_seconds:g} detik; jalankan lagi nanti"
+        with store_lock(self.folder / LOCK, self.lock_seconds, busy):
             state = self.state()
             # A reminder for a case that has closed or moved to another step is no longer needed.
             for key in [k for k, v in state.items() if open_steps.get(v.get("kasus", "")) != v.get("langkah_saat_ini")]:
@@ -158,8 +151,6 @@ class Outbox:
                     saved = time.monotonic()
             self._save(state)
             return outcomes
-        finally:
-            lock.release()
 
     def _repeat_due(self, entry: dict[str, Any], moment: datetime) -> bool:
         last = timeutil.from_text(entry["terakhir_terkirim"], self.calendar.tz)

@@ -161,3 +161,21 @@ def test_eskalasi_takes_the_store_lock(store, cli, desk) -> None:
     assert result.exit_code == 1
     assert "store sedang dipakai proses lain" in result.stderr
     assert cli("eskalasi", "--pada", at("09:40")).exit_code == 0
+
+
+def test_overlapping_runs_never_send_twice(store, cli, desk, tmp_path) -> None:
+    """A second cron run while the first still sends waits for the reminder lock, then gives up clearly."""
+    from pengaduan.store.lock import store_lock
+
+    out = tmp_path / "terkirim.txt"
+    configure(store, f"{LINE} >> {shlex.quote(str(out))}")
+    data = dict(store.config.raw)
+    data["batas_kunci_detik"] = 0.2
+    store.save_config(data, "Batas kunci pendek", None)
+    with store_lock(store.private_dir() / notify.LOCK, 1):  # the first run, still sending
+        result = cli("eskalasi", "--kirim", "--pada", at("09:40"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("galat: pengingat sedang dikirim oleh proses lain")
+    assert sent(out) == []
+    assert cli("eskalasi", "--kirim", "--pada", at("09:40")).exit_code == 0
+    assert len(sent(out)) == 2
