@@ -86,6 +86,17 @@ class Git:
         self.run("config", "core.untrackedCache", "true")
         self.run("config", "core.splitIndex", "true")
 
+    def exclude(self, names: Iterable[str]) -> None:
+        """Have this repository ignore these top-level names (.git/info/exclude, never committed)."""
+        names = list(names)
+        if not names:
+            return
+        path = self.git_dir / "info" / "exclude"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("# already in the folder before 'pengaduan init': not part of the store\n")
+            handle.writelines(f"/{name}\n" for name in names)
+
     def is_repo(self) -> bool:
         return (self.root / ".git").is_dir()
 

@@ -104,7 +104,11 @@ class Store:
         store = cls(root or default_root())
         if (store.root / layout.CONFIG).exists() or (store.root / ".git").exists():
             raise StoreError(f"store sudah ada di {store.root}; tidak ditimpa. Pakai --store DIR untuk store baru")
+        # Files already in the folder are not the store's (e.g. cases/README.md of the code
+        # repository): the store's git ignores them, so they never make the store look dirty.
+        foreign = sorted(p.name for p in store.root.iterdir()) if store.root.is_dir() else []
         store.git.init()
+        store.git.exclude(foreign)
         config = yamlio.load_text(_data_file("pengaduan.yaml"), "pengaduan.yaml")
         if roster:
             config["petugas"] = [s.to_dict() for s in roster]

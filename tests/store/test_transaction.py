@@ -230,3 +230,22 @@ def test_written_files_follow_the_umask(store, receive):
     mask = os.umask(0)
     os.umask(mask)
     assert mode == 0o666 & ~mask
+
+
+def test_store_made_in_a_folder_with_files_stays_clean(tmp_path):
+    """The default store lives in cases/, where the code repository keeps a README.md."""
+    from pengaduan.core import timeutil
+    from pengaduan.core.config import Staff
+    from pengaduan.core.workflow import Request
+    from pengaduan.store.store import Store
+    from tests.conftest import at, git
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "README.md").write_text("# cases/\n")
+    store = Store.create(folder, roster=[Staff("ani", "Ani", ("admin",), "ani@example.go.id")])
+    assert git(folder, "status", "--porcelain") == ""
+    fields = {"platform": "x", "account": "@a", "text": "halo"}
+    case, _ = store.record(Request("terima", store.config.staff[0], timeutil.parse_moment(at("09:00"), store.tz), fields=fields))
+    assert git(folder, "ls-files").split() == [".gitattributes", f"kasus/2026/11/{case.id}.yaml", "pengaduan.yaml", "sop.yaml"]
+    assert (folder / "README.md").read_text() == "# cases/\n"
