@@ -10,6 +10,7 @@ from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, catatan_option, pass_env, waktu_option
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import Request
+from pengaduan.errors import InputError, PengaduanError
 from pengaduan.i18n import action_label, status_label
 
 VIA = ("telepon", "sms", "whatsapp")
@@ -26,18 +27,23 @@ def _record(
 ) -> Case:
     store = env.store()
     actor = env.actor()
-    full_id = store.resolve_id(case_id) if case_id else None
+    full_id = store.resolve_id(case_id) if case_id is not None else None
     fields = details.pop("fields", {})
     request = Request(action=action, actor=actor, at=env.moment(waktu), note=catatan, fields=fields, **details)
     case, commit = store.record(request, full_id)
-    if quiet:
-        click.echo(case.id)
-    else:
-        entry = case.history[-1]
-        click.echo(
-            f"{case.id}: {action_label(entry.action)} — langkah {entry.step}, status {status_label(case.status)} "
-            f"(commit {commit[:8]})"
-        )
+    entry = case.history[-1]
+    line = case.id if quiet else (
+        f"{case.id}: {action_label(entry.action)} — langkah {entry.step}, status {status_label(case.status)} "
+        f"(commit {commit[:8]})"
+    )
+    try:
+        click.echo(line)
+    except OSError as exc:
+        # The step is committed: a caller that retries on failure must not record it twice.
+        raise PengaduanError(
+            f"{case.id} sudah dicatat (commit {commit[:8]}), tetapi keluarannya gagal ditulis "
+            f"({exc.strerror or exc}); jangan ulangi perintahnya, periksa dengan 'pengaduan lihat {case.id}'"
+        ) from None
     return case
 
 
@@ -85,6 +91,8 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
 @pass_env
 def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan):
     """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
+    if alasan and not bukan_pengaduan:
+        raise InputError("--alasan hanya untuk --bukan-pengaduan; catatan verifikasi ditulis dengan --catatan")
     action = "bukan_pengaduan" if bukan_pengaduan else "verifikasi"
     fields = {"category": kategori, "bidang": bidang, "reason": alasan}
     _record(env, action, kasus, waktu, _join(alasan, catatan), fields=fields)

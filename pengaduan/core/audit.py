@@ -22,7 +22,7 @@ from pengaduan.core.case import INTAKE_FIELDS, Case, Entry
 from pengaduan.core.config import MANAGER_ROLES, Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
-from pengaduan.i18n import CASE_KEYS, TRAILERS
+from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
 
 RULES: dict[int, str] = {
     1: "satu commit kasus mengubah tepat satu berkas kasus; commit lain hanya konfigurasi, SOP atau laporan",
@@ -348,6 +348,8 @@ def _check_case_change(ctx: _Ctx, change: FileChange, trailers_apply: bool) -> N
     after, problem = ctx.case(change.new, change.path)
     if after is None:
         ctx.add(2, f"berkas kasus {change.path} tidak sah sesudah commit ini: {problem}", case_id)
+        if not change.added:
+            _check_raw_growth(ctx, change, case_id)  # an old entry made unreadable is still an edit of it
         return
     if after.id != case_id:
         ctx.add(7, f"berkas {change.path} berisi kasus '{after.id}', bukan {case_id}; berkas kasus tidak boleh dipindah", case_id)
@@ -377,18 +379,24 @@ def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Cas
     """Rule 3: the earlier entries are all still there, unchanged; returns the entries this commit added."""
     if before is None:
         return list(after.history)
+    _check_raw_growth(ctx, change, after.id)
+    return list(after.history[len(before.history) :])
+
+
+def _check_raw_growth(ctx: _Ctx, change: FileChange, case_id: str) -> None:
+    """Rule 3 on the files as written: every earlier entry still there, with the same values and types."""
     old_raw, new_raw = _raw_history(change.old), _raw_history(change.new)
     for index, entry in enumerate(old_raw):
         if index >= len(new_raw):
             ctx.add(
                 3,
                 f"riwayat memendek: {len(old_raw) - len(new_raw)} entri dihapus (entri ke-{index + 1} dan sesudahnya)",
-                after.id,
+                case_id,
             )
             break
         if entry is not new_raw[index] and _canonical(entry) != _canonical(new_raw[index]):
-            ctx.add(3, f"entri riwayat ke-{index + 1} (langkah {before.history[index].step}) diubah sesudah dicatat", after.id)
-    return list(after.history[len(before.history) :])
+            step = entry.get(ENTRY_KEYS["step"], "?") if isinstance(entry, dict) else "?"
+            ctx.add(3, f"entri riwayat ke-{index + 1} (langkah {step}) diubah sesudah dicatat", case_id)
 
 
 def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, new_entries: list[Entry]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields, replace
+from datetime import datetime
 from typing import Any
 
 from pengaduan.errors import StoreError
@@ -93,6 +94,8 @@ class Case:
         missing = _missing_keys(cls, CASE_KEYS, data)
         if missing:
             raise _broken(source, f"kunci wajib hilang ({missing})")
+        _check_keys(data, CASE_KEYS, source, "")
+        _check_types(data, CASE_TYPES, source, "")
         known = {key: name for name, key in CASE_KEYS.items()}
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
@@ -102,6 +105,8 @@ class Case:
             if name == "reporter":
                 if value is not None and not isinstance(value, dict):
                     raise _broken(source, f"'{key}' harus pemetaan (nama, kontak)")
+                _check_keys(value or {}, REPORTER_KEYS, source, f"{key}: ")
+                _check_types(value or {}, {k: (str, None) for k in REPORTER_KEYS.values()}, source, f"{key}: ")
                 value = Reporter(**{n: (value or {}).get(k) for n, k in REPORTER_KEYS.items()})
             elif name == "history":
                 if value is not None and not isinstance(value, list):
@@ -121,11 +126,73 @@ class Case:
         return replace(self, history=(*self.history, entry), step=entry.step, status=entry.status, **changes)
 
 
-FIELD_NAMES = tuple(f.name for f in fields(Case))
-
 
 def _broken(source: str, what: str) -> StoreError:
-    return StoreError(f"berkas kasus {source} tidak sah: {what}; pulihkan dengan 'git checkout -- {source}'")
+    return StoreError(
+        f"berkas kasus {source} tidak sah: {what}; perbaiki lalu commit, atau kembalikan versi yang benar "
+        f"(lihat 'git log -p -- {source}' di store)"
+    )
+
+
+# What each YAML key may hold: a tuple of accepted types, None meaning the key may be empty.
+# "time" is a string that must read as an ISO 8601 moment.
+_TIME = "time"
+CASE_TYPES: dict[str, tuple[Any, ...]] = {
+    "schema": (int,),
+    "id": (str,),
+    "status": (str,),
+    "langkah": (int,),
+    "platform": (str,),
+    "akun": (str,),
+    "tautan": (str, None),
+    "jenis": (str,),
+    "isi": (str,),
+    "waktu_unggah": (_TIME, None),
+    "waktu_terima": (_TIME,),
+    "kategori": (str, None),
+    "bidang": (str, None),
+}
+ENTRY_TYPES: dict[str, tuple[Any, ...]] = {
+    "langkah": (int,),
+    "aksi": (str,),
+    "status": (str,),
+    "pelaksana": (str,),
+    "nama_pelaksana": (str, None),
+    "pencatat": (str,),
+    "waktu": (_TIME,),
+    "saluran": (str, None),
+    "jawaban": (str, None),
+    "catatan": (str, None),
+    "perubahan": (dict, None),
+}
+
+
+def _check_keys(data: dict[str, Any], keys: dict[str, str], source: str, where: str) -> None:
+    """Refuse keys the tool does not know: dropping them on the next write would lose what they hold."""
+    unknown = [str(k) for k in data if k not in keys.values()]
+    if unknown:
+        raise _broken(source, f"{where}kunci tidak dikenal ({', '.join(unknown)})")
+
+
+def _check_types(data: dict[str, Any], types: dict[str, tuple[Any, ...]], source: str, where: str) -> None:
+    for key, accepted in types.items():
+        if key not in data:
+            continue
+        value = data[key]
+        if value is None and None in accepted:
+            continue
+        if _TIME in accepted and isinstance(value, str):
+            try:
+                datetime.fromisoformat(value)
+                continue
+            except ValueError:
+                raise _broken(source, f"{where}'{key}' bukan waktu ISO 8601 ({value!r})") from None
+        if any(isinstance(value, t) and not (t is int and isinstance(value, bool)) for t in accepted if isinstance(t, type)):
+            continue
+        wanted = "bilangan bulat" if int in accepted else ("waktu ISO 8601" if _TIME in accepted else "teks")
+        if dict in accepted:
+            wanted = "pemetaan"
+        raise _broken(source, f"{where}'{key}' harus {wanted}, bukan {value!r}")
 
 
 def _missing_keys(cls: type, keys: dict[str, str], data: dict[str, Any]) -> str:
@@ -141,4 +208,6 @@ def _entry(item: Any, index: int, source: str) -> Entry:
     missing = _missing_keys(Entry, ENTRY_KEYS, item)
     if missing:
         raise _broken(source, f"riwayat ke-{index}: kunci wajib hilang ({missing})")
+    _check_keys(item, ENTRY_KEYS, source, f"riwayat ke-{index}: ")
+    _check_types(item, ENTRY_TYPES, source, f"riwayat ke-{index}: ")
     return Entry.from_dict(item)

@@ -22,25 +22,39 @@ def now(tz: ZoneInfo) -> datetime:
     return datetime.now(timezone.utc).astimezone(tz).replace(microsecond=0)
 
 
+# Case IDs carry a two-digit year and folders are named 20YY: the tool's moments live in this century.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def _in_range(year: int, text: str, option: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(f"{option} '{text}' di luar rentang tahun {FIRST_YEAR}–{LAST_YEAR}; periksa tahunnya")
+
+
 def parse_moment(text: str, tz: ZoneInfo, option: str = "--waktu") -> datetime:
     """Parse ISO 8601 ('2026-11-28T09:14', '2026-11-28 09:14+07:00'); naive means the store's zone."""
     raw = text.strip()
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
-    except ValueError:
+        _in_range(value.year, text, option)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        value = value.astimezone(tz).replace(microsecond=0)
+    except (ValueError, OverflowError):
         raise InputError(
             f"{option} '{text}' bukan waktu ISO 8601; contoh: 2026-11-28T09:14 atau 2026-11-28T09:14+07:00"
         ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(tz).replace(microsecond=0)
+    _in_range(value.year, text, option)
+    return value
 
 
 def parse_day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(f"{option} '{text}' bukan tanggal; tulis YYYY-MM-DD, contoh: 2026-11-28") from None
+    _in_range(value.year, text, option)
+    return value
 
 
 def to_text(moment: datetime) -> str:

@@ -83,6 +83,8 @@ def parse_month(text: str) -> tuple[int, int]:
     found = MONTH_RE.match(text.strip())
     if not found or not 1 <= int(found.group(2)) <= 12:
         raise InputError(f"--bulan '{text}' bukan bulan; tulis YYYY-MM, contoh: 2026-11")
+    if not timeutil.FIRST_YEAR <= int(found.group(1)) <= timeutil.LAST_YEAR:
+        raise InputError(f"--bulan '{text}' di luar rentang tahun {timeutil.FIRST_YEAR}–{timeutil.LAST_YEAR}; periksa tahunnya")
     return int(found.group(1)), int(found.group(2))
 
 
@@ -162,6 +164,7 @@ def make_daily(
 ) -> Outcome:
     """Make the daily report of `day`; commit it as step 12, or write it to `outdir` without committing."""
     role = check_daily_role(store, actor)
+    head = store.git.head()  # everything below is read at this commit; the commit checks it still is HEAD
     tz = store.tz
     now = now or store.now()
     if day > now.date():
@@ -174,14 +177,14 @@ def make_daily(
     cutoff = end if over else now
     relbase = daily_base(day)
     record_rel = relbase + ".yaml"
-    fingerprint = inputs_fingerprint(store, "HEAD", "harian", day.isoformat(), over, actor.code, actor.name)
+    fingerprint = inputs_fingerprint(store, head or "HEAD", "harian", day.isoformat(), over, actor.code, actor.name)
 
     if outdir is None:
         previous = yamlio.load_file(store.root / record_rel, record_rel) if (store.root / record_rel).is_file() else None
         if _daily_unchanged(store, previous, fingerprint, relbase, formats):
             return Outcome(False, [f"{relbase}.{f}" for f in formats])
 
-    cases = index.load_relevant(store, "HEAD", index.day_keep(start, cutoff))
+    cases = index.load_relevant(store, head or "HEAD", index.day_keep(start, cutoff))
     report = daily_figures(cases, day, cutoff, store.sop, store.config, tz, store.calendar)
     del cases  # rendering allocates a lot: let the collector forget the cases
     html = render_daily(report, Letterhead.of(store.config, store.sop), store.sop, actor, store.calendar)
@@ -214,7 +217,7 @@ def make_daily(
     message = f"Laporan harian {day.isoformat()} (langkah 12)\n\n" + trailers(
         kind="laporan", step=12, action="laporan_harian", performer=role, time=moment, sop=store.sop.number
     ) + "\n"
-    with store.transaction(message, actor) as txn:
+    with store.transaction(message, actor, expect_head=head) as txn:
         for suffix, data in changed.items():
             txn.write(f"{relbase}.{suffix}", data)
         for suffix in stale:
@@ -253,7 +256,9 @@ def _render_monthly(store: Store, rec: MonthlyRecord, rev: str) -> str:
     return render_monthly(report, rec, Letterhead.of(store.config, store.sop), store.sop, store.tz, store.calendar)
 
 
-def _commit_monthly(store: Store, rec: MonthlyRecord, html: str, actor: Staff, subject: str, event: record.Event) -> Outcome:
+def _commit_monthly(
+    store: Store, rec: MonthlyRecord, html: str, actor: Staff, subject: str, event: record.Event, head: str | None
+) -> Outcome:
     year, month = parse_month(rec.month)
     relbase = monthly_base(year, month)
     moment = timeutil.from_text(event.time, store.tz)
@@ -267,7 +272,7 @@ def _commit_monthly(store: Store, rec: MonthlyRecord, html: str, actor: Staff, s
         time=event.time,
         sop=store.sop.number,
     ) + "\n"
-    with store.transaction(message, actor) as txn:
+    with store.transaction(message, actor, expect_head=head) as txn:
         for suffix, data in docs.items():
             txn.write(f"{relbase}.{suffix}", data)
         txn.write_yaml(relbase + ".yaml", rec.to_dict())
@@ -292,13 +297,14 @@ def draft_monthly(
     start, end = month_bounds(year, month, store.tz)
     if start > now:
         raise InputError(f"--bulan {name} belum dimulai; pilih bulan yang sudah berjalan")
+    head = store.git.head()  # the record and the cases are read at this commit
     previous = load_record(store, year, month)
     revision, event, kept = record.draft(previous, name, actor, at, store.sop, store.tz, revise, note)
     # Given anew, or kept from the draft before; stripped, as stored (so a re-run compares equal).
     conclusion = (conclusion if conclusion is not None else (previous.conclusion if previous else "")).strip()
     recommendation = (recommendation if recommendation is not None else (previous.recommendation if previous else "")).strip()
     over = now > end
-    basis = store.git.head() or "HEAD"
+    basis = head or "HEAD"
     fingerprint = inputs_fingerprint(store, basis, "bulanan", name, over, conclusion, recommendation, actor.code)
     if previous is not None and previous.status == record.DRAFT and previous.fingerprint == fingerprint:
         if previous.files and all(_digest(store.root / rel) == digest for rel, digest in previous.files.items()):
@@ -321,7 +327,7 @@ def draft_monthly(
         what = f"draf revisi {revision} disusun"
     else:
         what = "draf disusun ulang"
-    return _commit_monthly(store, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event)
+    return _commit_monthly(store, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event, head)
 
 
 def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None, step, subject: str) -> Outcome:
@@ -329,9 +335,10 @@ def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: s
     year, month = parse_month(month_text)
     name = f"{year:04d}-{month:02d}"
     _refuse_future(at, store.now())
+    head = store.git.head()  # the record is read at this commit
     rec = step(load_record(store, year, month), name, actor, at, store.sop, store.tz, note)
     html = _render_monthly(store, rec, rec.basis)
-    return _commit_monthly(store, rec, html, actor, subject.format(month=name), rec.events[-1])
+    return _commit_monthly(store, rec, html, actor, subject.format(month=name), rec.events[-1], head)
 
 
 def initial_monthly(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:

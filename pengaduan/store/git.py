@@ -49,6 +49,7 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = _base_env()
+        self._repo = None
 
     # -- running ---------------------------------------------------------------------------
     def run(
@@ -175,12 +176,19 @@ class Git:
         return commit
 
     # -- sharing through a remote -----------------------------------------------------------
+    # Network operations go through GitPython's Remote API: its import (~60 ms) is nothing next
+    # to a fetch, and it reports each pushed ref's outcome as flags instead of text to parse.
     def remotes(self) -> list[str]:
-        return self.text("remote").split()
+        return [remote.name for remote in self.repo().remotes]
 
     def fetch(self, remote: str) -> str | None:
         """Fetch the remote's branch; its commit id, or None when the remote has no branch yet."""
-        self.run("fetch", "-q", remote)
+        from git.exc import GitCommandError
+
+        try:
+            self.repo().remote(remote).fetch()
+        except GitCommandError as exc:
+            raise GitError(f"git fetch {remote} gagal: {_last_line(exc.stderr)}") from None
         return self.commit_id(f"refs/remotes/{remote}/{BRANCH}")
 
     def count_between(self, base: str, tip: str) -> int:
@@ -200,15 +208,20 @@ class Git:
 
     def push(self, remote: str) -> bool:
         """Push the branch; False when the remote moved on meanwhile (fetch and merge again)."""
-        done = subprocess.run(
-            ["git", "push", "-q", remote, f"{BRANCH}:{BRANCH}"], cwd=self.root, capture_output=True, env=self._env
-        )
-        if done.returncode == 0:
-            return True
-        if b"rejected" in done.stderr or b"fetch first" in done.stderr or b"non-fast-forward" in done.stderr:
+        from git.exc import GitCommandError
+        from git.remote import PushInfo
+
+        try:
+            results = self.repo().remote(remote).push(f"{BRANCH}:{BRANCH}")
+        except GitCommandError as exc:
+            raise GitError(f"git push {remote} gagal: {_last_line(exc.stderr)}") from None
+        if any(info.flags & (PushInfo.REJECTED | PushInfo.REMOTE_REJECTED) for info in results):
             return False
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git push gagal: {detail[-1] if detail else done.returncode}")
+        failed = [info for info in results if info.flags & (PushInfo.ERROR | PushInfo.REMOTE_FAILURE)]
+        if failed or not results:
+            detail = failed[0].summary.strip() if failed else "tidak ada ref yang terkirim"
+            raise GitError(f"git push {remote} gagal: {detail}")
+        return True
 
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
@@ -322,11 +335,18 @@ class Git:
             result[sha] = (status, key, primary)
         return result
 
-    def repo(self):
-        """GitPython's view of the store, for history walks (not used on the hot path)."""
-        import git as gitpython
+    def repo(self):  # noqa: ANN201 - git.Repo, imported late on purpose
+        """GitPython's view of the store, for network operations (never on the hot path)."""
+        if self._repo is None:
+            import git as gitpython
 
-        return gitpython.Repo(self.root)
+            self._repo = gitpython.Repo(self.root)
+        return self._repo
+
+
+def _last_line(text: object) -> str:
+    lines = str(text or "").strip().strip("'").splitlines()
+    return lines[-1].strip() if lines else "tanpa keterangan"
 
 
 _LOG_MARK = "%x1eC"

@@ -107,17 +107,21 @@ class Store:
         # Files already in the folder are not the store's (e.g. cases/README.md of the code
         # repository): the store's git ignores them, so they never make the store look dirty.
         foreign = sorted(p.name for p in store.root.iterdir()) if store.root.is_dir() else []
+        data_dirs = [name for name in (layout.CASES, layout.REPORTS) if name in foreign]
+        if data_dirs:
+            raise StoreError(
+                f"{store.root} sudah berisi {', '.join(data_dirs)}/ tanpa store; tidak ditimpa. Pindahkan folder itu, "
+                "atau pakai --store DIR untuk store baru"
+            )
         store.git.init()
         store.git.exclude(foreign)
-        config = yamlio.load_text(_data_file("pengaduan.yaml"), "pengaduan.yaml")
-        if roster:
-            config["petugas"] = [s.to_dict() for s in roster]
+        config_text = _data_file("pengaduan.yaml").decode("utf-8")
+        template = yamlio.load_text(config_text, "pengaduan.yaml")
+        config = {**template, "petugas": [s.to_dict() for s in roster or []]}
         load_config(config)  # validate before writing anything
         sop_bytes = _data_file("sop.yaml")
         load_sop(yamlio.load_text(sop_bytes, "sop.yaml"))
-        config_text = _data_file("pengaduan.yaml").decode("utf-8")
-        if roster:
-            config_text = yamlio.dump(config)
+        config_text = yamlio.update_top_level(config_text, template, config)
         files = {
             layout.CONFIG: config_text.encode("utf-8"),
             layout.SOP: sop_bytes,
@@ -276,11 +280,22 @@ class Store:
             )
 
     @contextmanager
-    def transaction(self, message: str, author: Staff | None) -> Iterator[Transaction]:
-        """Lock, check the tree is clean, let the caller write, commit; on any failure undo all."""
+    def transaction(
+        self, message: str, author: Staff | None, expect_head: str | None = None
+    ) -> Iterator[Transaction]:
+        """Lock, check the tree is clean, let the caller write, commit; on any failure undo all.
+
+        `expect_head`: the commit the caller read its data at (before taking the lock). When
+        another process committed since, what the caller prepared is stale: refuse, change nothing.
+        """
         with self.locked():
             self.require_clean()
             head = self.git.head()
+            if expect_head is not None and head != expect_head:
+                raise StoreError(
+                    "store berubah oleh proses lain selama perintah ini menyiapkan datanya; tidak ada yang "
+                    "dicatat, ulangi perintahnya"
+                )
             txn = Transaction(self, message)
             try:
                 yield txn
@@ -337,8 +352,12 @@ class Store:
     def save_config(self, data: dict[str, Any], subject: str, author: Staff | None) -> str:
         load_config(data)
         message = f"{subject}\n\n" + trailers(kind="konfigurasi", sop=self.sop.number) + "\n"
+        path = self.root / layout.CONFIG
         with self.transaction(message, author) as txn:
-            txn.write_yaml(layout.CONFIG, data)
+            # Rewrite only the top-level keys that changed: the comments that document every
+            # other setting (kalender, notifikasi, ...) stay as the desk wrote them.
+            text = yamlio.update_top_level(path.read_text(encoding="utf-8"), self.config.raw, data)
+            txn.write(layout.CONFIG, text.encode("utf-8"))
         for derived in ("config", "calendar"):
             self.__dict__.pop(derived, None)
         assert txn.commit is not None
@@ -384,6 +403,20 @@ class Store:
             moment = timeutil.parse_moment(text, self.tz, "--nilai")
             if moment > self.now():
                 raise InputError(f"--nilai {timeutil.to_text(moment)} ada di masa depan; isi waktu yang sebenarnya")
+            if field_name == "received_at":
+                # The ID and the folder carry the day received; a correction may fix the time, not the day,
+                # and the complaint cannot have been received after its first step was recorded.
+                if moment.date() != timeutil.from_text(case.received_at, self.tz).date():
+                    raise InputError(
+                        f"--nilai {timeutil.to_text(moment)} bukan hari yang sama dengan waktu_terima "
+                        f"({case.received_at[:10]}, tercatat di ID dan foldernya); koreksi hanya jamnya"
+                    )
+                first = timeutil.from_text(case.history[0].time, self.tz) if case.history else None
+                if first is not None and moment > first:
+                    raise InputError(
+                        f"--nilai {timeutil.to_text(moment)} sesudah langkah 1 dicatat ({case.history[0].time}); "
+                        "waktu_terima tidak boleh sesudahnya"
+                    )
             other = case.received_at if field_name == "posted_at" else case.posted_at
             if other is not None:
                 bound = timeutil.from_text(other, self.tz)

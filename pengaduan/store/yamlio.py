@@ -54,6 +54,33 @@ def load_file(path: Path, source: str) -> Any:
         raise StoreError(f"berkas {source} tidak ada") from None
 
 
+def update_top_level(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+    """`text` (the YAML of `old`) with each changed top-level key's block rewritten to `new`'s value.
+
+    Everything else, comments included, is kept byte for byte. When the result would not read
+    back as `new` (a layout this does not understand), the whole document is dumped instead.
+    """
+    lines = text.splitlines(keepends=True)
+    for key in new:
+        if key in old and old[key] == new[key]:
+            continue
+        block = dump({key: new[key]})
+        start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+        if start is None:
+            lines.append(block)
+            continue
+        end = start + 1
+        # A block goes on while lines are indented or are items of a top-level list.
+        while end < len(lines) and (lines[end][:1] in (" ", "\t", "-") or not lines[end].strip()):
+            end += 1
+        lines[start:end] = [block]
+    removed = [key for key in old if key not in new]
+    result = "".join(lines)
+    if removed or yaml.load(result, Loader=_Loader) != new:
+        return dump(new)
+    return result
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -125,3 +125,16 @@ def test_first_petugas_of_a_new_store(tmp_path, monkeypatch):
     assert_refused(run("petugas", "tambah", "rina", "--nama", "Rina", "--peran", "redaktur"), "petugas belum ditentukan")
     assert run("--petugas", "ani", "petugas", "tambah", "rina", "--nama", "Rina", "--peran", "redaktur").exit_code == 0
     assert git(tmp_path / "baru", "rev-list", "--count", "HEAD").strip() == "3"  # init + two roster commits
+
+
+def test_roster_change_keeps_the_comments_of_the_config(store, cli):
+    """pengaduan.yaml documents its settings in comments: a roster change rewrites only `petugas`."""
+    path = store.root / "pengaduan.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "redaktur").exit_code == 0
+    after = path.read_text(encoding="utf-8")
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert len(comments) > 5
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == comments
+    assert before.split("petugas:")[0] == after.split("petugas:")[0]
+    assert "kode: dewi" in after

@@ -171,3 +171,31 @@ def test_bad_month_and_future_are_refused(october):
         result = run(october, "laporan", "bulanan", "susun", *args, petugas="hendra")
         assert result.exit_code != 0 and words in result.stderr
     assert state(october) == before
+
+
+def test_a_commit_made_while_the_report_is_prepared_is_never_undone(october, tmp_path, monkeypatch):
+    """susun reads the record and renders before it takes the lock; a paraf (or any commit) landing
+    in between must make susun refuse, not overwrite the newer record with what it prepared."""
+    from pengaduan.reports import publish
+    from pengaduan.store.store import Store
+
+    store = copy_store(october, tmp_path / "s")
+    assert run(store, "laporan", "bulanan", "susun", *MONTH, "--kesimpulan", "Pertama", petugas="hendra").exit_code == 0
+    render = publish._render_monthly
+    interleaved: list[str] = []
+
+    def render_while_someone_initials(store_, rec, rev):
+        html = render(store_, rec, rev)
+        if not interleaved:  # another process (the Kepala Bidang) commits before this one takes the lock
+            interleaved.append("paraf")
+            assert run(Store(store_.root), "laporan", "bulanan", "paraf", *MONTH, petugas="sri").exit_code == 0
+        return html
+
+    monkeypatch.setattr(publish, "_render_monthly", render_while_someone_initials)
+    result = run(store, "laporan", "bulanan", "susun", *MONTH, "--kesimpulan", "Kedua", "--revisi", petugas="hendra")
+    assert result.exit_code == 1
+    assert "store berubah oleh proses lain" in result.stderr
+    kept = record(store)
+    assert kept["status"] == "diparaf"
+    assert "Pertama" in str(kept) and "Kedua" not in str(kept)
+    assert git(store.root, "status", "--porcelain") == ""

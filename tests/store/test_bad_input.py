@@ -193,16 +193,29 @@ def test_broken_case_file_names_file_and_line(broken_case, refused, command):
         (lambda text: re.sub(r"(?m)^  waktu: .*\n", "", text), "riwayat ke-1: kunci wajib hilang (waktu)"),
         (lambda text: re.sub(r"(?m)^riwayat:\n(.|\n)*", "riwayat:\n- diterima\n", text), "riwayat ke-1 harus pemetaan"),
         (lambda text: re.sub(r"(?m)^pelapor:\n(  .*\n)*", "pelapor: Budi\n", text), "'pelapor' harus pemetaan"),
+        # Keys the tool does not know would be dropped by its next write: refused, never lost.
+        (lambda text: "catatan_internal: penting\n" + text, "kunci tidak dikenal (catatan_internal)"),
+        (lambda text: text.replace("  aksi: terima\n", "  aksi: terima\n  lampiran: foto.jpg\n"),
+         "riwayat ke-1: kunci tidak dikenal (lampiran)"),
+        # Valid YAML of the wrong type.
+        (lambda text: re.sub(r"(?m)^isi: .*$", "isi: [1, 2]", text), "'isi' harus teks"),
+        (lambda text: re.sub(r"(?m)^langkah: 1$", "langkah: satu", text), "'langkah' harus bilangan bulat"),
+        (lambda text: re.sub(r"(?m)^  waktu: '", "  waktu: 'x", text), "riwayat ke-1: 'waktu' bukan waktu ISO 8601"),
     ],
-    ids=["list", "no-platform", "entry-without-time", "entry-not-mapping", "reporter-not-mapping"],
+    ids=["list", "no-platform", "entry-without-time", "entry-not-mapping", "reporter-not-mapping", "unknown-key",
+         "unknown-entry-key", "text-not-string", "step-not-int", "bad-time"],  # fmt: skip
 )
 def test_case_file_with_a_broken_structure_names_the_file(store, receive, refused, edit, problem):
     case_id = receive("09:00")
     relpath = f"kasus/2026/11/{case_id}.yaml"
     path = store.root / relpath
-    path.write_text(edit(path.read_text()))
+    edited = edit(path.read_text())
+    assert edited != path.read_text()
+    path.write_text(edited)
     git(store.root, "-c", "user.name=Ani", "-c", "user.email=ani@example.go.id", "commit", "-q", "-am", "edit tangan")
-    refused("lihat", case_id, needles=(f"berkas kasus {relpath} tidak sah: {problem}",))
+    for command in (("lihat", case_id), ("verifikasi", case_id, "--waktu", at("09:05"))):
+        refused(*command, needles=(f"berkas kasus {relpath} tidak sah: {problem}",))
+    assert path.read_text() == edited
 
 
 # -- the store ----------------------------------------------------------------------------------------------------
@@ -378,3 +391,61 @@ def test_broken_config_names_file_and_line(store, receive, refused):
     config.write_text("\n".join(lines) + "\n")
     git(store.root, "-c", "user.name=Ani", "-c", "user.email=ani@example.go.id", "commit", "-q", "-am", "edit tangan")
     refused("verifikasi", case_id, "--waktu", at("09:05"), needles=(f"berkas pengaduan.yaml baris {number} rusak",))
+
+
+# -- found in review: inputs that used to slip through ----------------------------------------------------------------
+
+
+def test_empty_id_says_it_is_empty(refused):
+    refused("verifikasi", "", "--waktu", at("09:05"), needles=("ID kasus kosong",))
+
+
+def test_reason_without_closing_is_refused(receive, refused):
+    case_id = receive("09:00")
+    needles = ("--alasan hanya untuk --bukan-pengaduan",)
+    refused("verifikasi", case_id, "--alasan", "spam", "--waktu", at("09:05"), needles=needles)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("terima", "--platform", "x", "--akun", "@a", "--isi", "halo", "--waktu", "1900-01-01T09:00"),
+        ("terima", "--platform", "x", "--akun", "@a", "--isi", "halo", "--waktu", "0001-01-01T00:00+07:00"),
+        ("terlambat", "--pada", "9999-12-31T23:59"),
+        ("daftar", "--sejak", "1999-12-31"),
+        ("laporan", "harian", "--tanggal", "0001-01-01"),
+    ],
+    ids=["1900", "year-1", "year-9999", "sejak-1999", "report-year-1"],
+)
+def test_years_outside_what_ids_can_hold_are_refused(refused, args):
+    refused(*args, needles=("di luar rentang tahun 2000–2099",))
+
+
+def test_month_outside_the_range_is_refused(refused):
+    refused("laporan", "bulanan", "susun", "--bulan", "0000-01", petugas="hendra", needles=("di luar rentang tahun",))
+
+
+def test_correcting_the_day_received_or_past_step_1_is_refused(receive, refused):
+    case_id = receive("09:00")
+    refused("koreksi", case_id, "--field", "waktu_terima", "--nilai", "2026-10-01T07:30", "--alasan", "salah",
+            needles=("bukan hari yang sama dengan waktu_terima",))  # fmt: skip
+    refused("koreksi", case_id, "--field", "waktu_terima", "--nilai", at("09:30"), "--alasan", "salah",
+            needles=("sesudah langkah 1 dicatat",))  # fmt: skip
+
+
+def test_output_lost_after_the_commit_says_it_is_recorded(store, tmp_path):
+    """With stdout on a full disk the step is committed all the same: the message must say so, not invite a retry."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PENGADUAN_STORE": str(store.root), "PENGADUAN_PETUGAS": "ani"}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "pengaduan", "terima", "--platform", "x", "--akun", "@a", "--isi", "halo", "-q",
+             "--waktu", at("09:00")], stdout=full, stderr=subprocess.PIPE, env=env, text=True,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "sudah dicatat (commit" in done.stderr
+    assert "jangan ulangi perintahnya" in done.stderr
+    assert git(store.root, "rev-list", "--count", "HEAD").strip() == "2"

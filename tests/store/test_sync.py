@@ -77,3 +77,13 @@ def test_sync_without_remote_says_how_to_add_one(cli, snapshot):
     assert result.exit_code == 1
     assert "remote add origin" in result.stderr
     assert snapshot() == before
+
+
+def test_unreachable_remote_is_one_line_and_changes_nothing(store, cli, snapshot, tmp_path):
+    git(store.root, "remote", "add", "origin", str(tmp_path / "tidak-ada.git"))
+    before = snapshot()
+    result = cli("sinkron")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("galat: git fetch origin gagal:")
+    assert result.stderr.count("\n") == 1
+    assert snapshot() == before

@@ -249,3 +249,17 @@ def test_store_made_in_a_folder_with_files_stays_clean(tmp_path):
     case, _ = store.record(Request("terima", store.config.staff[0], timeutil.parse_moment(at("09:00"), store.tz), fields=fields))
     assert git(folder, "ls-files").split() == [".gitattributes", f"kasus/2026/11/{case.id}.yaml", "pengaduan.yaml", "sop.yaml"]
     assert (folder / "README.md").read_text() == "# cases/\n"
+
+
+def test_init_refuses_a_folder_that_already_holds_case_data(tmp_path):
+    """Stray case files must not be silently ignored by a new store's git."""
+    import pytest
+
+    from pengaduan.errors import StoreError
+    from pengaduan.store.store import Store
+
+    folder = tmp_path / "cases"
+    (folder / "kasus" / "2026" / "11").mkdir(parents=True)
+    with pytest.raises(StoreError, match="sudah berisi kasus/"):
+        Store.create(folder)
+    assert not (folder / ".git").exists()
