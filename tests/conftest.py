@@ -25,6 +25,15 @@ ROSTER = [
 
 # A Monday in November 2026 (WIB), inside working hours; tests record steps from here on.
 DAY = "2026-11-02"
+# The tool's clock in tests: fixed (through the tool's own PENGADUAN_SEKARANG), so no result
+# depends on when the suite runs. Saturday 28 November 2026, 10.00 WIB.
+NOW = "2026-11-28T10:00:00+07:00"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("PENGADUAN_SEKARANG", NOW)
+    return NOW
 
 
 def at(clock: str, day: str = DAY) -> str:

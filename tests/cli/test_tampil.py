@@ -79,3 +79,12 @@ def test_daftar_rejects_unknown_status(cli, snapshot):
     assert result.exit_code == 1
     assert result.stderr.startswith("galat: status 'hilang' tidak dikenal; pilih salah satu:")
     assert snapshot() == before
+
+
+def test_waiting_time_is_counted_to_the_tools_clock(cli, receive, fixed_clock):
+    """Received Friday 16.00; the tool's clock says Saturday 10.00: 30 working minutes have passed."""
+    case_id = receive("16:00", day="2026-11-27")
+    out = cli("lihat", case_id).stdout
+    assert "Menunggu langkah 2 (Admin Media Sosial): 30 dari 10 menit kerja terpakai, batas 2026-11-27 16.10 WIB" in out
+    later = cli("lihat", case_id, env={"PENGADUAN_SEKARANG": "2026-11-27T16:05:00+07:00"}).stdout
+    assert "5 dari 10 menit kerja terpakai" in later and "dalam standar" in later
