@@ -27,11 +27,10 @@ from pengaduan.core.case import Case, Entry
 from pengaduan.core.config import Config, Staff
 from pengaduan.core.sop import Sop
 
-# A step that applies only when another step's standard has run out without it happening.
-# SOP step 6: "if the Redaktur gives no answer" -- the case has waited at step 4 longer than
-# step 5's standard. Step 6's own standard therefore runs from that moment, not from step 4.
-NO_ANSWER: dict[int, int] = {6: 5}
-FIRST_RESPONSE_STEPS = (1, 2, 3)
+# A step that applies only when another step's standard has run out without it happening
+# (`sesudah_diam` in sop.yaml; SOP step 6: "if the Redaktur gives no answer" -- the case has
+# waited at step 4 longer than step 5's standard) is measured from that moment, not from the
+# entry before it. The steps of the first response are `respon_pertama` in sop.yaml.
 # Share of a standard after which a waiting step is reported as close to overdue.
 CLOSE = 0.75
 
@@ -79,8 +78,9 @@ def step_timings(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> list[St
         if previous is None:
             previous = timeutil.from_text(case.posted_at, tz) if case.posted_at else end
         start = previous
-        if entry.step in NO_ANSWER:
-            start = min(clock.add_working_minutes(previous, sop.steps[NO_ANSWER[entry.step]].minutes), end)
+        silent = sop.steps[entry.step].after_silence
+        if silent is not None:
+            start = min(clock.add_working_minutes(previous, sop.steps[silent].minutes), end)
         wall = timeutil.minutes_between(start, end)
         worked = clock.working_minutes(start, end)
         standard = sop.steps[entry.step].minutes
@@ -132,7 +132,8 @@ def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFig
     clock = _clock(calendar, tz)
     entries = _steps(case, sop)
     start = timings[0].start if timings else timeutil.from_text(case.received_at, tz)
-    first = next((t for t in timings if t.step == FIRST_RESPONSE_STEPS[-1]), None)
+    first_steps = sop.first_response_steps
+    first = next((t for t in timings if first_steps and t.step == first_steps[-1]), None)
     first_response = clock.working_minutes(start, first.end) if first is not None else None
     settle = settle_standard = None
     if entries and entries[-1].status in sop.final_statuses:
@@ -140,14 +141,14 @@ def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFig
         # The standard of the path actually taken: its steps, plus the wait the SOP requires
         # before a step that applies on silence (the Redaktur's 10 minutes before step 6).
         settle_standard = sum(t.standard for t in timings) + sum(
-            sop.steps[NO_ANSWER[t.step]].minutes for t in timings if t.step in NO_ANSWER
+            sop.steps[silent].minutes for t in timings if (silent := sop.steps[t.step].after_silence) is not None
         )
     return CaseFigures(
         case_id=case.id,
         path=path_of(case),
         start=start,
         first_response=first_response,
-        first_response_standard=sum(sop.steps[n].minutes for n in FIRST_RESPONSE_STEPS if n in sop.steps),
+        first_response_standard=sum(sop.steps[n].minutes for n in first_steps),
         settle=settle,
         settle_standard=settle_standard,
         steps=tuple(timings),
@@ -262,7 +263,8 @@ def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> W
     if not entries or entries[-1].status in sop.final_statuses:
         return None
     last = entries[-1]
-    targets = {t.target for t in sop.allowed_from(last.step, last.status)} - set(NO_ANSWER)
+    silence = sop.silence_steps
+    targets = {t.target for t in sop.allowed_from(last.step, last.status)} - set(silence)
     if not targets:
         return None
     # Of several ways on (step 3: forward to the Redaktur, or answer the reporter) the one with
@@ -276,7 +278,7 @@ def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> W
     role = awaited_role(sop, step)
     command = _command(sop, last.step, step, case.id)
     escalation = Escalation(step, role, since, used, allowed, command)
-    for later, silent in NO_ANSWER.items():
+    for later, silent in silence.items():
         if silent == step and _command(sop, last.step, later, case.id):
             escalation = Escalation(
                 step=later,

@@ -23,6 +23,7 @@ class Step:
     equipment: str = ""
     output: str = ""
     recorders: tuple[str, ...] = ()
+    after_silence: int | None = None  # applies once this other step's standard ran out without it
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Transition:
     target: int
     status: str
     command: str
+    needs_answer: bool = False  # the entry must carry the answer given (jawaban)
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Sop:
     transitions: list[Transition]
     final_statuses: tuple[str, ...]
     report_steps: dict[int, Step] = field(default_factory=dict)
+    first_response_steps: tuple[int, ...] = ()
 
     def transition(self, action: str) -> Transition:
         for item in self.transitions:
@@ -61,6 +64,11 @@ class Sop:
     def may_record(self, roles: tuple[str, ...] | list[str], step: Step) -> bool:
         allowed = {step.actor, *step.recorders, *self.general_recorders}
         return any(role in allowed for role in roles)
+
+    @property
+    def silence_steps(self) -> dict[int, int]:
+        """Steps that apply on silence -> the step whose standard must run out first (SOP 6 -> 5)."""
+        return {n: s.after_silence for n, s in self.steps.items() if s.after_silence is not None}
 
     def step(self, number: int) -> Step:
         found = self.steps.get(number) or self.report_steps.get(number)
@@ -109,6 +117,7 @@ def _step(item: Any, roles: dict[str, str], where: str) -> Step:
         equipment=str(item.get("kelengkapan", "") or ""),
         output=str(item.get("keluaran", "") or ""),
         recorders=recorders,
+        after_silence=item.get("sesudah_diam"),
     )
 
 
@@ -162,6 +171,7 @@ def load_sop(data: Any) -> Sop:
                 target=target,
                 status=str(_require(item, "status", f"{where} ({action})")),
                 command=str(item.get("perintah") or action),
+                needs_answer=bool(item.get("wajib_jawaban", False)),
             )
         )
     sop = Sop(
@@ -174,7 +184,17 @@ def load_sop(data: Any) -> Sop:
         transitions=transitions,
         final_statuses=finals,
         report_steps=report_steps,
+        first_response_steps=_sequence(data.get("respon_pertama"), "'respon_pertama'", "[1, 2, 3]"),
     )
+    for step in steps.values():
+        if step.after_silence is not None and step.after_silence not in steps:
+            raise SopError(
+                f"definisi SOP tidak sah: sesudah_diam langkah {step.number} menyebut langkah {step.after_silence} "
+                "yang tidak ada"
+            )
+    for number in sop.first_response_steps:
+        if number not in steps:
+            raise SopError(f"definisi SOP tidak sah: respon_pertama menyebut langkah {number} yang tidak ada")
     _check_reachability(sop)
     return sop
 

@@ -17,7 +17,6 @@ from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.i18n import CASE_KEYS, status_label
 
 # Actions whose entry must carry an answer text (the words that reached the reporter or desk).
-NEEDS_ANSWER = {"respon", "respon_tuntas", "jawab_redaktur", "jawab_kabid", "jawab_pimred"}
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,8 @@ def _new_case(config: Config, case_id: str, request: Request, tz: Any) -> Case:
     )
 
 
-def _field_changes(config: Config, action: str, request: Request) -> dict[str, Any]:
+def _field_changes(config: Config, transition: Transition, request: Request) -> dict[str, Any]:
+    action = transition.action
     f = request.fields
     changes: dict[str, Any] = {}
     if f.get("category"):
@@ -122,7 +122,7 @@ def _field_changes(config: Config, action: str, request: Request) -> dict[str, A
         raise InputError(f"--bidang wajib untuk koordinasi dengan Kepala Bidang; pilih: {', '.join(config.bidang)}")
     if action == "bukan_pengaduan" and not (f.get("reason") or "").strip():
         raise InputError("--alasan wajib saat menutup sebagai bukan pengaduan; contoh: --alasan 'spam promosi'")
-    if action in NEEDS_ANSWER and not (request.answer or "").strip():
+    if transition.needs_answer and not (request.answer or "").strip():
         raise InputError("--isi wajib: tulis jawaban yang diberikan")
     return changes
 
@@ -151,7 +151,7 @@ def apply(
         if new_id is None:
             raise ValueError("a new case needs an id")
         case = _new_case(config, new_id, request, tz)
-    changes = _field_changes(config, request.action, request)
+    changes = _field_changes(config, transition, request)
     entry = Entry(
         step=step.number,
         action=transition.action,

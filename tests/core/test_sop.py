@@ -276,3 +276,38 @@ def test_roles_come_from_the_definition():
     step_item(data, 4)["pencatat"] = ["redaktur"]
     revised = load_sop(data)
     assert revised.may_record(("redaktur",), revised.steps[4])
+
+
+def test_silence_first_response_and_answers_come_from_the_data():
+    """What used to be constants in code (step 6 waits on step 5's silence, the first-response
+    steps, which actions carry an answer) is read from sop.yaml and checked there."""
+    import copy
+    from importlib.resources import files
+
+    import yaml
+
+    from pengaduan.core.sop import load_sop
+    from pengaduan.errors import SopError
+
+    data = yaml.safe_load(files("pengaduan.data").joinpath("sop.yaml").read_text())
+    sop = load_sop(data)
+    assert sop.silence_steps == {6: 5}
+    assert sop.first_response_steps == (1, 2, 3)
+    assert {t.action for t in sop.transitions if t.needs_answer} == {
+        "respon", "respon_tuntas", "jawab_redaktur", "jawab_kabid", "jawab_pimred"
+    }  # fmt: skip
+
+    changed = copy.deepcopy(data)
+    del changed["langkah"][5]["sesudah_diam"]
+    changed["respon_pertama"] = [1, 2]
+    other = load_sop(changed)
+    assert other.silence_steps == {} and other.first_response_steps == (1, 2)
+
+    broken = copy.deepcopy(data)
+    broken["langkah"][5]["sesudah_diam"] = 42
+    with pytest.raises(SopError, match="sesudah_diam langkah 6 menyebut langkah 42"):
+        load_sop(broken)
+    broken = copy.deepcopy(data)
+    broken["respon_pertama"] = [1, 99]
+    with pytest.raises(SopError, match="respon_pertama menyebut langkah 99"):
+        load_sop(broken)

@@ -12,7 +12,7 @@ from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.config import load_config
 from pengaduan.core.sop import load_sop
-from pengaduan.core.workflow import NEEDS_ANSWER, Request, apply
+from pengaduan.core.workflow import Request, apply
 from pengaduan.reports import charts, figures, index
 from pengaduan.reports.daily import daily_figures, day_bounds
 from pengaduan.reports.monthly import month_bounds, monthly_figures
@@ -34,7 +34,7 @@ def case(number: int, platform: str, steps: list[tuple[str, str]], kind: str = "
     for action, when in steps:
         moment = datetime.fromisoformat(f"2026-{when}").replace(tzinfo=TZ)
         who = STAFF["rina"] if action == "jawab_redaktur" else STAFF["ani"]
-        details = {"answer": "jawaban"} if action in NEEDS_ANSWER else {}
+        details = {"answer": "jawaban"} if SOP.transition(action).needs_answer else {}
         data = {"platform": platform, "account": f"@warga{number}", "text": f"aduan {number}", "kind": kind, **fields}
         if action == "koordinasi_kabid":
             data = {"bidang": "phpa"}
