@@ -57,6 +57,14 @@ def parse_day(text: str, option: str) -> date:
     return value
 
 
+def refuse_future(moment: datetime, now: datetime, option: str = "--waktu") -> None:
+    """A step is recorded when it happened: never later than now."""
+    if moment > now:
+        raise InputError(
+            f"{option} {to_text(moment)} ada di masa depan (sekarang {to_text(now)}); isi waktu kejadian yang sebenarnya"
+        )
+
+
 def to_text(moment: datetime) -> str:
     """The form written into case files: ISO 8601 with offset, to the second."""
     return moment.isoformat(timespec="seconds")

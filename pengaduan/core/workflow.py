@@ -68,11 +68,7 @@ def _performer_name(sop: Sop, config: Config, role: str, request: Request) -> st
 
 
 def _check_time(case: Case | None, request: Request, now: datetime, tz: Any) -> None:
-    if request.at > now:
-        raise InputError(
-            f"--waktu {timeutil.to_text(request.at)} ada di masa depan (sekarang {timeutil.to_text(now)}); "
-            "isi waktu kejadian yang sebenarnya"
-        )
+    timeutil.refuse_future(request.at, now)
     if case is not None and case.last is not None:
         previous = timeutil.from_text(case.last.time, tz)
         if request.at < previous:

@@ -79,13 +79,6 @@ def day_bounds(day: date, tz: Any) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1) - timedelta(seconds=1)
 
 
-def case_row(item: Timed, case: Case, moment: datetime, day_start: datetime, sop: Sop, tz: Any, calendar: Any) -> CaseRow:
-    """The row of `case` (the item as it stood at `moment`)."""
-    final = figures.is_final(case, sop)
-    wait = None if final else sla.waiting(case, sop, tz, calendar, moment)
-    return _row(item, case, final, wait, day_start, sop, tz, calendar)
-
-
 def _row(item: Timed, case: Case, final: bool, wait: Any, day_start: datetime, sop: Sop, tz: Any, calendar: Any) -> CaseRow:
     if final:
         minutes = sla.case_figures(case, sop, tz, calendar).settle

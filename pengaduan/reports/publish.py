@@ -88,14 +88,6 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
-def _refuse_future(at: datetime, now: datetime) -> None:
-    if at > now:
-        raise InputError(
-            f"--waktu {timeutil.to_text(at)} ada di masa depan (sekarang {timeutil.to_text(now)}); "
-            "isi waktu kejadian yang sebenarnya"
-        )
-
-
 def _digest(path: Path) -> str | None:
     data = _read(path)
     return sha256(data) if data is not None else None
@@ -293,7 +285,7 @@ def draft_monthly(
     year, month = parse_month(month_text)
     name = f"{year:04d}-{month:02d}"
     now = store.now()
-    _refuse_future(at, now)
+    timeutil.refuse_future(at, now)
     start, end = month_bounds(year, month, store.tz)
     if start > now:
         raise InputError(f"--bulan {name} belum dimulai; pilih bulan yang sudah berjalan")
@@ -334,7 +326,7 @@ def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: s
     """Record a paraf or a check on the month's report, re-render it (same data: its basis commit), commit."""
     year, month = parse_month(month_text)
     name = f"{year:04d}-{month:02d}"
-    _refuse_future(at, store.now())
+    timeutil.refuse_future(at, store.now())
     head = store.git.head()  # the record is read at this commit
     rec = step(load_record(store, year, month), name, actor, at, store.sop, store.tz, note)
     html = _render_monthly(store, rec, rec.basis)

@@ -266,11 +266,6 @@ class Git:
             proc.stdin.close()
             proc.wait()
 
-    def show_file(self, rev: str, path: str) -> bytes | None:
-        out = self.run("cat-file", "blob", f"{rev}:{path}", check=False)
-        return out or None
-
-    # -- history (the audit trail) ---------------------------------------------------------
     def commit_id(self, rev: str) -> str | None:
         """The full id of the commit rev names, or None when it names none."""
         out = self.run("rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}", check=False)

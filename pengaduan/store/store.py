@@ -407,8 +407,7 @@ class Store:
             return text or None
         if field_name in ("posted_at", "received_at"):
             moment = timeutil.parse_moment(text, self.tz, "--nilai")
-            if moment > self.now():
-                raise InputError(f"--nilai {timeutil.to_text(moment)} ada di masa depan; isi waktu yang sebenarnya")
+            timeutil.refuse_future(moment, self.now(), "--nilai")
             if field_name == "received_at":
                 # The ID and the folder carry the day received; a correction may fix the time, not the day,
                 # and the complaint cannot have been received after its first step was recorded.
