@@ -12,6 +12,7 @@ from typing import Any
 from pengaduan.core import timeutil
 from pengaduan.core.case import Case, Entry, Reporter
 from pengaduan.core.config import Config, Staff
+from pengaduan.core.sla import awaited_role
 from pengaduan.core.sop import START, Sop, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.i18n import CASE_KEYS, status_label
@@ -78,6 +79,24 @@ def _check_time(case: Case | None, request: Request, now: datetime, tz: Any) -> 
             )
 
 
+def _check_silence(sop: Sop, case: Case | None, request: Request, step: Any, calendar: Any, tz: Any) -> None:
+    """A step that applies on silence (6: the Redaktur gives no answer) before that silence is a
+    fact (step 5's standard has not run out) needs the reason written down."""
+    if step.after_silence is None or case is None or case.last is None or (request.note or "").strip():
+        return
+    since = timeutil.from_text(case.last.time, tz)
+    waited = (
+        calendar.working_minutes(since, request.at) if calendar is not None else timeutil.minutes_between(since, request.at)
+    )
+    standard = sop.steps[step.after_silence].minutes
+    if waited < standard:
+        awaited = sop.roles[awaited_role(sop, step.after_silence)]
+        raise InputError(
+            f"{awaited} baru ditunggu {waited:.0f} dari {standard} menit kerja (standar langkah {step.after_silence}); "
+            f"bila langkah {step.number} diambil lebih awal, tulis alasannya dengan --catatan"
+        )
+
+
 def _new_case(config: Config, case_id: str, request: Request, tz: Any) -> Case:
     f = request.fields
     platform = config.check_choice(str(f.get("platform", "")), "platform")
@@ -130,8 +149,12 @@ def apply(
     request: Request,
     now: datetime,
     new_id: str | None = None,
+    calendar: Any = None,
 ) -> Case:
-    """Return the case after the request, or raise the reason the SOP refuses it."""
+    """Return the case after the request, or raise the reason the SOP refuses it.
+
+    `calendar` (core.calendar.Calendar) measures waits in working minutes; wall-clock without it.
+    """
     transition = sop.transition(request.action)
     tz = timeutil.zone(config.timezone)
     _check_state(sop, case, transition)
@@ -143,6 +166,7 @@ def apply(
             f"{step.number} ({sop.roles[step.actor]}); yang boleh: {', '.join(allowed)}"
         )
     _check_time(case, request, now, tz)
+    _check_silence(sop, case, request, step, calendar, tz)
     if case is None:
         if new_id is None:
             raise ValueError("a new case needs an id")

@@ -333,7 +333,7 @@ class Store:
                 new_id = ids.new_id(day)
                 while (self.root / layout.case_path(new_id)).exists():
                     new_id = ids.new_id(day)
-            after = apply(self.sop, self.config, before, request, self.now(), new_id)
+            after = apply(self.sop, self.config, before, request, self.now(), new_id, self.calendar)
             txn.message = self.case_message(after)
             txn.write_yaml(layout.case_path(after.id), after.to_dict())
         assert txn.commit is not None

@@ -53,7 +53,7 @@ def at_step(number: int) -> Case:
         ("verifikasi", {}),
         ("respon", {"answer": "Kami cek."}),
         ("teruskan_redaktur", {}),
-        ("teruskan_pimred", {}),
+        ("teruskan_pimred", {"note": "Redaktur menolak menjawab"}),  # early: the reason is written down
         ("koordinasi_kabid", {"fields": {"bidang": "phpa"}}),
         ("koordinasi_kadin", {}),
         ("jawab_kabid", {"answer": "Jawaban kabid."}),
@@ -322,3 +322,26 @@ def test_entry_carries_channel_answer_and_note():
     assert (forwarded.channel, forwarded.note) == ("whatsapp", "mendesak")
     assert answered.answer == "Hubungi UPTD PPA."
 
+
+
+def test_forwarding_to_pimred_before_the_redaktur_had_the_standard_needs_a_reason():
+    """Step 6 applies when the Redaktur gives no answer: before step 5's 10 minutes have passed
+    the admin may still forward, but must write down why."""
+    case = at_step(4)  # forwarded to the Redaktur at 09:15
+    with pytest.raises(InputError, match=r"Redaktur baru ditunggu 5 dari 10 menit kerja .*tulis alasannya dengan --catatan"):
+        step(case, "teruskan_pimred", clock="09:20")
+    assert step(case, "teruskan_pimred", clock="09:20", note="Redaktur cuti").step == 6
+    assert step(case, "teruskan_pimred", clock="09:25").step == 6  # the silence is a fact: no reason needed
+
+
+def test_the_wait_for_the_redaktur_counts_working_minutes():
+    """25 wall-clock minutes, but the desk's Monday ended at 09.18: only 3 working minutes waited."""
+    from pengaduan.core.calendar import Calendar
+
+    short_day = {"mode": "kerja", "libur_nasional": False, "jam_kerja": {"senin": {"masuk": "08:00", "pulang": "09:18"}}}
+    calendar = Calendar.from_config(short_day, TZ)
+    case = at_step(4)  # forwarded to the Redaktur at 09:15
+    request = Request(action="teruskan_pimred", actor=STAFF["ani"], at=t("09:40"))
+    with pytest.raises(InputError, match="3 dari 10 menit kerja"):
+        apply(SOP, CONFIG, case, request, NOW, calendar=calendar)
+    assert apply(SOP, CONFIG, case, request, NOW).step == 6  # wall-clock: 25 minutes
