@@ -169,7 +169,12 @@ def make_daily(
     cutoff = end if over else now
     relbase = daily_base(day)
     record_rel = relbase + ".yaml"
-    fingerprint = inputs_fingerprint(store, head or "HEAD", "harian", day.isoformat(), over, actor.code, actor.name)
+    # A day still running is reported as of now: waiting times and the overdue list move on with
+    # the clock even when no case changed, so the minute of the cut-off is one of its inputs.
+    as_of = "" if over else f"{cutoff:%Y-%m-%dT%H:%M}"
+    fingerprint = inputs_fingerprint(
+        store, head or "HEAD", "harian", day.isoformat(), over, actor.code, actor.name, as_of
+    )
 
     if outdir is None:
         previous = yamlio.load_file(store.root / record_rel, record_rel) if (store.root / record_rel).is_file() else None

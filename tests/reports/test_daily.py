@@ -184,3 +184,21 @@ def test_a_quiet_day_still_makes_a_report(tmp_path):
     assert "Tidak ada kasus yang ditangani hari ini." in html
     assert "Tidak ada kasus terbuka yang melewati standar waktu." in html
     assert "Senin, 2 November 2026" in html
+
+
+def test_a_day_still_running_is_reported_as_of_now(store, cli, receive):
+    """Today's report shows waiting times as of the run: the same minute makes no new commit,
+    an hour later with no new step the waits have grown, so it is made again."""
+    receive("09:00", day="2026-11-28")
+    count = lambda: int(git(store.root, "rev-list", "--count", "HEAD").strip())  # noqa: E731
+    ten = {"PENGADUAN_SEKARANG": "2026-11-28T10:00:00+07:00"}
+    assert cli("laporan", "harian", "--format", "html", env=ten).exit_code == 0
+    made = count()
+    assert cli("laporan", "harian", "--format", "html", env=ten).exit_code == 0
+    assert count() == made
+    eleven = {"PENGADUAN_SEKARANG": "2026-11-28T11:00:00+07:00"}
+    result = cli("laporan", "harian", "--format", "html", env=eleven)
+    assert result.exit_code == 0, result.output
+    assert count() == made + 1
+    html = (store.root / "laporan" / "harian" / "2026" / "11" / "2026-11-28.html").read_text(encoding="utf-8")
+    assert "pukul 11.00 WIB" in html
