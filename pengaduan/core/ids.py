@@ -8,8 +8,8 @@ no I, L, O or U, so an ID read aloud or copied by hand stays unambiguous.
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from datetime import date
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -18,7 +18,9 @@ ID_RE = re.compile(r"^\d{6}-[0-9A-HJKMNP-TV-Z]{7}$")
 
 
 def new_id(day: date) -> str:
-    rand = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+    # 32 symbols: the low 5 bits of a random byte pick one uniformly (256 is a multiple of 32).
+    # os.urandom rather than secrets: same source, without importing hmac/hashlib on every start.
+    rand = "".join(ALPHABET[byte & 31] for byte in os.urandom(RANDOM_LENGTH))
     return f"{day:%y%m%d}-{rand}"
 
 

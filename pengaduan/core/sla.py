@@ -15,7 +15,6 @@ Three views of the same history:
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -171,6 +170,8 @@ class PathSummary:
 
 def path_summaries(figures: Iterable[CaseFigures]) -> dict[str, PathSummary]:
     """Per path (in PATHS order, only those present): counts, shares within standard and medians."""
+    import statistics  # only the reports need it; not on the start-up of every command
+
     by_path: dict[str, list[CaseFigures]] = {}
     for item in figures:
         by_path.setdefault(item.path, []).append(item)
