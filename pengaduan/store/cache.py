@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 
+# The table's version: bumped when what an entry promises changes (v2: every entry passed
+# Case.from_dict's checks), so an older cache is ignored rather than trusted.
 class BlobCache:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -26,7 +28,7 @@ class BlobCache:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
-        db.execute("CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS blobs_v2 (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
         return db
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Any]:
@@ -35,7 +37,7 @@ class BlobCache:
         for start in range(0, len(wanted), 900):  # SQLite's bound on parameters
             chunk = wanted[start : start + 900]
             marks = ",".join("?" * len(chunk))
-            for blob_id, data in self.db.execute(f"SELECT id, data FROM blobs WHERE id IN ({marks})", chunk):
+            for blob_id, data in self.db.execute(f"SELECT id, data FROM blobs_v2 WHERE id IN ({marks})", chunk):
                 found[blob_id] = json.loads(data)
         return found
 
@@ -45,7 +47,7 @@ class BlobCache:
         try:
             with self.db:
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO blobs (id, data) VALUES (?, ?)",
+                    "INSERT OR REPLACE INTO blobs_v2 (id, data) VALUES (?, ?)",
                     [(k, json.dumps(v, ensure_ascii=False, default=str)) for k, v in items.items()],
                 )
         except sqlite3.OperationalError:

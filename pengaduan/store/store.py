@@ -259,14 +259,22 @@ class Store:
             known = cache.get_many(blob for _, blob in rows)
             by_blob = {blob: path for path, blob in rows}
             missing = [blob for blob in by_blob if blob not in known]
-            fresh = {}
+            fresh: dict[str, Any] = {}
+            checked: dict[str, Case] = {}
             for blob, data in self.git.read_blobs(missing):
-                fresh[blob] = yamlio.load_text(data, by_blob[blob])
+                path = by_blob[blob]
+                fresh[blob] = yamlio.load_text(data, path)
+                if layout.case_id_of(path):
+                    checked[blob] = Case.from_dict(fresh[blob], path)  # a broken file stops here, uncached
             cache.put_many(fresh)
-            known.update(fresh)
         finally:
             cache.close()
-        return [Case.from_dict(known[blob], path) for path, blob in rows if layout.case_id_of(path)]
+        # What the cache holds passed Case.from_dict when it was first read: build it without re-checking.
+        return [
+            checked[blob] if blob in checked else Case.from_checked(known[blob])
+            for path, blob in rows
+            if layout.case_id_of(path)
+        ]
 
     # -- changing ----------------------------------------------------------------------------
     @contextmanager
