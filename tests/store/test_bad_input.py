@@ -449,3 +449,14 @@ def test_output_lost_after_the_commit_says_it_is_recorded(store, tmp_path):
     assert done.stderr.count("\n") == 1 and "sudah dicatat (commit" in done.stderr
     assert "jangan ulangi perintahnya" in done.stderr
     assert git(store.root, "rev-list", "--count", "HEAD").strip() == "2"
+
+
+def test_a_broken_case_is_never_cached_as_good(store, receive, refused):
+    """Lists trust what their cache holds; a file that fails the checks must fail on every run."""
+    case_id = receive("09:00")
+    relpath = f"kasus/2026/11/{case_id}.yaml"
+    path = store.root / relpath
+    path.write_text(re.sub(r"(?m)^isi: .*$", "isi: [1, 2]", path.read_text()))
+    git(store.root, "-c", "user.name=Ani", "-c", "user.email=ani@example.go.id", "commit", "-q", "-am", "edit tangan")
+    for _ in range(2):
+        refused("daftar", needles=(f"berkas kasus {relpath} tidak sah: 'isi' harus teks",))
