@@ -91,10 +91,24 @@ class Config:
         return value
 
     def with_staff(self, staff: Staff) -> dict[str, Any]:
-        """The raw config with one roster entry added or replaced (for writing back)."""
+        """The raw config with one roster entry added or replaced (for writing back).
+
+        Other entries stay exactly as written, and keys this tool does not know (a NIP, say) are
+        kept on the changed one too: a roster change must not drop what the desk recorded.
+        """
         data = dict(self.raw)
-        roster = [s for s in self.staff if s.code != staff.code] + [staff]
-        data["petugas"] = [s.to_dict() for s in sorted(roster, key=lambda s: s.code)]
+        known = ("kode", "nama", "peran", "email", "bidang", "telepon", "kunci_ssh", "kunci_gpg")
+        entries = [dict(item) for item in self.raw.get("petugas") or []]
+        changed = staff.to_dict()
+        for entry in entries:
+            if entry.get("kode") == staff.code:
+                extra = {k: v for k, v in entry.items() if k not in known}
+                entry.clear()
+                entry.update({**changed, **extra})
+                break
+        else:
+            entries.append(changed)
+        data["petugas"] = entries
         return data
 
 

@@ -92,6 +92,22 @@ def _sequence(value: Any, what: str, example: str) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _optional_int(value: Any, what: str) -> int | None:
+    if value is None or _is_int(value):
+        return value
+    raise SopError(f"definisi SOP tidak sah: {what} harus nomor langkah (bilangan bulat), bukan {value!r}")
+
+
+def _flag(value: Any, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise SopError(f"definisi SOP tidak sah: {what} harus true atau false, bukan {value!r}")
+
+
 def _step(item: Any, roles: dict[str, str], where: str) -> Step:
     if not isinstance(item, dict):
         raise SopError(f"definisi SOP tidak sah: {where} harus berupa pemetaan")
@@ -117,7 +133,7 @@ def _step(item: Any, roles: dict[str, str], where: str) -> Step:
         equipment=str(item.get("kelengkapan", "") or ""),
         output=str(item.get("keluaran", "") or ""),
         recorders=recorders,
-        after_silence=item.get("sesudah_diam"),
+        after_silence=_optional_int(item.get("sesudah_diam"), f"sesudah_diam langkah {number}"),
     )
 
 
@@ -171,7 +187,7 @@ def load_sop(data: Any) -> Sop:
                 target=target,
                 status=str(_require(item, "status", f"{where} ({action})")),
                 command=str(item.get("perintah") or action),
-                needs_answer=bool(item.get("wajib_jawaban", False)),
+                needs_answer=_flag(item.get("wajib_jawaban", False), f"wajib_jawaban transisi '{action}'"),
             )
         )
     sop = Sop(
@@ -193,7 +209,7 @@ def load_sop(data: Any) -> Sop:
                 "yang tidak ada"
             )
     for number in sop.first_response_steps:
-        if number not in steps:
+        if not _is_int(number) or number not in steps:
             raise SopError(f"definisi SOP tidak sah: respon_pertama menyebut langkah {number} yang tidak ada")
     _check_reachability(sop)
     return sop

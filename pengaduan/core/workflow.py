@@ -92,7 +92,7 @@ def _check_silence(sop: Sop, case: Case | None, request: Request, step: Any, cal
     if waited < standard:
         awaited = sop.roles[awaited_role(sop, step.after_silence)]
         raise InputError(
-            f"{awaited} baru ditunggu {waited:.0f} dari {standard} menit kerja (standar langkah {step.after_silence}); "
+            f"{awaited} baru ditunggu {int(waited)} dari {standard} menit kerja (standar langkah {step.after_silence}); "
             f"bila langkah {step.number} diambil lebih awal, tulis alasannya dengan --catatan"
         )
 

@@ -210,7 +210,7 @@ def make_daily(
         "sidik_data": fingerprint,
         "berkas": {f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())},
     }
-    moment = timeutil.to_text(now)
+    moment = timeutil.to_text(min(now, store.recording_now()))  # the step's time: never ahead of the real clock
     message = f"Laporan harian {day.isoformat()} (langkah 12)\n\n" + trailers(
         kind="laporan", step=12, action="laporan_harian", performer=role, time=moment, sop=store.sop.number
     ) + "\n"
@@ -290,7 +290,7 @@ def draft_monthly(
     year, month = parse_month(month_text)
     name = f"{year:04d}-{month:02d}"
     now = store.now()
-    timeutil.refuse_future(at, now)
+    timeutil.refuse_future(at, store.recording_now())
     start, end = month_bounds(year, month, store.tz)
     if start > now:
         raise InputError(f"--bulan {name} belum dimulai; pilih bulan yang sudah berjalan")
@@ -331,7 +331,7 @@ def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: s
     """Record a paraf or a check on the month's report, re-render it (same data: its basis commit), commit."""
     year, month = parse_month(month_text)
     name = f"{year:04d}-{month:02d}"
-    timeutil.refuse_future(at, store.now())
+    timeutil.refuse_future(at, store.recording_now())
     head = store.git.head()  # the record is read at this commit
     rec = step(load_record(store, year, month), name, actor, at, store.sop, store.tz, note)
     html = _render_monthly(store, rec, rec.basis)

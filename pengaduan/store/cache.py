@@ -21,13 +21,16 @@ class BlobCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         try:
-            self.db = self._open()
+            self.db = self._open(path)
+        except sqlite3.OperationalError:
+            # Not writable (another user's file, a read-only mount): work from memory, touch nothing.
+            self.db = self._open(":memory:")
         except sqlite3.DatabaseError:
-            path.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
-            self.db = self._open()
+            path.unlink(missing_ok=True)  # not a database at all: rebuilt, never trusted
+            self.db = self._open(path)
 
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
+    def _open(self, where: Path | str) -> sqlite3.Connection:
+        db = sqlite3.connect(where, timeout=30)
         db.execute("CREATE TABLE IF NOT EXISTS blobs_v2 (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
         return db
 

@@ -333,9 +333,17 @@ class Git:
     def repo(self):  # noqa: ANN201 - git.Repo, imported late on purpose
         """GitPython's view of the store, for network operations (never on the hot path)."""
         if self._repo is None:
+            import logging
+
             import git as gitpython
 
+            # GitPython logs a push's refused refs as warnings on stderr, in English; push() reports
+            # them to the caller, who retries or says so in Indonesian. Cron must not mail them.
+            remote_log = logging.getLogger("git.remote")
+            remote_log.propagate = False
+            remote_log.addHandler(logging.NullHandler())
             self._repo = gitpython.Repo(self.root)
+            self._repo.git.update_environment(**{k: self._env[k] for k in ("LC_ALL", "GIT_TERMINAL_PROMPT")})
         return self._repo
 
 

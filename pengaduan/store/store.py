@@ -168,6 +168,11 @@ class Store:
             return timeutil.parse_moment(fixed, self.tz, ENV_NOW)
         return timeutil.now(self.tz)
 
+    def recording_now(self) -> datetime:
+        """'Now' for what gets recorded: the tool's clock, but never later than the real one, so a
+        PENGADUAN_SEKARANG left set in a shell cannot date a step in the future."""
+        return min(self.now(), timeutil.now(self.tz))
+
     def private_dir(self) -> Path:
         path = self.git.git_dir / layout.PRIVATE
         path.mkdir(parents=True, exist_ok=True)
@@ -256,25 +261,29 @@ class Store:
             rows = [(path, blob) for path, blob in rows if select(path, blob)]
         cache = BlobCache(self.private_dir() / "cache.sqlite")
         try:
+            rows = [(path, blob) for path, blob in rows if layout.case_id_of(path)]
             known = cache.get_many(blob for _, blob in rows)
             by_blob = {blob: path for path, blob in rows}
             missing = [blob for blob in by_blob if blob not in known]
             fresh: dict[str, Any] = {}
             checked: dict[str, Case] = {}
+            broken: StoreError | None = None
             for blob, data in self.git.read_blobs(missing):
                 path = by_blob[blob]
-                fresh[blob] = yamlio.load_text(data, path)
-                if layout.case_id_of(path):
-                    checked[blob] = Case.from_dict(fresh[blob], path)  # a broken file stops here, uncached
-            cache.put_many(fresh)
+                try:
+                    raw = yamlio.load_text(data, path)
+                    checked[blob] = Case.from_dict(raw, path)
+                except StoreError as exc:  # never cached: it must fail on every run until fixed
+                    broken = broken or exc
+                    continue
+                fresh[blob] = raw
+            cache.put_many(fresh)  # the good ones, even when one file is broken
+            if broken is not None:
+                raise broken
         finally:
             cache.close()
         # What the cache holds passed Case.from_dict when it was first read: build it without re-checking.
-        return [
-            checked[blob] if blob in checked else Case.from_checked(known[blob])
-            for path, blob in rows
-            if layout.case_id_of(path)
-        ]
+        return [checked[blob] if blob in checked else Case.from_checked(known[blob]) for _, blob in rows]
 
     # -- changing ----------------------------------------------------------------------------
     @contextmanager
@@ -341,7 +350,7 @@ class Store:
                 new_id = ids.new_id(day)
                 while (self.root / layout.case_path(new_id)).exists():
                     new_id = ids.new_id(day)
-            after = apply(self.sop, self.config, before, request, self.now(), new_id, self.calendar)
+            after = apply(self.sop, self.config, before, request, self.recording_now(), new_id, self.calendar)
             txn.message = self.case_message(after)
             txn.write_yaml(layout.case_path(after.id), after.to_dict())
         assert txn.commit is not None
@@ -368,9 +377,15 @@ class Store:
         message = f"{subject}\n\n" + trailers(kind="konfigurasi", sop=self.sop.number) + "\n"
         path = self.root / layout.CONFIG
         with self.transaction(message, author) as txn:
+            current = path.read_text(encoding="utf-8")
+            if yamlio.load_text(current, layout.CONFIG) != self.config.raw:
+                # `data` was made from the config as read before the lock; another process changed it since.
+                raise StoreError(
+                    "pengaduan.yaml diubah proses lain selama perintah ini berjalan; tidak ada yang dicatat, ulangi perintahnya"
+                )
             # Rewrite only the top-level keys that changed: the comments that document every
             # other setting (kalender, notifikasi, ...) stay as the desk wrote them.
-            text = yamlio.update_top_level(path.read_text(encoding="utf-8"), self.config.raw, data)
+            text = yamlio.update_top_level(current, self.config.raw, data)
             txn.write(layout.CONFIG, text.encode("utf-8"))
         for derived in ("config", "calendar"):
             self.__dict__.pop(derived, None)
@@ -397,7 +412,7 @@ class Store:
             new_value = self._intake_value(before, field_name, field_key, value)
             if new_value == getattr(before, field_name):
                 raise InputError(f"nilai '{value}' sama dengan yang tercatat di kolom {field_key}; tidak ada yang dikoreksi")
-            after = correct(before, field_name, new_value, reason.strip(), actor, self.now())
+            after = correct(before, field_name, new_value, reason.strip(), actor, self.recording_now())
             message = self.case_message(after)
             txn.message = f"{after.id}: kolom {field_key} dikoreksi" + message[message.index("\n") :]
             txn.write_yaml(layout.case_path(after.id), after.to_dict())
@@ -415,7 +430,7 @@ class Store:
             return text or None
         if field_name in ("posted_at", "received_at"):
             moment = timeutil.parse_moment(text, self.tz, "--nilai")
-            timeutil.refuse_future(moment, self.now(), "--nilai")
+            timeutil.refuse_future(moment, self.recording_now(), "--nilai")
             if field_name == "received_at":
                 # The ID and the folder carry the day received; a correction may fix the time, not the day,
                 # and the complaint cannot have been received after its first step was recorded.

@@ -70,15 +70,29 @@ def update_top_level(text: str, old: dict[str, Any], new: dict[str, Any]) -> str
             lines.append(block)
             continue
         end = start + 1
-        # A block goes on while lines are indented or are items of a top-level list.
-        while end < len(lines) and (lines[end][:1] in (" ", "\t", "-") or not lines[end].strip()):
+        # A block goes on over indented lines, items of a top-level list, blank lines and
+        # comments, up to the next top-level key...
+        while end < len(lines) and (lines[end][:1] in (" ", "\t", "-", "#") or not lines[end].strip()):
             end += 1
+        # ...but the comments and blank lines just before that key document it: they stay.
+        while end > start + 1 and (lines[end - 1][:1] == "#" or not lines[end - 1].strip()):
+            end -= 1
         lines[start:end] = [block]
-    removed = [key for key in old if key not in new]
     result = "".join(lines)
-    if removed or yaml.load(result, Loader=_Loader) != new:
+    if any(key not in new for key in old) or not _reads_as(result, new):
         return dump(new)
     return result
+
+
+def _reads_as(text: str, data: dict[str, Any]) -> bool:
+    """True when text is valid YAML for exactly `data`, with no top-level key written twice
+    (PyYAML would silently keep the last, and a later hand edit of the first would do nothing)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        keys = [key.value for key, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+        return len(keys) == len(set(keys)) and yaml.load(text, Loader=_Loader) == data
+    except yaml.YAMLError:
+        return False
 
 
 def _umask() -> int:

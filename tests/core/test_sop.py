@@ -4,6 +4,7 @@ and the state machine follows whatever the data says."""
 from __future__ import annotations
 
 import copy
+import re
 from importlib.resources import files
 from typing import Any
 
@@ -311,3 +312,28 @@ def test_silence_first_response_and_answers_come_from_the_data():
     broken["respon_pertama"] = [1, 99]
     with pytest.raises(SopError, match="respon_pertama menyebut langkah 99"):
         load_sop(broken)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["langkah"][5].update(sesudah_diam=[5]), "sesudah_diam langkah 6 harus nomor langkah"),
+        (lambda d: d["langkah"][5].update(sesudah_diam=True), "sesudah_diam langkah 6 harus nomor langkah"),
+        (lambda d: d["transisi"][3].update(wajib_jawaban="tidak"), "wajib_jawaban transisi 'respon' harus true atau false"),
+        (lambda d: d.update(respon_pertama=[[1]]), "respon_pertama menyebut langkah"),
+    ],
+    ids=["list", "bool-as-step", "text-as-flag", "nested-list"],
+)
+def test_new_sop_keys_are_type_checked(edit, message):
+    import copy
+    from importlib.resources import files
+
+    import yaml
+
+    from pengaduan.core.sop import load_sop
+    from pengaduan.errors import SopError
+
+    data = copy.deepcopy(yaml.safe_load(files("pengaduan.data").joinpath("sop.yaml").read_text()))
+    edit(data)
+    with pytest.raises(SopError, match=re.escape(message)):
+        load_sop(data)

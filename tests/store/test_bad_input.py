@@ -460,3 +460,9 @@ def test_a_broken_case_is_never_cached_as_good(store, receive, refused):
     git(store.root, "-c", "user.name=Ani", "-c", "user.email=ani@example.go.id", "commit", "-q", "-am", "edit tangan")
     for _ in range(2):
         refused("daftar", needles=(f"berkas kasus {relpath} tidak sah: 'isi' harus teks",))
+
+
+def test_a_clock_set_ahead_cannot_date_a_step_in_the_future(refused):
+    """PENGADUAN_SEKARANG moves the tool's clock for reading; what is recorded stays within the real one."""
+    refused("terima", "--platform", "x", "--akun", "@a", "--isi", "halo",
+            env={"PENGADUAN_SEKARANG": "2099-01-01T09:00:00+07:00"}, needles=("ada di masa depan",))  # fmt: skip
