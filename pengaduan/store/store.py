@@ -52,21 +52,22 @@ class Transaction:
     originals: dict[str, bytes | None] = field(default_factory=dict)
     commit: str | None = None
 
-    def write(self, relpath: str, data: bytes) -> None:
+    def _remember(self, relpath: str) -> Path:
+        """The file's path, its bytes before this transaction kept (once) for a rollback."""
         path = self.store.root / relpath
         if relpath not in self.originals:
             self.originals[relpath] = path.read_bytes() if path.exists() else None
-        yamlio.write_atomic(path, data)
+        return path
+
+    def write(self, relpath: str, data: bytes) -> None:
+        yamlio.write_atomic(self._remember(relpath), data)
 
     def write_yaml(self, relpath: str, data: Any) -> None:
         self.write(relpath, yamlio.dump(data).encode("utf-8"))
 
     def remove(self, relpath: str) -> None:
         """Delete a file in this transaction (put back on rollback)."""
-        path = self.store.root / relpath
-        if relpath not in self.originals:
-            self.originals[relpath] = path.read_bytes() if path.exists() else None
-        path.unlink(missing_ok=True)
+        self._remember(relpath).unlink(missing_ok=True)
 
     def rollback(self) -> None:
         for relpath, data in self.originals.items():
