@@ -12,6 +12,8 @@ from click import exceptions as ce
 from pengaduan.errors import PengaduanError
 
 USAGE_EXIT = 2
+# Options of the `pengaduan` group itself, which people also type after the command name.
+GLOBAL_OPTIONS = ("--petugas", "--store")
 
 # click's own refusals for its built-in types (INT, FLOAT, Path, BOOL), in Indonesian.
 _TYPE_MESSAGES = [
@@ -40,6 +42,12 @@ def _hint(ctx: click.Context | None) -> str:
 def usage_message(exc: ce.UsageError) -> str:
     """Click's usage errors in Indonesian (its own texts are English)."""
     ctx = exc.ctx
+    if isinstance(exc, ce.NoSuchOption) and exc.option_name in GLOBAL_OPTIONS and ctx is not None and ctx.parent:
+        where = ctx.command_path.split(" ", 1)[-1]
+        return (
+            f"{exc.option_name} adalah opsi global: tulis sebelum nama perintah, "
+            f"contoh: pengaduan {exc.option_name} NILAI {where} ..."
+        )
     if isinstance(exc, ce.NoSuchOption):
         extra = f"; mungkin maksud Anda: {', '.join(sorted(exc.possibilities))}" if exc.possibilities else ""
         return f"opsi {exc.option_name} tidak dikenal{extra}; {_hint(ctx)}"

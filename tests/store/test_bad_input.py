@@ -466,3 +466,10 @@ def test_a_clock_set_ahead_cannot_date_a_step_in_the_future(refused):
     """PENGADUAN_SEKARANG moves the tool's clock for reading; what is recorded stays within the real one."""
     refused("terima", "--platform", "x", "--akun", "@a", "--isi", "halo",
             env={"PENGADUAN_SEKARANG": "2099-01-01T09:00:00+07:00"}, needles=("ada di masa depan",))  # fmt: skip
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(refused):
+    message = refused("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "redaktur", "--petugas", "ani")
+    assert message == (
+        "--petugas adalah opsi global: tulis sebelum nama perintah, contoh: pengaduan --petugas NILAI petugas tambah ..."
+    )
