@@ -26,7 +26,7 @@ from typing import Any
 from pengaduan import __version__
 from pengaduan.core import timeutil
 from pengaduan.core.config import Staff
-from pengaduan.errors import InputError, PermissionDenied
+from pengaduan.errors import InputError
 from pengaduan.reports import index, pdf, record
 from pengaduan.reports.daily import daily_figures, day_bounds
 from pengaduan.reports.monthly import month_bounds, monthly_figures, previous_month
@@ -131,14 +131,7 @@ def _stale(base: Path, html: str, formats: Sequence[str]) -> list[str]:
 
 def check_daily_role(store: Store, actor: Staff) -> str:
     step = store.sop.step(12)
-    allowed = (step.actor, *step.recorders)
-    for role in allowed:
-        if role in actor.roles:
-            return role
-    raise PermissionDenied(
-        f"petugas '{actor.code}' ({', '.join(actor.roles) or 'tanpa peran'}) tidak boleh membuat laporan harian "
-        f"(langkah 12); yang boleh: {', '.join(f'{r} ({store.sop.roles.get(r, r)})' for r in allowed)}"
-    )
+    return record.acting_role(actor, (step.actor, *step.recorders), store.sop, "membuat laporan harian (langkah 12)")
 
 
 # -- the daily report (step 12) --------------------------------------------------------------------

@@ -122,17 +122,21 @@ def roles_for(action: str, sop: Sop) -> tuple[str, ...]:
     return (sop.step(14).actor,)
 
 
-def check_role(action: str, actor: Staff, sop: Sop, month: str) -> str:
-    """The role under which the actor acts, or PermissionDenied."""
-    allowed = roles_for(action, sop)
+def acting_role(actor: Staff, allowed: tuple[str, ...], sop: Sop, what: str) -> str:
+    """The first allowed role the actor holds, or PermissionDenied saying who may do `what`."""
     for role in allowed:
         if role in actor.roles:
             return role
     names = ", ".join(f"{r} ({sop.roles.get(r, r)})" for r in allowed)
     raise PermissionDenied(
-        f"petugas '{actor.code}' ({', '.join(actor.roles) or 'tanpa peran'}) tidak boleh {VERBS[action]} laporan bulanan "
-        f"{month} (langkah {STEPS[action]}); yang boleh: {names}"
+        f"petugas '{actor.code}' ({', '.join(actor.roles) or 'tanpa peran'}) tidak boleh {what}; yang boleh: {names}"
     )
+
+
+def check_role(action: str, actor: Staff, sop: Sop, month: str) -> str:
+    """The role under which the actor acts, or PermissionDenied."""
+    what = f"{VERBS[action]} laporan bulanan {month} (langkah {STEPS[action]})"
+    return acting_role(actor, roles_for(action, sop), sop, what)
 
 
 def _who(event: Event | None) -> str:

@@ -25,7 +25,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
+sys.path.insert(0, str(REPO / "tests" / "bench"))  # bench_store's timer
+
+from bench_store import timed  # noqa: E402
 
 from pengaduan.core.config import Staff  # noqa: E402
 from pengaduan.core.ids import ALPHABET  # noqa: E402
@@ -135,15 +137,6 @@ def build(root: Path, month_cases: int, day_cases: int, october: int) -> Store:
     return store
 
 
-def timed(args: list[str], env: dict[str, str], cwd: Path) -> float:
-    begin = time.perf_counter()
-    done = subprocess.run(args, env=env, cwd=cwd, capture_output=True)
-    elapsed = time.perf_counter() - begin
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {done.stderr.decode()}")
-    return elapsed
-
-
 def parts(store: Store) -> list[tuple[str, float, float]]:
     from pengaduan.reports import index
     from pengaduan.reports.daily import daily_figures, day_bounds
@@ -221,13 +214,13 @@ def main() -> None:
         for fmt in ("html", "semua"):
             runs = [
                 timed([*tool, "--petugas", "ani", "laporan", "harian", "--tanggal", day, "--format", fmt, "-q",
-                       "--keluaran", str(Path(tmp) / f"out-{fmt}-{i}")], env, Path(tmp))
+                       "--keluaran", str(Path(tmp) / f"out-{fmt}-{i}")], Path(tmp), env)
                 for i in range(opts.runs)
             ]  # fmt: skip
             results.append((f"pengaduan laporan harian --format {fmt}", runs))
         runs = [
             timed([*tool, "--petugas", "hendra", "laporan", "bulanan", "susun", "--bulan", "2026-11", "-q",
-                   "--kesimpulan", f"Kesimpulan ke-{i}."], env, Path(tmp))
+                   "--kesimpulan", f"Kesimpulan ke-{i}."], Path(tmp), env)
             for i in range(opts.runs)
         ]  # fmt: skip
         results.append(("pengaduan laporan bulanan susun (HTML+PDF, commit)", runs))
