@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
+from pengaduan.app import cases
+from pengaduan.app.history import CaseEvent, case_history, run_audit
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, pass_env
 from pengaduan.core import ids, timeutil
 from pengaduan.errors import CaseNotFound
 from pengaduan.i18n import action_label
-from pengaduan.store import layout
-from pengaduan.store.history import CaseEvent, case_history, run_audit
 
 CHANGE_WORDS = {"A": "dibuat", "M": "diubah", "D": "DIHAPUS", "T": "diubah jenisnya"}
 PHASES = {"membaca": "Membaca riwayat git", "memeriksa": "Memeriksa commit"}
@@ -59,9 +59,9 @@ def _event_row(event: CaseEvent, with_diff: bool) -> dict[str, Any]:
 @pass_env
 def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
     """Riwayat satu kasus dari git: tiap commit dengan penulis, waktu, langkah dan tanda tangannya."""
-    store = env.store()
+    store = env.desk()
     try:
-        case_id = store.resolve_id(kasus)
+        case_id = cases.resolve(store, kasus)
     except CaseNotFound:
         # A deleted case file still has its history: a full ID is looked up in git.
         case_id = ids.normalise(kasus)
@@ -73,7 +73,7 @@ def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps([_event_row(e, with_diff) for e in events], ensure_ascii=False, indent=2))
         return
-    lines = [f"Riwayat kasus {case_id} ({layout.case_path(case_id)}): {len(events)} commit"]
+    lines = [f"Riwayat kasus {case_id} ({cases.file_of(case_id)}): {len(events)} commit"]
     for event in events:
         lines += ["", f"commit {event.commit[:10]}  {_when(event.time)}  {event.author_name} <{event.author_email}>"]
         lines.append(f"  tanda tangan: {_signature_label(event)}")
@@ -131,7 +131,7 @@ def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
 
     Keluar dengan kode 0 bila bersih, 1 bila ada temuan (tiap temuan: commit, kasus, aturan).
     """
-    store = env.store()
+    store = env.desk()
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         result = run_audit(store, sejak, bar)
@@ -165,9 +165,9 @@ def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
 @pass_env
 def koreksi(env: Env, kasus: str, kolom: str, nilai: str, alasan: str) -> None:
     """Koreksi satu kolom penerimaan kasus (satu commit); nilai lama dan baru tetap di riwayat."""
-    store = env.store()
+    store = env.desk()
     actor = env.actor()
-    case, commit = store.correct(store.resolve_id(kasus), kolom, nilai, alasan, actor)
+    case, commit = cases.correct(store, cases.resolve(store, kasus), kolom, nilai, alasan, actor)
     change = case.history[-1].changes or {}
     click.echo(f"{case.id}: kolom {kolom} dikoreksi ({change.get('lama')!r} -> {change.get('baru')!r}) (commit {commit[:8]})")
 

@@ -13,28 +13,28 @@ from typing import Any
 
 import click
 
-from pengaduan.core import timeutil
+from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
-from pengaduan.store.store import Store
 
 
 @dataclass
 class Env:
+    """The global options, and the desk they open (once, on first use)."""
+
     store_path: Path | None
     petugas: str | None
-    _store: Store | None = None
+    _desk: Desk | None = None
 
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store.open(self.store_path)
-        return self._store
+    def desk(self) -> Desk:
+        if self._desk is None:
+            self._desk = Desk.open(self.store_path, self.petugas)
+        return self._desk
 
     def actor(self) -> Staff:
-        return self.store().resolve_actor(self.petugas)
+        return self.desk().actor()
 
     def moment(self, text: str | None, option: str = "--waktu") -> datetime:
-        store = self.store()
-        return timeutil.parse_moment(text, store.tz, option) if text else store.now()
+        return self.desk().moment(text, option)
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -1,8 +1,8 @@
 """`pengaduan terlambat` and `pengaduan eskalasi`: keeping the desk ahead of the SOP's clock.
 
-Both read every case in one batch (`Store.load_all`) and evaluate them with `core.sla` as of
-now or `--pada`. Neither ever changes a case: `eskalasi --kirim` only runs the configured
-notification command and records what it sent under .git/pengaduan/.
+Both ask app.escalate, which evaluates every case with `core.sla` as of now or `--pada`.
+Neither ever changes a case: `eskalasi --kirim` only runs the configured notification command
+and records what it sent under .git/pengaduan/.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from typing import Any
 
 import click
 
+from pengaduan.app import escalate
+from pengaduan.app.context import Desk
+from pengaduan.app.escalate import People
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env
 from pengaduan.core import sla, timeutil
-from pengaduan.core.case import Case
-from pengaduan.core.config import Staff
-from pengaduan.errors import ConfigError
-from pengaduan.store import notify
-from pengaduan.store.store import Store
 
 STATE_OVERDUE = "terlambat"
 STATE_CLOSE = "hampir"
@@ -36,26 +34,12 @@ def _label(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H.%M}"
 
 
-class _People:
-    """Who must act, per role and bidang, looked up once per run (lists can hold many cases)."""
-
-    def __init__(self, store: Store) -> None:
-        self.config = store.config
-        self.found: dict[tuple[str, str | None], list[Staff]] = {}
-
-    def __call__(self, role: str, case: Case) -> list[Staff]:
-        key = (role, case.bidang)
-        if key not in self.found:
-            self.found[key] = sla.responsible(self.config, role, case)
-        return self.found[key]
-
-
 def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """CSV cells hold no lists."""
     return [{k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
 
 
-def _late_row(store: Store, people: _People, w: sla.Waiting, fmt: str) -> dict[str, Any]:
+def _late_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str, Any]:
     names = [s.name for s in people(w.role, w.case)]
     role = store.sop.roles.get(w.role, w.role)
     state = STATE_OVERDUE if w.overdue else STATE_CLOSE
@@ -94,37 +78,17 @@ def _late_row(store: Store, people: _People, w: sla.Waiting, fmt: str) -> dict[s
 @pass_env
 def terlambat(env: Env, pada: str | None, fmt: str, exit_code: bool) -> None:
     """Kasus terbuka yang langkah berikutnya terlambat atau hampir (≥ 75 % standar), terburuk dulu."""
-    store = env.store()
+    store = env.desk()
     moment = env.moment(pada, "--pada")
-    items = sla.late_list(store.load_all(), store.sop, store.tz, store.calendar, moment)
-    people = _People(store)
+    items = escalate.late(store, moment)
+    people = People(store)
     rows = [_late_row(store, people, w, fmt) for w in items]
     emit(_flat(rows) if fmt == "csv" else rows, fmt)
     if exit_code and any(w.overdue for w in items):
         raise click.exceptions.Exit(1)
 
 
-def _message(store: Store, w: sla.Waiting, names: list[str]) -> str:
-    """The Indonesian reminder text: the facts, the SOP's prescribed step, and how to record it."""
-    roles = store.sop.roles
-    e = w.escalation
-    since = f"{w.since:%d-%m-%Y %H.%M} WIB"
-    text = (
-        f"Pengaduan {w.case.id} menunggu langkah {w.step} dari {roles.get(w.role, w.role)} sejak {since}: "
-        f"{w.used:.0f} menit kerja, standar {w.allowed} menit."
-    )
-    if e.step != w.step:
-        text += f" Menurut SOP berlaku langkah {e.step}: {store.sop.steps[e.step].activity}"
-    else:
-        text += f" Langkah {e.step}: {store.sop.steps[e.step].activity}"
-    text += f" Yang harus bertindak: {roles.get(e.role, e.role)}"
-    text += f" ({', '.join(names)})." if names else "."
-    if e.command:
-        text += f" Catat dengan: {e.command}"
-    return text
-
-
-def _escalation_row(store: Store, people: _People, w: sla.Waiting, fmt: str) -> dict[str, Any]:
+def _escalation_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str, Any]:
     e = w.escalation
     names = [s.name for s in people(e.role, w.case)]
     role = store.sop.roles.get(e.role, e.role)
@@ -151,24 +115,8 @@ def _escalation_row(store: Store, people: _People, w: sla.Waiting, fmt: str) -> 
         "nama_peran": role,
         "petugas": names,
         "perintah": e.command,
-        "pesan": _message(store, w, names),
+        "pesan": escalate.message(store, w, names),
     }
-
-
-def _notice(store: Store, people: _People, w: sla.Waiting) -> notify.Notice:
-    e = w.escalation
-    staff = people(e.role, w.case)
-    names = [s.name for s in staff]
-    return notify.Notice(
-        case_id=w.case.id,
-        at_step=w.at_step,
-        step=e.step,
-        role=e.role,
-        names=tuple(names),
-        contacts=tuple(c for c in (s.phone or s.email for s in staff) if c),
-        message=_message(store, w, names),
-        command=e.command,
-    )
 
 
 @click.command("eskalasi")
@@ -187,43 +135,26 @@ def eskalasi(env: Env, pada: str | None, kirim: bool, fmt: str) -> None:
     notifikasi.ulang_menit menit kerja selama masih terlambat; yang gagal dicoba lagi pada jalan
     berikutnya. Tidak ada yang dicatat di kasus: admin tetap mencatat langkahnya sendiri.
     """
-    store = env.store()
+    desk = env.desk()
     moment = env.moment(pada, "--pada")
-    settings = notify.Settings.from_config(store.config.raw.get("notifikasi")) if kirim else None
-    if settings is not None and not settings.command:
-        raise ConfigError(
-            "notifikasi.perintah di pengaduan.yaml masih kosong; isi perintah shell pengirim pengingat, contoh: "
-            'printf \'%s\\n\' "$PENGADUAN_PESAN" | mail -s "Pengaduan $PENGADUAN_KASUS" $PENGADUAN_KONTAK'
-        )
-    with store.locked():  # a consistent view beside admins who are recording steps right now
-        cases = store.load_all()
-    items = sla.escalations(cases, store.sop, store.tz, store.calendar, moment)
-    people = _People(store)
+    settings = escalate.notification_settings(desk) if kirim else None
+    found = escalate.escalations(desk, moment)
     if settings is None:
-        rows = [_escalation_row(store, people, w, fmt) for w in items]
+        people = People(desk)
+        rows = [_escalation_row(desk, people, w, fmt) for w in found.items]
         emit(_flat(rows) if fmt == "csv" else rows, fmt)
         return
-    finals = store.sop.final_statuses
-    outbox = notify.Outbox(store.private_dir(), settings, store.calendar, store.config.lock_seconds, store.root)
-    outcomes = outbox.deliver(
-        [_notice(store, people, w) for w in items],
-        moment,
-        {c.id: c.step for c in cases if c.status not in finals},
-    )
-    failed = []
-    for outcome in outcomes:
+    failed = 0
+    for outcome in escalate.send(desk, settings, found, moment):
         n = outcome.notice
-        who = f"{store.sop.roles.get(n.role, n.role)} ({', '.join(n.names) or '-'})"
+        who = f"{desk.sop.roles.get(n.role, n.role)} ({', '.join(n.names) or '-'})"
         if outcome.sent:
             click.echo(f"terkirim: {n.case_id} langkah {n.step} → {who}, ke-{outcome.count}")
         else:
-            failed.append(outcome)
+            failed += 1
             click.echo(f"gagal: {n.case_id} langkah {n.step} → {who}: {outcome.error}", err=True)
     if failed:
-        raise notify.NotifyError(
-            f"{len(failed)} pengingat gagal dikirim; tercatat di {store.private_dir() / notify.STATE} "
-            "dan dicoba lagi pada jalan berikutnya"
-        )
+        raise escalate.failure(desk, failed)
 
 
 def register(group: click.Group) -> None:

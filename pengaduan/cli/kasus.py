@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from pengaduan.app import cases
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, catatan_option, pass_env, waktu_option
 from pengaduan.core.case import Case
@@ -25,12 +26,12 @@ def _record(
     quiet: bool = False,
     **details: Any,
 ) -> Case:
-    store = env.store()
-    actor = env.actor()
-    full_id = store.resolve_id(case_id) if case_id is not None else None
+    desk = env.desk()
+    actor = desk.actor()
+    full_id = cases.resolve(desk, case_id) if case_id is not None else None
     fields = details.pop("fields", {})
     request = Request(action=action, actor=actor, at=env.moment(waktu), note=catatan, fields=fields, **details)
-    case, commit = store.record(request, full_id)
+    case, commit = cases.record(desk, request, full_id)
     entry = case.history[-1]
     line = case.id if quiet else (
         f"{case.id}: {action_label(entry.action)} — langkah {entry.step}, status {status_label(case.status)} "

@@ -59,9 +59,9 @@ def laporan() -> None:
 @pass_env
 def harian(env: Env, tanggal: str | None, fmt: str, keluaran: Path | None, quiet: bool) -> None:
     """Langkah 12: buat laporan harian (laporan/harian/YYYY/MM/YYYY-MM-DD.html dan .pdf), satu commit."""
-    from pengaduan.reports.publish import FORMATS, make_daily
+    from pengaduan.app.reports import FORMATS, make_daily
 
-    store = env.store()
+    store = env.desk()
     actor = env.actor()
     now = store.now()
     day = timeutil.parse_day(tanggal, "--tanggal") if tanggal else now.date()
@@ -107,11 +107,11 @@ def _report(outcome, month: str, done: str, quiet: bool) -> None:  # noqa: ANN00
 @pass_env
 def susun(env: Env, bulan, kesimpulan, kesimpulan_berkas, rekomendasi, rekomendasi_berkas, revisi, waktu, catatan, quiet):  # noqa: ANN001, ANN201
     """Langkah 13: Pimpinan Redaksi menyusun draf laporan bulanan (satu commit)."""
-    from pengaduan.reports.publish import draft_monthly
+    from pengaduan.app.reports import draft_monthly
 
     conclusion = _text(kesimpulan, kesimpulan_berkas, "kesimpulan")
     recommendation = _text(rekomendasi, rekomendasi_berkas, "rekomendasi")
-    store = env.store()
+    store = env.desk()
     actor = env.actor()
     outcome = draft_monthly(store, actor, bulan, env.moment(waktu), conclusion, recommendation, revisi, catatan)
     _report(outcome, bulan, "draf disusun, menunggu paraf Kepala Bidang", quiet)
@@ -121,9 +121,9 @@ def _sign_off_command(name: str, action: str, done: str, doc: str) -> click.Comm
     """`paraf` and `periksa`: the same options, a different step of the report's life."""
 
     def command(env: Env, bulan: str, waktu: str | None, catatan: str | None, quiet: bool) -> None:
-        from pengaduan.reports import publish
+        from pengaduan.app import reports as publish
 
-        outcome = getattr(publish, action)(env.store(), env.actor(), bulan, env.moment(waktu), catatan)
+        outcome = getattr(publish, action)(env.desk(), env.actor(), bulan, env.moment(waktu), catatan)
         _report(outcome, bulan, done, quiet)
 
     command.__doc__ = doc
@@ -149,11 +149,11 @@ periksa = _sign_off_command(
 @pass_env
 def lihat(env: Env, bulan: str) -> None:
     """Status laporan bulanan dan riwayat peristiwanya (siapa, peran, kapan)."""
-    from pengaduan.reports.publish import load_record, parse_month
-    from pengaduan.reports.record import STATUS_LABELS
+    from pengaduan.app.reports import load_record, parse_month
+    from pengaduan.core.monthly_report import STATUS_LABELS
 
     year, month = parse_month(bulan)
-    rec = load_record(env.store(), year, month)
+    rec = load_record(env.desk(), year, month)
     if rec is None:
         click.echo(f"laporan bulanan {bulan} belum disusun")
         return

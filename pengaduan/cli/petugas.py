@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 import click
 
+from pengaduan.app import staff as staff_use
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env
-from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, parse_roles
-from pengaduan.errors import PermissionDenied
 
 
 @click.group("petugas")
@@ -40,29 +36,7 @@ def tambah(
     kunci_ssh: str | None,
 ) -> None:
     """Tambah atau perbarui petugas (satu commit); yang tidak disebut tetap seperti sebelumnya."""
-    store = env.store()
-    config = store.config
-    if bidang:
-        config.check_choice(bidang, "bidang")
-    previous = config.staff_by_code(check_code(kode)) or Staff(kode, nama, ())
-    changes: dict[str, str] = {}
-    if kunci_ssh is not None:
-        key_file = Path(kunci_ssh).expanduser()
-        changes["ssh_key"] = key_file.read_text(encoding="utf-8").strip() if key_file.is_file() else kunci_ssh.strip()
-    for name, value in (("email", email), ("bidang", bidang), ("phone", telepon)):
-        if value is not None:
-            changes[name] = value.strip()
-    staff = replace(previous, name=nama.strip(), roles=parse_roles(peran), **changes)
-    author = None
-    if any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
-        # Once the roster has someone who manages it, only they may change it.
-        author = env.actor()
-        if not set(author.roles) & set(MANAGER_ROLES):
-            raise PermissionDenied(
-                f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(MANAGER_ROLES)}"
-            )
-    verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
-    commit = store.save_config(config.with_staff(staff), f"Petugas {staff.code} {verb}", author)
+    staff, verb, commit = staff_use.add_or_update(env.desk(), kode, nama, peran, email, bidang, telepon, kunci_ssh)
     click.echo(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
 
 
@@ -74,7 +48,7 @@ def daftar(env: Env, fmt: str) -> None:
     rows = [
         {"kode": s.code, "nama": s.name, "peran": ",".join(s.roles), "email": s.email, "bidang": s.bidang,
          "telepon": s.phone}  # fmt: skip
-        for s in env.store().config.staff
+        for s in staff_use.roster(env.desk())
     ]
     emit(rows, fmt)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
+from pengaduan.app.context import Desk
 from pengaduan.cli.common import Env, pass_env
 from pengaduan.errors import PengaduanError
-from pengaduan.store.store import Store
 
 
 @click.command("init")
 @pass_env
 def init(env: Env) -> None:
     """Buat store baru (repositori git dengan pengaduan.yaml dan sop.yaml)."""
-    store = Store.create(env.store_path)
+    store = Desk.create(env.store_path)
     click.echo(f"store dibuat di {store.root}")
     click.echo("langkah berikutnya: pengaduan petugas tambah KODE --nama NAMA --peran admin --email EMAIL")
 
@@ -23,7 +23,7 @@ def init(env: Env) -> None:
 @pass_env
 def demo(env: Env, hari: int) -> None:
     """Isi store (dibuat bila belum ada) dengan contoh pengaduan yang realistis, lewat keempat jalur SOP."""
-    from pengaduan.demo import run_demo
+    from pengaduan.app.demo import run_demo
 
     summary = run_demo(env.store_path, days=hari)
     for line in summary:
@@ -35,9 +35,9 @@ def demo(env: Env, hari: int) -> None:
 @pass_env
 def sinkron(env: Env, remote: str | None) -> None:
     """Ambil catatan admin lain dari remote git dan kirim catatan mesin ini (tanpa menulis ulang riwayat)."""
-    from pengaduan.store.sync import sync
+    from pengaduan.app.sync import sync
 
-    store = env.store()
+    store = env.desk()
     try:
         actor = env.actor()
     except PengaduanError:

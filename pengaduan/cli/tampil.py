@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from pengaduan.app import cases
+from pengaduan.app.context import Desk
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env
 from pengaduan.core import sla, timeutil
@@ -22,7 +24,7 @@ def _minutes(value: float) -> str:
     return f"{value:.0f} mnt" if value < 120 else f"{value / 60:.1f} jam"
 
 
-def _timeline(store: Any, case: Case) -> list[dict[str, Any]]:
+def _timeline(store: Desk, case: Case) -> list[dict[str, Any]]:
     return [
         {
             "langkah": t.step,
@@ -38,7 +40,7 @@ def _timeline(store: Any, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def _waiting_row(store: Any, wait: sla.Waiting) -> dict[str, Any]:
+def _waiting_row(store: Desk, wait: sla.Waiting) -> dict[str, Any]:
     return {
         "langkah": wait.step,
         "pelaksana": store.sop.roles.get(wait.role, wait.role),
@@ -60,8 +62,8 @@ def _summary(text: str, width: int = 48) -> str:
 @pass_env
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
-    store = env.store()
-    case = store.load_case(store.resolve_id(kasus))
+    store = env.desk()
+    case = cases.find(store, kasus)
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
     if fmt == "json":
@@ -131,7 +133,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
 @pass_env
 def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
-    store = env.store()
+    store = env.desk()
     config = store.config
     known_status = sorted({t.status for t in store.sop.transitions}) + [OPEN]
     if status and status not in known_status:
@@ -144,7 +146,7 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     until = timeutil.parse_day(sampai, "--sampai") if sampai else None
     tz = store.tz
     rows = []
-    for case in sorted(store.load_all(), key=lambda c: (c.received_at, c.id)):
+    for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at, c.id)):
         received = timeutil.from_text(case.received_at, tz)
         if status == OPEN and case.status in store.sop.final_statuses:
             continue

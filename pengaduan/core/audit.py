@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -44,7 +43,6 @@ REPORT_KIND = "laporan"
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
 
-_TRAILER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -133,19 +131,6 @@ class _Ctx:
 
 
 # -- small pure helpers, shared with `pengaduan riwayat` ---------------------------------------
-def parse_trailers(message: str) -> dict[str, list[str]]:
-    """Trailers of a commit message: `Key: value` lines of its last paragraph (never the subject)."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", message.strip()) if p.strip()]
-    if len(paragraphs) < 2:
-        return {}
-    found: dict[str, list[str]] = {}
-    for line in paragraphs[-1].splitlines():
-        match = _TRAILER_RE.match(line.strip())
-        if match:
-            found.setdefault(match.group(1), []).append(match.group(2).strip())
-    return found
-
-
 def ssh_fingerprint(key_line: str) -> str:
     """'SHA256:...' of an OpenSSH public key line, as ssh-keygen -l and git's %GF print it."""
     blob = base64.b64decode(key_line.split()[1])

@@ -16,11 +16,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pengaduan import __version__
 from pengaduan.core import timeutil
 from pengaduan.core.config import Config
+from pengaduan.core.monthly_report import FINAL, STATUS_LABELS, MonthlyRecord
 from pengaduan.core.sop import Sop
 from pengaduan.reports import charts, fmt
 from pengaduan.reports.daily import DailyReport
 from pengaduan.reports.monthly import MonthlyReport
-from pengaduan.reports.record import FINAL, STATUS_LABELS, MonthlyRecord
 
 DAILY_TITLE = "Laporan Harian Pengaduan Masyarakat melalui Media Sosial"
 MONTHLY_TITLE = "Laporan Bulanan Pengaduan Masyarakat melalui Media Sosial"

@@ -52,7 +52,7 @@ class Git:
         self._repo = None
 
     # -- running ---------------------------------------------------------------------------
-    def run(
+    def _run(
         self,
         *args: str,
         input: bytes | None = None,
@@ -74,18 +74,18 @@ class Git:
             raise GitError(f"git {args[0]} gagal: {detail[-1] if detail else done.returncode}")
         return done.stdout
 
-    def text(self, *args: str, **kwargs: object) -> str:
-        return self.run(*args, **kwargs).decode("utf-8").strip()  # type: ignore[arg-type]
+    def _text(self, *args: str, **kwargs: object) -> str:
+        return self._run(*args, **kwargs).decode("utf-8").strip()  # type: ignore[arg-type]
 
     # -- repository ------------------------------------------------------------------------
     def init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        self.run("init", "-q", "-b", BRANCH)
+        self._run("init", "-q", "-b", BRANCH)
         # Large stores: index v4 and the untracked cache keep status fast; a split index makes
         # each commit rewrite a small delta instead of the whole index (~60 ms less at 100,000 cases).
-        self.run("config", "feature.manyFiles", "true")
-        self.run("config", "core.untrackedCache", "true")
-        self.run("config", "core.splitIndex", "true")
+        self._run("config", "feature.manyFiles", "true")
+        self._run("config", "core.untrackedCache", "true")
+        self._run("config", "core.splitIndex", "true")
 
     def exclude(self, names: Iterable[str]) -> None:
         """Have this repository ignore these top-level names (.git/info/exclude, never committed)."""
@@ -106,18 +106,18 @@ class Git:
         return self.root / ".git"
 
     def head(self) -> str | None:
-        out = self.run("rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
+        out = self._run("rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
         return out.decode().strip() or None
 
     def dirty(self) -> list[str]:
         """Paths with uncommitted changes (staged, unstaged or untracked)."""
         # Untracked folders are named once, not file by file: listing every file under an
         # untracked folder costs a scan that would double the time of every transition.
-        out = self.run("status", "--porcelain", "-z", "--untracked-files=normal")
+        out = self._run("status", "--porcelain", "-z", "--untracked-files=normal")
         return [item[3:] for item in out.decode("utf-8", "replace").split("\0") if len(item) > 3]
 
     def config_value(self, key: str) -> str | None:
-        out = self.run("config", "--get", key, check=False).decode().strip()
+        out = self._run("config", "--get", key, check=False).decode().strip()
         return out or None
 
     # -- committing ------------------------------------------------------------------------
@@ -126,17 +126,21 @@ class Git:
         present = [p for p in paths if (self.root / p).exists()]
         gone = [p for p in paths if not (self.root / p).exists()]
         if present:
-            self.run("update-index", "--add", "--", *present)
+            self._run("update-index", "--add", "--", *present)
         if gone:
-            self.run("update-index", "--force-remove", "--", *gone)
+            self._run("update-index", "--force-remove", "--", *gone)
 
     def unstage(self, paths: Iterable[str], head: str | None) -> None:
         """Put these index entries back as HEAD has them."""
         paths = list(paths)
         if head is None:
-            self.run("update-index", "--force-remove", "--", *paths, check=False)
+            self._run("update-index", "--force-remove", "--", *paths, check=False)
             return
-        self.run("reset", "-q", head, "--", *paths, check=False)
+        self._run("reset", "-q", head, "--", *paths, check=False)
+
+    def write_tree(self) -> str:
+        """Write the index as a tree object; its id."""
+        return self._text("write-tree")
 
     def commit_index(
         self,
@@ -146,7 +150,7 @@ class Git:
         sign: bool = False,
     ) -> str:
         """Write the index as a tree, commit it on `parent` and move the branch (compare-and-swap)."""
-        tree = self.text("write-tree")
+        tree = self.write_tree()
         args = ["commit-tree", tree, "-F", "-"]
         if parent:
             args += ["-p", parent]
@@ -154,7 +158,7 @@ class Git:
             args.append("-S")
         who = author.env()
         try:
-            commit = self.text(*args, input=message.encode("utf-8"), env=who)
+            commit = self._text(*args, input=message.encode("utf-8"), env=who)
         except GitError:
             if not sign:
                 raise
@@ -168,7 +172,7 @@ class Git:
         old = parent or "0" * 40
         ref = f"refs/heads/{BRANCH}"
         try:
-            self.run("update-ref", "-m", "pengaduan", ref, commit, old)
+            self._run("update-ref", "-m", "pengaduan", ref, commit, old)
         except GitError:
             raise StoreError(
                 "store berubah oleh proses lain di tengah pencatatan; tidak ada yang dicatat, ulangi perintahnya"
@@ -191,19 +195,23 @@ class Git:
             raise GitError(f"git fetch {remote} gagal: {_last_line(exc.stderr)}") from None
         return self.commit_id(f"refs/remotes/{remote}/{BRANCH}")
 
+    def count_commits(self, rev: str = "HEAD") -> int:
+        """How many commits rev reaches."""
+        return int(self._text("rev-list", "--count", rev))
+
     def count_between(self, base: str, tip: str) -> int:
-        return int(self.text("rev-list", "--count", f"{base}..{tip}"))
+        return int(self._text("rev-list", "--count", f"{base}..{tip}"))
 
     def merge(self, ref: str, message: str, author: Identity, sign: bool = False) -> list[str]:
         """Merge ref into the branch; on a conflict undo it and return the conflicting paths."""
         args = ["merge", "--no-edit", "-q", "-m", message] + (["-S"] if sign else []) + [ref]
-        self.run(*args, env=author.env(), check=False)
+        self._run(*args, env=author.env(), check=False)
         if not (self.git_dir / "MERGE_HEAD").exists():
             if not self.is_ancestor(ref, "HEAD"):
                 raise GitError(f"git merge {ref} gagal; periksa 'git status' di store")
             return []
-        unmerged = self.text("diff", "--name-only", "--diff-filter=U").split()
-        self.run("merge", "--abort", check=False)
+        unmerged = self._text("diff", "--name-only", "--diff-filter=U").split()
+        self._run("merge", "--abort", check=False)
         return unmerged or ["(tidak diketahui)"]
 
     def push(self, remote: str) -> bool:
@@ -226,7 +234,7 @@ class Git:
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
         """(path, blob id) of every file under prefix at rev, in one process."""
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", prefix, check=False)
+        out = self._run("ls-tree", "-r", "-z", "--full-tree", rev, "--", prefix, check=False)
         rows = []
         for item in out.decode("utf-8").split("\0"):
             if not item:
@@ -234,6 +242,10 @@ class Git:
             meta, path = item.split("\t", 1)
             rows.append((path, meta.split()[2]))
         return rows
+
+    def tree_entries(self, rev: str, paths: Sequence[str]) -> bytes:
+        """`git ls-tree rev -- paths` as git prints it (the ids of those entries): a fingerprint of them."""
+        return self._run("ls-tree", rev, "--", *paths, check=False)
 
     def read_blobs(self, ids: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """Contents of many blobs through one `git cat-file --batch` process."""
@@ -268,7 +280,7 @@ class Git:
 
     def commit_id(self, rev: str) -> str | None:
         """The full id of the commit rev names, or None when it names none."""
-        out = self.run("rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}", check=False)
+        out = self._run("rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}", check=False)
         return out.decode().strip() or None
 
     def is_ancestor(self, ancestor: str, commit: str) -> bool:
@@ -284,7 +296,7 @@ class Git:
         A merge's changes are listed against its first parent (what the merge brought in); the
         options pin down everything a user's git config could change in this output.
         """
-        out = self.run(
+        out = self._run(
             "log", *_LOG_OPTIONS, "--raw", "--no-abbrev", "--no-renames", "--root", "--diff-merges=first-parent",
             f"--format={_LOG_FORMAT}", rev_range, "--", *paths,
         )  # fmt: skip
@@ -292,7 +304,7 @@ class Git:
 
     def merge_own_changes(self, rev_range: str = "HEAD") -> dict[str, list[str]]:
         """Paths each merge commit changed itself (differing from every parent): conflict resolutions."""
-        out = self.run("log", *_LOG_OPTIONS, "--merges", "--raw", "-c", "--no-abbrev", f"--format={_LOG_MARK}%x00%H", rev_range)
+        out = self._run("log", *_LOG_OPTIONS, "--merges", "--raw", "-c", "--no-abbrev", f"--format={_LOG_MARK}%x00%H", rev_range)
         found: dict[str, list[str]] = {}
         tokens = out.split(b"\0")
         sha = ""
@@ -319,7 +331,7 @@ class Git:
         """
         if not commits:
             return {}
-        out = self.run(
+        out = self._run(
             "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", *_LOG_OPTIONS, "--no-walk=unsorted", "--stdin",
             "--format=%H%x00%G?%x00%GF%x00%GP", input="\n".join(commits).encode() + b"\n",
         )  # fmt: skip

@@ -6,26 +6,24 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pengaduan.core import ids, timeutil
-from pengaduan.core.calendar import Calendar
-from pengaduan.core.case import INTAKE_FIELDS, Case
+from pengaduan.core.case import Case
 from pengaduan.core.config import Config, Staff, load_config
 from pengaduan.core.sop import Sop, load_sop
-from pengaduan.core.workflow import Request, apply, correct
-from pengaduan.errors import CaseNotFound, ConfigError, InputError, PermissionDenied, StoreError
-from pengaduan.i18n import CASE_KEYS, TRAILERS, action_label
-from pengaduan.store import layout, yamlio
+from pengaduan.errors import CaseNotFound, StoreError
+from pengaduan.store import commits, layout, yamlio
 from pengaduan.store.git import Git, Identity
 from pengaduan.store.lock import store_lock
 
+if TYPE_CHECKING:
+    from pengaduan.store.holiday_cache import HolidayCache
+
 ENV_STORE = "PENGADUAN_STORE"
-ENV_ACTOR = "PENGADUAN_PETUGAS"
-ENV_NOW = "PENGADUAN_SEKARANG"
 SYSTEM_IDENTITY = Identity("pengaduan", "pengaduan@localhost")
 
 
@@ -37,10 +35,6 @@ def _data_file(name: str) -> bytes:
     from importlib.resources import files
 
     return files("pengaduan.data").joinpath(name).read_bytes()
-
-
-def trailers(**values: Any) -> str:
-    return "\n".join(f"{TRAILERS[k]}: {v}" for k, v in values.items() if v is not None)
 
 
 @dataclass
@@ -132,8 +126,7 @@ class Store:
         for relpath, data in files.items():
             yamlio.write_atomic(store.root / relpath, data)
         store.git.stage(files)
-        message = "Store pengaduan dibuat\n\n" + trailers(kind="konfigurasi", sop=store.sop.number)
-        store.git.commit_index(message, store.identity_for(None), parent=None)
+        store.git.commit_index(commits.store_created(store.sop.number), store.identity_for(None), parent=None)
         return store
 
     # -- configuration ---------------------------------------------------------------------
@@ -146,60 +139,28 @@ class Store:
         return load_sop(yamlio.load_file(self.root / layout.SOP, layout.SOP))
 
     @cached_property
-    def tz(self):
+    def tz(self) -> tzinfo:
         return timeutil.zone(self.config.timezone)
 
-    @cached_property
-    def calendar(self) -> Calendar:
-        """The working calendar of `kalender` in pengaduan.yaml (the package's default when absent)."""
-        data = self.config.raw.get("kalender")
-        if data is None:
-            data = yamlio.load_text(_data_file("pengaduan.yaml"), "pengaduan.yaml").get("kalender")
-        calendar = Calendar.from_config(data, self.tz)
+    def forget_config(self) -> None:
+        """Drop what was read from pengaduan.yaml: the next use reads the file again."""
+        for derived in ("config", "tz"):
+            self.__dict__.pop(derived, None)
+
+    def default_config(self) -> dict[str, Any]:
+        """The package's default pengaduan.yaml (what a store made by `init` starts from)."""
+        return yamlio.load_text(_data_file("pengaduan.yaml"), "pengaduan.yaml")
+
+    def holiday_cache(self) -> HolidayCache:
+        """National holidays per year, cached for this machine under .git/pengaduan/."""
         from pengaduan.store.holiday_cache import HolidayCache
 
-        calendar.national_source = HolidayCache(self.private_dir() / "libur-nasional.json").get
-        return calendar
-
-    def now(self) -> datetime:
-        # PENGADUAN_SEKARANG fixes "now" (ISO 8601): for tests and for replaying a day's commands;
-        # commit times stay real, so the audit still sees when things were actually recorded.
-        fixed = os.environ.get(ENV_NOW)
-        if fixed:
-            return timeutil.parse_moment(fixed, self.tz, ENV_NOW)
-        return timeutil.now(self.tz)
-
-    def recording_now(self) -> datetime:
-        """'Now' for what gets recorded: the tool's clock, but never later than the real one, so a
-        PENGADUAN_SEKARANG left set in a shell cannot date a step in the future."""
-        return min(self.now(), timeutil.now(self.tz))
+        return HolidayCache(self.private_dir() / "libur-nasional.json")
 
     def private_dir(self) -> Path:
         path = self.git.git_dir / layout.PRIVATE
         path.mkdir(parents=True, exist_ok=True)
         return path
-
-    def resolve_actor(self, code: str | None) -> Staff:
-        """The petugas running the command: --petugas, then PENGADUAN_PETUGAS, then git user.email."""
-        code = code or os.environ.get(ENV_ACTOR)
-        if code:
-            staff = self.config.staff_by_code(code)
-            if staff is None:
-                known = ", ".join(s.code for s in self.config.staff) or "(belum ada)"
-                raise ConfigError(
-                    f"petugas '{code}' tidak ada di daftar petugas ({known}); tambahkan dengan "
-                    "'pengaduan petugas tambah KODE --nama NAMA --peran PERAN'"
-                )
-            return staff
-        email = self.git.config_value("user.email")  # the store's, else the user's global one
-        if email:
-            staff = self.config.staff_by_email(email)
-            if staff is not None:
-                return staff
-        raise ConfigError(
-            "petugas belum ditentukan; pakai --petugas KODE, atau set PENGADUAN_PETUGAS=KODE, atau samakan "
-            "git config user.email dengan email petugas di 'pengaduan petugas daftar'"
-        )
 
     def identity_for(self, staff: Staff | None) -> Identity:
         if staff is None:
@@ -242,6 +203,9 @@ class Store:
             shown = ", ".join(matches[:10]) + (f" (dan {len(matches) - 10} lagi)" if len(matches) > 10 else "")
             raise CaseNotFound(f"ID '{typed}' cocok dengan {len(matches)} kasus: {shown}; ketik lebih panjang")
         return matches[0]
+
+    def has_case(self, case_id: str) -> bool:
+        return (self.root / layout.case_path(case_id)).exists()
 
     def load_case(self, case_id: str) -> Case:
         relpath = layout.case_path(case_id)
@@ -341,41 +305,9 @@ class Store:
     def sign_commits(self) -> bool:
         return self.config.signing_required
 
-    def record(self, request: Request, case_id: str | None = None) -> tuple[Case, str]:
-        """Apply one SOP action to a case (or receive a new one) as exactly one commit."""
-        with self.transaction("", request.actor) as txn:
-            before = self.load_case(case_id) if case_id else None
-            new_id = None
-            if before is None:
-                day = request.at.astimezone(self.tz).date()
-                new_id = ids.new_id(day)
-                while (self.root / layout.case_path(new_id)).exists():
-                    new_id = ids.new_id(day)
-            after = apply(self.sop, self.config, before, request, self.recording_now(), new_id, self.calendar)
-            txn.message = self.case_message(after)
-            txn.write_yaml(layout.case_path(after.id), after.to_dict())
-        assert txn.commit is not None
-        return after, txn.commit
-
-    def case_message(self, case: Case) -> str:
-        entry = case.history[-1]
-        subject = f"{case.id}: {action_label(entry.action)} (langkah {entry.step})"
-        return (
-            f"{subject}\n\n"
-            + trailers(
-                case=case.id,
-                step=entry.step,
-                action=entry.action,
-                performer=entry.performer_role,
-                time=entry.time,
-                sop=self.sop.number,
-            )
-            + "\n"
-        )
-
     def save_config(self, data: dict[str, Any], subject: str, author: Staff | None) -> str:
         load_config(data)
-        message = f"{subject}\n\n" + trailers(kind="konfigurasi", sop=self.sop.number) + "\n"
+        message = commits.configuration(subject, self.sop.number)
         path = self.root / layout.CONFIG
         with self.transaction(message, author) as txn:
             current = path.read_text(encoding="utf-8")
@@ -388,70 +320,6 @@ class Store:
             # other setting (kalender, notifikasi, ...) stay as the desk wrote them.
             text = yamlio.update_top_level(current, self.config.raw, data)
             txn.write(layout.CONFIG, text.encode("utf-8"))
-        for derived in ("config", "calendar"):
-            self.__dict__.pop(derived, None)
+        self.forget_config()
         assert txn.commit is not None
         return txn.commit
-
-    def correct(self, case_id: str, field_key: str, value: str, reason: str, actor: Staff) -> tuple[Case, str]:
-        """Correct one intake field (by its YAML key) as one commit; the history keeps old and new value."""
-        from pengaduan.core.audit import CORRECTOR_ROLES
-
-        names = {CASE_KEYS[name]: name for name in INTAKE_FIELDS}
-        field_name = names.get(field_key.strip())
-        if field_name is None:
-            raise InputError(f"kolom '{field_key}' tidak dapat dikoreksi; pilih salah satu: {', '.join(names)}")
-        if not reason.strip():
-            raise InputError("--alasan wajib: tulis mengapa kolom ini dikoreksi, contoh: --alasan 'salah ketik akun'")
-        if not set(actor.roles) & set(CORRECTOR_ROLES):
-            raise PermissionDenied(
-                f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat koreksi; "
-                f"yang boleh: {', '.join(CORRECTOR_ROLES)}"
-            )
-        with self.transaction("", actor) as txn:
-            before = self.load_case(case_id)
-            new_value = self._intake_value(before, field_name, field_key, value)
-            if new_value == getattr(before, field_name):
-                raise InputError(f"nilai '{value}' sama dengan yang tercatat di kolom {field_key}; tidak ada yang dikoreksi")
-            after = correct(before, field_name, new_value, reason.strip(), actor, self.recording_now())
-            message = self.case_message(after)
-            txn.message = f"{after.id}: kolom {field_key} dikoreksi" + message[message.index("\n") :]
-            txn.write_yaml(layout.case_path(after.id), after.to_dict())
-        assert txn.commit is not None
-        return after, txn.commit
-
-    def _intake_value(self, case: Case, field_name: str, key: str, value: str) -> Any:
-        """A corrected value checked as `terima` checks it."""
-        text = value.strip()
-        if field_name == "platform":
-            return self.config.check_choice(text, "platform")
-        if field_name == "kind":
-            return self.config.check_choice(text, "jenis")
-        if field_name == "link":
-            return text or None
-        if field_name in ("posted_at", "received_at"):
-            moment = timeutil.parse_moment(text, self.tz, "--nilai")
-            timeutil.refuse_future(moment, self.recording_now(), "--nilai")
-            if field_name == "received_at":
-                # The ID and the folder carry the day received; a correction may fix the time, not the day,
-                # and the complaint cannot have been received after its first step was recorded.
-                if moment.date() != timeutil.from_text(case.received_at, self.tz).date():
-                    raise InputError(
-                        f"--nilai {timeutil.to_text(moment)} bukan hari yang sama dengan waktu_terima "
-                        f"({case.received_at[:10]}, tercatat di ID dan foldernya); koreksi hanya jamnya"
-                    )
-                first = timeutil.from_text(case.history[0].time, self.tz) if case.history else None
-                if first is not None and moment > first:
-                    raise InputError(
-                        f"--nilai {timeutil.to_text(moment)} sesudah langkah 1 dicatat ({case.history[0].time}); "
-                        "waktu_terima tidak boleh sesudahnya"
-                    )
-            other = case.received_at if field_name == "posted_at" else case.posted_at
-            if other is not None:
-                bound = timeutil.from_text(other, self.tz)
-                if (field_name == "posted_at" and moment > bound) or (field_name == "received_at" and moment < bound):
-                    raise InputError("waktu_unggah harus sebelum atau sama dengan waktu_terima; periksa --nilai")
-            return timeutil.to_text(moment)
-        if not text:
-            raise InputError(f"--nilai kosong; kolom {key} wajib berisi")
-        return text

@@ -25,12 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from pengaduan.app.cases import record  # noqa: E402
+from pengaduan.app.context import Desk  # noqa: E402
+from pengaduan.app.history import run_audit  # noqa: E402
 from pengaduan.core import ids, timeutil  # noqa: E402
 from pengaduan.core.case import Case  # noqa: E402
 from pengaduan.core.config import Staff  # noqa: E402
 from pengaduan.core.workflow import Request, apply  # noqa: E402
 from pengaduan.store import layout, yamlio  # noqa: E402
-from pengaduan.store.history import run_audit  # noqa: E402
 from pengaduan.store.store import Store  # noqa: E402
 from tests.conftest import ROSTER  # noqa: E402
 
@@ -128,7 +130,7 @@ def fast_import(store: Store, events: list[Event], rng: random.Random) -> None:
     out.close()
     if proc.wait() != 0:
         raise SystemExit("git fast-import gagal")
-    store.git.run("reset", "-q", "--hard", "HEAD")
+    subprocess.run(["git", "-C", str(store.root), "reset", "-q", "--hard", "HEAD"], check=True)
 
 
 def timed_audit(root: Path, runs: int = 3) -> tuple[list[float], str]:
@@ -136,7 +138,7 @@ def timed_audit(root: Path, runs: int = 3) -> tuple[list[float], str]:
     for _ in range(runs):
         (root / ".git" / layout.PRIVATE / "audit.json").unlink(missing_ok=True)
         start = time.perf_counter()
-        result = run_audit(Store.open(root))
+        result = run_audit(Desk.open(root))
         times.append(time.perf_counter() - start)
         summary = result.summary
         if result.findings:
@@ -160,8 +162,8 @@ def signed_store(root: Path, commits: int) -> None:
     roster = [Staff(s.code, s.name, s.roles, s.email, s.bidang, ssh_key=key.with_suffix(".pub").read_text().strip())
               if s.code == "ani" else s for s in ROSTER]  # fmt: skip
     store = Store.create(root, roster=roster)
-    store.git.run("config", "gpg.format", "ssh")
-    store.git.run("config", "user.signingkey", str(key))
+    subprocess.run(["git", "-C", str(root), "config", "gpg.format", "ssh"], check=True)
+    subprocess.run(["git", "-C", str(root), "config", "user.signingkey", str(key)], check=True)
     store.save_config(dict(store.config.raw, tanda_tangan_commit=True), "Tanda tangan wajib", roster[0])
     store = Store.open(root)
     ani = store.config.staff_by_code("ani")
@@ -171,12 +173,12 @@ def signed_store(root: Path, commits: int) -> None:
         moment = start + timedelta(minutes=number)
         if number % 3 == 0:
             fields = {"platform": "instagram", "account": "@warga", "text": "Mohon info layanan"}
-            case, _ = store.record(Request("terima", ani, moment, fields=fields))
+            case, _ = record(Desk(store), Request("terima", ani, moment, fields=fields))
             case_id = case.id
         elif number % 3 == 1:
-            store.record(Request("verifikasi", ani, moment), case_id)
+            record(Desk(store), Request("verifikasi", ani, moment), case_id)
         else:
-            store.record(Request("respon_tuntas", ani, moment, answer="Sudah kami jawab."), case_id)
+            record(Desk(store), Request("respon_tuntas", ani, moment, answer="Sudah kami jawab."), case_id)
 
 
 def main() -> None:
@@ -201,7 +203,7 @@ def measure(base: Path, args: argparse.Namespace) -> None:
     store = Store.create(root, roster=ROSTER)
     fast_import(store, plan(args.transisi, rng, timeutil.zone(store.config.timezone)), rng)
     built = time.perf_counter() - start
-    commits = int(store.git.text("rev-list", "--count", "HEAD"))
+    commits = store.git.count_commits("HEAD")
     files = len(store.git.ls_tree("HEAD", layout.CASES))
     print(f"store: {commits} commit ({args.transisi} transisi), {files} berkas kasus, dibangun dalam {built:.1f} s")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pengaduan.store import notify
+from pengaduan.notify import outbox as notify
 from pengaduan.store.store import Store
 from tests.conftest import at, git
 

@@ -6,9 +6,10 @@ import subprocess
 
 import pytest
 
-from pengaduan.core.audit import Signature, parse_trailers, signature_problem, ssh_fingerprint, staff_keys
+from pengaduan.core.audit import Signature, signature_problem, ssh_fingerprint, staff_keys
 from pengaduan.core.config import Staff, load_config, parse_staff
 from pengaduan.errors import ConfigError
+from pengaduan.store.commits import parse_trailers
 
 
 def test_trailers_come_from_the_last_paragraph_only():

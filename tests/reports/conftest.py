@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from pengaduan.app.cases import record
+from pengaduan.app.context import Desk
 from pengaduan.core.workflow import Request
 from pengaduan.store.store import Store
 from tests.conftest import ROSTER, at
@@ -34,7 +36,7 @@ def moment(text: str) -> datetime:
 
 
 class Builder:
-    """Record SOP steps through Store.record (the call the CLI makes), one commit each."""
+    """Record SOP steps through app.cases.record (the call the CLI makes), one commit each."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -42,13 +44,13 @@ class Builder:
 
     def receive(self, when: str, platform: str, account: str, text: str, kind: str = "komentar", **extra: object) -> str:
         fields = {"platform": platform, "account": account, "text": text, "kind": kind, **extra}
-        case, _ = self.store.record(Request("terima", self.staff["ani"], moment(when), fields=fields))
+        case, _ = record(Desk(self.store), Request("terima", self.staff["ani"], moment(when), fields=fields))
         return case.id
 
     def step(self, case_id: str, action: str, when: str, who: str = "ani", **details: object) -> None:
         fields = details.pop("fields", {})
         request = Request(action, self.staff[who], moment(when), fields=fields, **details)  # type: ignore[arg-type]
-        self.store.record(request, case_id)
+        record(Desk(self.store), request, case_id)
 
 
 def new_store(root: Path) -> Store:

@@ -8,14 +8,16 @@ from importlib.resources import files
 import pytest
 import yaml
 
+from pengaduan.app.context import Desk
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.config import load_config
 from pengaduan.core.sop import load_sop
 from pengaduan.core.workflow import Request, apply
-from pengaduan.reports import charts, figures, index
+from pengaduan.reports import charts, figures
 from pengaduan.reports.daily import daily_figures, day_bounds
 from pengaduan.reports.monthly import month_bounds, monthly_figures
+from pengaduan.store import spans as index
 from pengaduan.store.cache import BlobCache
 from tests.conftest import ROSTER
 from tests.reports.conftest import DAILY_EXPECTED, build_daily
@@ -122,7 +124,7 @@ def daily_store(tmp_path_factory):
 def test_daily_figures_match_the_hand_count(daily_store):
     store, ids = daily_store
     _, end = day_bounds(date(2026, 11, 2), store.tz)
-    r = daily_figures(store.load_all(), date(2026, 11, 2), end, store.sop, store.config, store.tz, store.calendar)
+    r = daily_figures(store.load_all(), date(2026, 11, 2), end, store.sop, store.config, store.tz, Desk(store).calendar)
     got = {key: (len(value) if isinstance(value := getattr(r, key), list) else value) for key in DAILY_EXPECTED}
     assert got == DAILY_EXPECTED
     assert dict(r.by_platform) == {"Instagram": 2, "Facebook": 1, "X": 1, "TikTok": 1, "YouTube": 0, "Threads": 0}
@@ -165,7 +167,7 @@ def test_span_index_reads_only_the_cases_a_day_needs(daily_store):
     assert len(spans.get_many(b for _, b in store.git.ls_tree("HEAD", "kasus"))) == 6
     spans.close()
     day_start, day_end = day_bounds(date(2026, 11, 2), store.tz)
-    args = (date(2026, 11, 2), day_end, store.sop, store.config, store.tz, store.calendar)
+    args = (date(2026, 11, 2), day_end, store.sop, store.config, store.tz, Desk(store).calendar)
     relevant = index.load_relevant(store, "HEAD", index.day_keep(day_start, day_end))
     assert daily_figures(relevant, *args) == daily_figures(store.load_all(), *args)
 

@@ -176,7 +176,7 @@ def test_bad_month_and_future_are_refused(october):
 def test_a_commit_made_while_the_report_is_prepared_is_never_undone(october, tmp_path, monkeypatch):
     """susun reads the record and renders before it takes the lock; a paraf (or any commit) landing
     in between must make susun refuse, not overwrite the newer record with what it prepared."""
-    from pengaduan.reports import publish
+    from pengaduan.app import reports as publish
     from pengaduan.store.store import Store
 
     store = copy_store(october, tmp_path / "s")

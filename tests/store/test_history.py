@@ -10,8 +10,10 @@ from dataclasses import replace
 import pytest
 import yaml
 
+from pengaduan.app import history
+from pengaduan.app.context import Desk
 from pengaduan.errors import PengaduanError
-from pengaduan.store import history, layout, yamlio
+from pengaduan.store import layout, yamlio
 from pengaduan.store.store import Store
 from tests.cli.test_audit import ANI, audit, commit, commit_case, legal_next, message_for, ok, rules, run
 from tests.conftest import at, git
@@ -40,7 +42,7 @@ def test_git_processes_do_not_grow_with_commits(store, receive, cli, monkeypatch
             assert cli("verifikasi", case_id, "--waktu", at(f"09:{minute:02d}")).exit_code == 0
         history.mark_path(store).unlink(missing_ok=True)  # the rewrite check only runs once there is a mark
         started = _git_processes(monkeypatch)
-        result = history.run_audit(Store.open(store.root))
+        result = history.run_audit(Desk.open(store.root))
         monkeypatch.undo()
         assert result.findings == []
         counts.append((result.commits, len(started), sum(1 for p in started if "log" in p)))

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from pengaduan.app.context import Desk
 from pengaduan.store import holiday_cache
 from pengaduan.store.holiday_cache import HolidayCache
 
@@ -41,6 +42,6 @@ def test_a_new_package_version_or_a_damaged_file_rebuilds(tmp_path, monkeypatch)
 
 
 def test_store_calendar_uses_the_cache(store):
-    calendar = store.calendar
+    calendar = Desk(store).calendar
     assert calendar.day_off(date(2026, 12, 25))
     assert (store.root / ".git" / "pengaduan" / "libur-nasional.json").is_file()

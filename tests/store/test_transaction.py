@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
+from pengaduan.app.cases import record
+from pengaduan.app.context import Desk
 from pengaduan.core import ids
 from pengaduan.core.workflow import Request
 from pengaduan.errors import CaseNotFound, GitError, StoreError
@@ -27,7 +29,7 @@ def break_commit(monkeypatch):
     calls: list[str] = []
 
     def commit_index(self: Git, *args, **kwargs) -> str:
-        calls.append(self.text("write-tree"))
+        calls.append(self.write_tree())
         raise Boom("commit gagal")
 
     def install() -> list[str]:
@@ -43,7 +45,7 @@ def _request(action: str, clock: str, **kw) -> Request:
 
 def _receive(store, clock: str = "09:00") -> str:
     fields = {"platform": "instagram", "account": "@warga", "text": "Mohon info"}
-    case, _ = store.record(_request("terima", clock, fields=fields))
+    case, _ = record(Desk(store), _request("terima", clock, fields=fields))
     return case.id
 
 
@@ -56,7 +58,7 @@ def test_failed_commit_on_an_existing_case_leaves_everything_as_before(store, sn
     before = snapshot()
     file_before = (store.root / layout.case_path(case_id)).read_bytes()
     with pytest.raises(Boom):
-        store.record(_request("verifikasi", "09:05"), case_id)
+        record(Desk(store), _request("verifikasi", "09:05"), case_id)
     assert calls, "the failure must come after git wrote the tree"
     assert snapshot() == before
     assert (store.root / layout.case_path(case_id)).read_bytes() == file_before
@@ -90,16 +92,16 @@ def test_failed_commit_on_a_new_case_in_a_month_that_has_cases(store, snapshot, 
 def test_git_error_inside_commit_is_rolled_back_and_reported(store, snapshot, monkeypatch):
     case_id = _receive(store)
     before = snapshot()
-    real_run = Git.run
+    real_run = Git._run
 
     def run(self, *args, **kwargs):
         if args[0] == "commit-tree":
             return real_run(self, "commit-tree", "no-such-tree", **kwargs)
         return real_run(self, *args, **kwargs)
 
-    monkeypatch.setattr(Git, "run", run)
+    monkeypatch.setattr(Git, "_run", run)
     with pytest.raises(GitError, match="git commit-tree gagal"):
-        store.record(_request("verifikasi", "09:05"), case_id)
+        record(Desk(store), _request("verifikasi", "09:05"), case_id)
     assert snapshot() == before
 
 
@@ -116,9 +118,9 @@ def test_lock_is_released_after_a_failure(store, break_commit, monkeypatch):
     case_id = _receive(store)
     break_commit()
     with pytest.raises(Boom):
-        store.record(_request("verifikasi", "09:05"), case_id)
+        record(Desk(store), _request("verifikasi", "09:05"), case_id)
     monkeypatch.undo()
-    case, commit = store.record(_request("verifikasi", "09:05"), case_id)
+    case, commit = record(Desk(store), _request("verifikasi", "09:05"), case_id)
     assert case.step == 2 and git(store.root, "rev-parse", "HEAD").strip() == commit
 
 
@@ -188,7 +190,7 @@ def three_cases(store, monkeypatch):
     _receive(store, "09:00")
     _receive(store, "09:05")
     fields = {"platform": "x", "account": "@a", "text": "t"}
-    store.record(Request("terima", ANI, datetime.fromisoformat("2026-10-31T09:00:00+07:00"), fields=fields))
+    record(Desk(store), Request("terima", ANI, datetime.fromisoformat("2026-10-31T09:00:00+07:00"), fields=fields))
     return store
 
 
@@ -246,7 +248,8 @@ def test_store_made_in_a_folder_with_files_stays_clean(tmp_path):
     store = Store.create(folder, roster=[Staff("ani", "Ani", ("admin",), "ani@example.go.id")])
     assert git(folder, "status", "--porcelain") == ""
     fields = {"platform": "x", "account": "@a", "text": "halo"}
-    case, _ = store.record(Request("terima", store.config.staff[0], timeutil.parse_moment(at("09:00"), store.tz), fields=fields))
+    moment = timeutil.parse_moment(at("09:00"), store.tz)
+    case, _ = record(Desk(store), Request("terima", store.config.staff[0], moment, fields=fields))
     assert git(folder, "ls-files").split() == [".gitattributes", f"kasus/2026/11/{case.id}.yaml", "pengaduan.yaml", "sop.yaml"]
     assert (folder / "README.md").read_text() == "# cases/\n"
 

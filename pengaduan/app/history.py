@@ -20,13 +20,14 @@ from typing import Any
 
 import yaml
 
+from pengaduan.app.context import Desk
 from pengaduan.core import audit
 from pengaduan.core.case import Entry
 from pengaduan.core.config import Config, load_config
 from pengaduan.core.sop import Sop, load_sop
 from pengaduan.errors import InputError, PengaduanError
 from pengaduan.i18n import CASE_KEYS
-from pengaduan.store import layout, yamlio
+from pengaduan.store import commits, layout, yamlio
 from pengaduan.store.git import LogEntry
 from pengaduan.store.store import Store
 
@@ -305,7 +306,7 @@ def _commit(
         author_name=entry.author_name,
         author_email=entry.author_email,
         time=datetime.fromtimestamp(entry.commit_time, timezone.utc),
-        trailers=audit.parse_trailers(entry.message),
+        trailers=commits.parse_trailers(entry.message),
         changes=tuple(changes),
         sop=sop if isinstance(sop, Sop) else None,
         config=config if isinstance(config, Config) else None,
@@ -334,7 +335,7 @@ class AuditResult:
         return f"{self.commits} commit, {self.cases} kasus diperiksa, {len(self.findings)} temuan"
 
 
-def run_audit(store: Store, since: str | None = None, progress: Progress | None = None) -> AuditResult:
+def run_audit(desk: Desk, since: str | None = None, progress: Progress | None = None) -> AuditResult:
     """Check every commit (or those since a commit) against the rules, then whether history was rewritten.
 
     The last audited HEAD is remembered under .git/pengaduan/ whenever history was not
@@ -342,6 +343,7 @@ def run_audit(store: Store, since: str | None = None, progress: Progress | None 
     show up as a rewrite. After a rewrite the mark stays put, so the finding repeats until
     someone who has looked deletes the mark.
     """
+    store = desk.store
     history = read_history(store, since, progress=progress)
     findings: list[audit.Finding] = []
     total = len(history.commits)
@@ -356,7 +358,7 @@ def run_audit(store: Store, since: str | None = None, progress: Progress | None 
     elif history.head is not None:
         mark = {
             "commit": history.head,
-            "waktu": store.now().isoformat(timespec="seconds"),
+            "waktu": desk.now().isoformat(timespec="seconds"),
             "commit_diperiksa": total,
             "temuan": len(findings),
         }
@@ -408,8 +410,9 @@ class CaseEvent:
     diff: str | None = None
 
 
-def case_history(store: Store, case_id: str, with_diff: bool = False) -> list[CaseEvent]:
+def case_history(desk: Desk, case_id: str, with_diff: bool = False) -> list[CaseEvent]:
     """Every commit that touched one case file, oldest first: one log, one blob batch."""
+    store = desk.store
     path = layout.case_path(case_id)
     history = read_history(store, paths=[path, layout.CONFIG, layout.SOP], keep_text=with_diff)
     events = []

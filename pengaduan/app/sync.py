@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
 from pengaduan.errors import StoreError
-from pengaduan.store import layout
-from pengaduan.store.store import Store, trailers
+from pengaduan.store import commits, layout
 
 PUSH_TRIES = 3
 
@@ -26,7 +26,8 @@ class SyncResult:
     merged: bool  # a merge commit was made
 
 
-def sync(store: Store, actor: Staff | None, remote: str | None = None) -> SyncResult:
+def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResult:
+    store = desk.store
     remotes = store.git.remotes()
     if remote is None:
         if not remotes:
@@ -46,7 +47,7 @@ def sync(store: Store, actor: Staff | None, remote: str | None = None) -> SyncRe
             if theirs is not None and head is not None and theirs != head:
                 incoming = store.git.count_between(head, theirs)
                 if incoming:
-                    message = f"Sinkron dengan {remote}\n\n" + trailers(kind="sinkron", sop=store.sop.number) + "\n"
+                    message = commits.sync_merge(remote, store.sop.number)
                     conflicts = store.git.merge(theirs, message, store.identity_for(actor), sign=store.sign_commits)
                     if conflicts:
                         cases = [layout.case_id_of(p) or p for p in conflicts]
@@ -60,7 +61,7 @@ def sync(store: Store, actor: Staff | None, remote: str | None = None) -> SyncRe
             if outgoing == 0:
                 break
             if store.git.push(remote):
-                sent = outgoing if outgoing is not None else int(store.git.text("rev-list", "--count", "HEAD"))
+                sent = outgoing if outgoing is not None else store.git.count_commits("HEAD")
                 break
         else:
             raise StoreError(f"{remote} terus berubah selama sinkron; ulangi 'pengaduan sinkron' sebentar lagi")

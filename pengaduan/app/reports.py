@@ -24,16 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from pengaduan import __version__
+from pengaduan.app.context import Desk
+from pengaduan.core import monthly_report as record
 from pengaduan.core import timeutil
 from pengaduan.core.config import Staff
+from pengaduan.core.monthly_report import MonthlyRecord
 from pengaduan.errors import InputError
-from pengaduan.reports import index, pdf, record
+from pengaduan.reports import pdf
 from pengaduan.reports.daily import daily_figures, day_bounds
 from pengaduan.reports.monthly import month_bounds, monthly_figures, previous_month
-from pengaduan.reports.record import MonthlyRecord
 from pengaduan.reports.render import Letterhead, render_daily, render_monthly
-from pengaduan.store import layout, yamlio
-from pengaduan.store.store import Store, trailers
+from pengaduan.store import commits, layout, spans, yamlio
 
 # The fingerprint covers the report code and templates; bump this for any other change in what
 # a report says for the same data (a dependency's formatting, say).
@@ -69,9 +70,9 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_fingerprint(store: Store, rev: str, *parts: Any) -> str:
+def inputs_fingerprint(desk: Desk, rev: str, *parts: Any) -> str:
     """What a report is made from: kasus/, the config and the SOP at `rev`, the report code, and the command's inputs."""
-    tree = store.git.run("ls-tree", rev, "--", layout.CASES, layout.CONFIG, layout.SOP, check=False)
+    tree = desk.store.git.tree_entries(rev, (layout.CASES, layout.CONFIG, layout.SOP))
     digest = hashlib.sha256(code_digest().encode())
     digest.update(tree)
     for part in parts:
@@ -129,9 +130,9 @@ def _stale(base: Path, html: str, formats: Sequence[str]) -> list[str]:
     return stale
 
 
-def check_daily_role(store: Store, actor: Staff) -> str:
-    step = store.sop.step(12)
-    return record.acting_role(actor, (step.actor, *step.recorders), store.sop, "membuat laporan harian (langkah 12)")
+def check_daily_role(desk: Desk, actor: Staff) -> str:
+    step = desk.sop.step(12)
+    return record.acting_role(actor, (step.actor, *step.recorders), desk.sop, "membuat laporan harian (langkah 12)")
 
 
 # -- the daily report (step 12) --------------------------------------------------------------------
@@ -140,7 +141,7 @@ def daily_base(day: date) -> str:
 
 
 def make_daily(
-    store: Store,
+    desk: Desk,
     actor: Staff,
     day: date,
     formats: Sequence[str] = ("html", "pdf"),
@@ -148,10 +149,10 @@ def make_daily(
     now: datetime | None = None,
 ) -> Outcome:
     """Make the daily report of `day`; commit it as step 12, or write it to `outdir` without committing."""
-    role = check_daily_role(store, actor)
-    head = store.git.head()  # everything below is read at this commit; the commit checks it still is HEAD
-    tz = store.tz
-    now = now or store.now()
+    role = check_daily_role(desk, actor)
+    head = desk.store.git.head()  # everything below is read at this commit; the commit checks it still is HEAD
+    tz = desk.tz
+    now = now or desk.now()
     if day > now.date():
         raise InputError(
             f"--tanggal {day.isoformat()} ada di masa depan (hari ini {now.date().isoformat()}); "
@@ -166,19 +167,20 @@ def make_daily(
     # the clock even when no case changed, so the minute of the cut-off is one of its inputs.
     as_of = "" if over else f"{cutoff:%Y-%m-%dT%H:%M}"
     fingerprint = inputs_fingerprint(
-        store, head or "HEAD", "harian", day.isoformat(), over, actor.code, actor.name, as_of
+        desk, head or "HEAD", "harian", day.isoformat(), over, actor.code, actor.name, as_of
     )
 
     if outdir is None:
-        previous = yamlio.load_file(store.root / record_rel, record_rel) if (store.root / record_rel).is_file() else None
-        if _daily_unchanged(store, previous, fingerprint, relbase, formats):
+        record_path = desk.store.root / record_rel
+        previous = yamlio.load_file(record_path, record_rel) if record_path.is_file() else None
+        if _daily_unchanged(desk, previous, fingerprint, relbase, formats):
             return Outcome(False, [f"{relbase}.{f}" for f in formats])
 
-    cases = index.load_relevant(store, head or "HEAD", index.day_keep(start, cutoff))
-    report = daily_figures(cases, day, cutoff, store.sop, store.config, tz, store.calendar)
+    cases = spans.load_relevant(desk.store, head or "HEAD", spans.day_keep(start, cutoff))
+    report = daily_figures(cases, day, cutoff, desk.sop, desk.config, tz, desk.calendar)
     del cases  # rendering allocates a lot: let the collector forget the cases
-    html = render_daily(report, Letterhead.of(store.config, store.sop), store.sop, actor, store.calendar)
-    base = (outdir / day.isoformat()) if outdir is not None else store.root / relbase
+    html = render_daily(report, Letterhead.of(desk.config, desk.sop), desk.sop, actor, desk.calendar)
+    base = (outdir / day.isoformat()) if outdir is not None else desk.store.root / relbase
     docs = _documents(html, formats, cutoff, _read(base.with_suffix(".pdf")))
 
     if outdir is not None:
@@ -203,11 +205,10 @@ def make_daily(
         "sidik_data": fingerprint,
         "berkas": {f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())},
     }
-    moment = timeutil.to_text(min(now, store.recording_now()))  # the step's time: never ahead of the real clock
-    message = f"Laporan harian {day.isoformat()} (langkah 12)\n\n" + trailers(
-        kind="laporan", step=12, action="laporan_harian", performer=role, time=moment, sop=store.sop.number
-    ) + "\n"
-    with store.transaction(message, actor, expect_head=head) as txn:
+    moment = timeutil.to_text(min(now, desk.recording_now()))  # the step's time: never ahead of the real clock
+    subject = f"Laporan harian {day.isoformat()} (langkah 12)"
+    message = commits.report(subject, 12, "laporan_harian", role, moment, desk.sop.number)
+    with desk.store.transaction(message, actor, expect_head=head) as txn:
         for suffix, data in changed.items():
             txn.write(f"{relbase}.{suffix}", data)
         for suffix in stale:
@@ -216,12 +217,12 @@ def make_daily(
     return Outcome(True, files, [f"{relbase}.{s}" for s in stale], txn.commit)
 
 
-def _daily_unchanged(store: Store, previous: Any, fingerprint: str, relbase: str, formats: Sequence[str]) -> bool:
+def _daily_unchanged(desk: Desk, previous: Any, fingerprint: str, relbase: str, formats: Sequence[str]) -> bool:
     if not isinstance(previous, dict) or previous.get("sidik_data") != fingerprint:
         return False
     files = previous.get("berkas") or {}
     wanted = [f"{relbase}.{suffix}" for suffix in formats]
-    return all(rel in files and _digest(store.root / rel) == files[rel] for rel in wanted)
+    return all(rel in files and _digest(desk.store.root / rel) == files[rel] for rel in wanted)
 
 
 # -- the monthly report (steps 13-15) --------------------------------------------------------------
@@ -229,40 +230,33 @@ def monthly_base(year: int, month: int) -> str:
     return f"{layout.REPORTS}/bulanan/{year:04d}-{month:02d}"
 
 
-def load_record(store: Store, year: int, month: int) -> MonthlyRecord | None:
+def load_record(desk: Desk, year: int, month: int) -> MonthlyRecord | None:
     rel = monthly_base(year, month) + ".yaml"
-    path = store.root / rel
+    path = desk.store.root / rel
     if not path.is_file():
         return None
     return MonthlyRecord.from_dict(yamlio.load_file(path, rel), rel)
 
 
-def _render_monthly(store: Store, rec: MonthlyRecord, rev: str) -> str:
+def _render_monthly(desk: Desk, rec: MonthlyRecord, rev: str) -> str:
     year, month = parse_month(rec.month)
-    cutoff = timeutil.from_text(rec.cutoff, store.tz)
-    previous_start, _ = month_bounds(*previous_month(year, month), store.tz)
-    cases = index.load_relevant(store, rev, index.months_keep(previous_start, cutoff))
-    report = monthly_figures(cases, year, month, cutoff, store.sop, store.config, store.tz, store.calendar)
-    return render_monthly(report, rec, Letterhead.of(store.config, store.sop), store.sop, store.tz, store.calendar)
+    cutoff = timeutil.from_text(rec.cutoff, desk.tz)
+    previous_start, _ = month_bounds(*previous_month(year, month), desk.tz)
+    cases = spans.load_relevant(desk.store, rev, spans.months_keep(previous_start, cutoff))
+    report = monthly_figures(cases, year, month, cutoff, desk.sop, desk.config, desk.tz, desk.calendar)
+    return render_monthly(report, rec, Letterhead.of(desk.config, desk.sop), desk.sop, desk.tz, desk.calendar)
 
 
 def _commit_monthly(
-    store: Store, rec: MonthlyRecord, html: str, actor: Staff, subject: str, event: record.Event, head: str | None
+    desk: Desk, rec: MonthlyRecord, html: str, actor: Staff, subject: str, event: record.Event, head: str | None
 ) -> Outcome:
     year, month = parse_month(rec.month)
     relbase = monthly_base(year, month)
-    moment = timeutil.from_text(event.time, store.tz)
-    docs = _documents(html, ("html", "pdf"), moment, _read(store.root / f"{relbase}.pdf"))
+    moment = timeutil.from_text(event.time, desk.tz)
+    docs = _documents(html, ("html", "pdf"), moment, _read(desk.store.root / f"{relbase}.pdf"))
     rec = replace(rec, files={f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())})
-    message = f"{subject}\n\n" + trailers(
-        kind="laporan",
-        step=event.step,
-        action=event.action,
-        performer=event.role,
-        time=event.time,
-        sop=store.sop.number,
-    ) + "\n"
-    with store.transaction(message, actor, expect_head=head) as txn:
+    message = commits.report(subject, event.step, event.action, event.role, event.time, desk.sop.number)
+    with desk.store.transaction(message, actor, expect_head=head) as txn:
         for suffix, data in docs.items():
             txn.write(f"{relbase}.{suffix}", data)
         txn.write_yaml(relbase + ".yaml", rec.to_dict())
@@ -270,7 +264,7 @@ def _commit_monthly(
 
 
 def draft_monthly(
-    store: Store,
+    desk: Desk,
     actor: Staff,
     month_text: str,
     at: datetime,
@@ -282,22 +276,22 @@ def draft_monthly(
     """Step 13: the Pimpinan Redaksi drafts (or re-drafts) the month's report."""
     year, month = parse_month(month_text)
     name = f"{year:04d}-{month:02d}"
-    now = store.now()
-    timeutil.refuse_future(at, store.recording_now())
-    start, end = month_bounds(year, month, store.tz)
+    now = desk.now()
+    timeutil.refuse_future(at, desk.recording_now())
+    start, end = month_bounds(year, month, desk.tz)
     if start > now:
         raise InputError(f"--bulan {name} belum dimulai; pilih bulan yang sudah berjalan")
-    head = store.git.head()  # the record and the cases are read at this commit
-    previous = load_record(store, year, month)
-    revision, event, kept = record.draft(previous, name, actor, at, store.sop, store.tz, revise, note)
+    head = desk.store.git.head()  # the record and the cases are read at this commit
+    previous = load_record(desk, year, month)
+    revision, event, kept = record.draft(previous, name, actor, at, desk.sop, desk.tz, revise, note)
     # Given anew, or kept from the draft before; stripped, as stored (so a re-run compares equal).
     conclusion = (conclusion if conclusion is not None else (previous.conclusion if previous else "")).strip()
     recommendation = (recommendation if recommendation is not None else (previous.recommendation if previous else "")).strip()
     over = now > end
     basis = head or "HEAD"
-    fingerprint = inputs_fingerprint(store, basis, "bulanan", name, over, conclusion, recommendation, actor.code)
+    fingerprint = inputs_fingerprint(desk, basis, "bulanan", name, over, conclusion, recommendation, actor.code)
     if previous is not None and previous.status == record.DRAFT and previous.fingerprint == fingerprint:
-        if previous.files and all(_digest(store.root / rel) == digest for rel, digest in previous.files.items()):
+        if previous.files and all(_digest(desk.store.root / rel) == digest for rel, digest in previous.files.items()):
             return Outcome(False, sorted(previous.files), status=previous.status)
     rec = MonthlyRecord(
         month=name,
@@ -310,34 +304,34 @@ def draft_monthly(
         recommendation=recommendation,
         events=(*kept, event),
     )
-    html = _render_monthly(store, rec, basis)
+    html = _render_monthly(desk, rec, basis)
     if previous is None:
         what = "draf disusun"
     elif revision > previous.revision:
         what = f"draf revisi {revision} disusun"
     else:
         what = "draf disusun ulang"
-    return _commit_monthly(store, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event, head)
+    return _commit_monthly(desk, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event, head)
 
 
-def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None, step, subject: str) -> Outcome:
+def _sign_off(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str | None, step, subject: str) -> Outcome:
     """Record a paraf or a check on the month's report, re-render it (same data: its basis commit), commit."""
     year, month = parse_month(month_text)
     name = f"{year:04d}-{month:02d}"
-    timeutil.refuse_future(at, store.recording_now())
-    head = store.git.head()  # the record is read at this commit
-    rec = step(load_record(store, year, month), name, actor, at, store.sop, store.tz, note)
-    html = _render_monthly(store, rec, rec.basis)
-    return _commit_monthly(store, rec, html, actor, subject.format(month=name), rec.events[-1], head)
+    timeutil.refuse_future(at, desk.recording_now())
+    head = desk.store.git.head()  # the record is read at this commit
+    rec = step(load_record(desk, year, month), name, actor, at, desk.sop, desk.tz, note)
+    html = _render_monthly(desk, rec, rec.basis)
+    return _commit_monthly(desk, rec, html, actor, subject.format(month=name), rec.events[-1], head)
 
 
-def initial_monthly(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
+def initial_monthly(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
     """Step 14 (paraf): the Kepala Bidang initials the draft."""
     subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah 14)"
-    return _sign_off(store, actor, month_text, at, note, record.initial, subject)
+    return _sign_off(desk, actor, month_text, at, note, record.initial, subject)
 
 
-def check_monthly(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
+def check_monthly(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
     """Steps 14-15 (periksa): the Pimpinan Redaksi checks the initialled report; it becomes final."""
     subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah 14-15)"
-    return _sign_off(store, actor, month_text, at, note, record.check, subject)
+    return _sign_off(desk, actor, month_text, at, note, record.check, subject)

@@ -1,6 +1,6 @@
 """`pengaduan demo`: a realistic desk's last few days, recorded through the real store code.
 
-Every case goes through `Store.record`, the same call the step commands make, so the demo's
+Every case goes through `app.cases.record`, the same call the step commands make, so the demo's
 store is exactly what the desk would have produced by typing the commands.
 """
 
@@ -11,11 +11,12 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+from pengaduan.app.cases import record
+from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
 from pengaduan.core.workflow import Request
 from pengaduan.errors import StoreError
 from pengaduan.i18n import status_label
-from pengaduan.store.store import Store
 
 ROSTER = [
     Staff("ani", "Ani Lestari", ("admin",), "ani.lestari@dp3ap2kb.jatengprov.go.id"),
@@ -164,11 +165,11 @@ def _steps(path: str, case: tuple) -> list[tuple[str, str, dict]]:
     ]
 
 
-def _open_store(root: Path | None) -> Store:
+def _open_store(root: Path | None) -> Desk:
     try:
-        store = Store.open(root)
+        store = Desk.open(root)
     except StoreError:
-        return Store.create(root, roster=ROSTER)
+        return Desk.create(root, roster=ROSTER)
     if store.config.staff_by_code(ROSTER[0].code) != ROSTER[0]:
         raise StoreError(
             f"store di {store.root} bukan store demo (petugas demo tidak ada); jalankan demo di store lain: "
@@ -205,7 +206,7 @@ def run_demo(root: Path | None, days: int = 5, seed: int = 2026) -> list[str]:
             if kind == "pesan":
                 fields["reporter_name"] = account.lstrip("@").replace("_", " ").title()
                 fields["reporter_contact"] = f"08{rng.randint(1000000000, 9999999999)}"
-            new, _ = store.record(Request("terima", staff["bayu" if slot % 2 else "ani"], received, fields=fields))
+            new, _ = record(store, Request("terima", staff["bayu" if slot % 2 else "ani"], received, fields=fields))
             made.append(new.id)
             timing = TIMINGS[path]["slow" if counter % 3 == 0 else "fast"]
             steps = _steps(path, case)
@@ -216,8 +217,8 @@ def run_demo(root: Path | None, days: int = 5, seed: int = 2026) -> list[str]:
                 at = at + timedelta(minutes=minutes)
                 if at > now:
                     break  # still open: the desk has not got there yet
-                store.record(Request(action, staff[who], at, **details), new.id)
-    cases = [c for c in store.load_all() if c.id in set(made)]
+                record(store, Request(action, staff[who], at, **details), new.id)
+    cases = [c for c in store.store.load_all() if c.id in set(made)]
     by_status = Counter(status_label(c.status) for c in cases)
     lines = [f"demo: {len(cases)} pengaduan dicatat di {store.root}"]
     lines += [f"  {label}: {count}" for label, count in sorted(by_status.items())]

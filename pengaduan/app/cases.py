@@ -1,0 +1,76 @@
+"""Use cases on one complaint: record an SOP step, correct an intake field. Each is one commit."""
+
+from __future__ import annotations
+
+from pengaduan.app.context import Desk
+from pengaduan.core import ids, intake
+from pengaduan.core.audit import CORRECTOR_ROLES
+from pengaduan.core.case import Case
+from pengaduan.core.config import Staff
+from pengaduan.core.workflow import Request, apply
+from pengaduan.core.workflow import correct as correct_case
+from pengaduan.errors import InputError, PermissionDenied
+from pengaduan.store import commits, layout
+
+
+def record(desk: Desk, request: Request, case_id: str | None = None) -> tuple[Case, str]:
+    """Apply one SOP action to a case (or receive a new one) as exactly one commit."""
+    store = desk.store
+    with store.transaction("", request.actor) as txn:
+        before = store.load_case(case_id) if case_id else None
+        new_id = None
+        if before is None:
+            day = request.at.astimezone(desk.tz).date()
+            new_id = ids.new_id(day)
+            while store.has_case(new_id):
+                new_id = ids.new_id(day)
+        after = apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+        txn.message = commits.case_step(after, desk.sop.number)
+        txn.write_yaml(layout.case_path(after.id), after.to_dict())
+    assert txn.commit is not None
+    return after, txn.commit
+
+
+def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, actor: Staff) -> tuple[Case, str]:
+    """Correct one intake field (by its YAML key) as one commit; the history keeps old and new value."""
+    store = desk.store
+    field_name = intake.correctable_field(field_key)
+    if not reason.strip():
+        raise InputError("--alasan wajib: tulis mengapa kolom ini dikoreksi, contoh: --alasan 'salah ketik akun'")
+    if not set(actor.roles) & set(CORRECTOR_ROLES):
+        raise PermissionDenied(
+            f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat koreksi; "
+            f"yang boleh: {', '.join(CORRECTOR_ROLES)}"
+        )
+    with store.transaction("", actor) as txn:
+        before = store.load_case(case_id)
+        new_value = intake.corrected_value(
+            before, field_name, field_key, value, desk.config, desk.tz, desk.recording_now()
+        )
+        if new_value == getattr(before, field_name):
+            raise InputError(f"nilai '{value}' sama dengan yang tercatat di kolom {field_key}; tidak ada yang dikoreksi")
+        after = correct_case(before, field_name, new_value, reason.strip(), actor, desk.recording_now())
+        txn.message = commits.correction(after, field_key.strip(), desk.sop.number)
+        txn.write_yaml(layout.case_path(after.id), after.to_dict())
+    assert txn.commit is not None
+    return after, txn.commit
+
+
+def resolve(desk: Desk, typed: str) -> str:
+    """The full ID of a case from what was typed (a prefix of the ID or of its random part)."""
+    return desk.store.resolve_id(typed)
+
+
+def find(desk: Desk, typed: str) -> Case:
+    """The case a typed ID names, as recorded."""
+    return desk.store.load_case(desk.store.resolve_id(typed))
+
+
+def all_cases(desk: Desk) -> list[Case]:
+    """Every case as committed at HEAD."""
+    return desk.store.load_all()
+
+
+def file_of(case_id: str) -> str:
+    """The case file's path inside the store."""
+    return layout.case_path(case_id)

@@ -1,0 +1,117 @@
+"""The SOP clock's use cases: what is late, what the SOP escalates, and sending the reminders.
+
+Both read every case in one batch and evaluate them with `core.sla` as of a moment. Neither
+ever changes a case: sending only runs the notification command and records what it sent
+under .git/pengaduan/ (notify.outbox).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pengaduan.app.context import Desk
+from pengaduan.core import sla
+from pengaduan.core.case import Case
+from pengaduan.core.config import Staff
+from pengaduan.errors import ConfigError
+from pengaduan.notify import outbox
+
+
+class People:
+    """Who must act, per role and bidang, looked up once per run (lists can hold many cases)."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.config = desk.config
+        self.found: dict[tuple[str, str | None], list[Staff]] = {}
+
+    def __call__(self, role: str, case: Case) -> list[Staff]:
+        key = (role, case.bidang)
+        if key not in self.found:
+            self.found[key] = sla.responsible(self.config, role, case)
+        return self.found[key]
+
+
+def late(desk: Desk, moment: datetime) -> list[sla.Waiting]:
+    """Open cases whose awaited step is late or close to it, worst first."""
+    return sla.late_list(desk.store.load_all(), desk.sop, desk.tz, desk.calendar, moment)
+
+
+@dataclass(frozen=True)
+class Escalations:
+    items: list[sla.Waiting]
+    cases: list[Case]
+
+
+def escalations(desk: Desk, moment: datetime) -> Escalations:
+    """What the SOP escalates as of `moment`, read under the store lock (a consistent view)."""
+    with desk.store.locked():
+        cases = desk.store.load_all()
+    return Escalations(sla.escalations(cases, desk.sop, desk.tz, desk.calendar, moment), cases)
+
+
+def message(desk: Desk, w: sla.Waiting, names: list[str]) -> str:
+    """The Indonesian reminder text: the facts, the SOP's prescribed step, and how to record it."""
+    sop = desk.sop
+    roles = sop.roles
+    e = w.escalation
+    since = f"{w.since:%d-%m-%Y %H.%M} WIB"
+    text = (
+        f"Pengaduan {w.case.id} menunggu langkah {w.step} dari {roles.get(w.role, w.role)} sejak {since}: "
+        f"{w.used:.0f} menit kerja, standar {w.allowed} menit."
+    )
+    if e.step != w.step:
+        text += f" Menurut SOP berlaku langkah {e.step}: {sop.steps[e.step].activity}"
+    else:
+        text += f" Langkah {e.step}: {sop.steps[e.step].activity}"
+    text += f" Yang harus bertindak: {roles.get(e.role, e.role)}"
+    text += f" ({', '.join(names)})." if names else "."
+    if e.command:
+        text += f" Catat dengan: {e.command}"
+    return text
+
+
+def notification_settings(desk: Desk) -> outbox.Settings:
+    settings = outbox.Settings.from_config(desk.config.raw.get("notifikasi"))
+    if not settings.command:
+        raise ConfigError(
+            "notifikasi.perintah di pengaduan.yaml masih kosong; isi perintah shell pengirim pengingat, contoh: "
+            'printf \'%s\\n\' "$PENGADUAN_PESAN" | mail -s "Pengaduan $PENGADUAN_KASUS" $PENGADUAN_KONTAK'
+        )
+    return settings
+
+
+def _notice(desk: Desk, people: People, w: sla.Waiting) -> outbox.Notice:
+    e = w.escalation
+    staff = people(e.role, w.case)
+    names = [s.name for s in staff]
+    return outbox.Notice(
+        case_id=w.case.id,
+        at_step=w.at_step,
+        step=e.step,
+        role=e.role,
+        names=tuple(names),
+        contacts=tuple(c for c in (s.phone or s.email for s in staff) if c),
+        message=message(desk, w, names),
+        command=e.command,
+    )
+
+
+def send(desk: Desk, settings: outbox.Settings, found: Escalations, moment: datetime) -> list[outbox.Outcome]:
+    """Hand each due reminder to the notification command (once per case and step, then repeated)."""
+    store = desk.store
+    people = People(desk)
+    finals = desk.sop.final_statuses
+    box = outbox.Outbox(store.private_dir(), settings, desk.calendar, desk.config.lock_seconds, store.root)
+    return box.deliver(
+        [_notice(desk, people, w) for w in found.items],
+        moment,
+        {c.id: c.step for c in found.cases if c.status not in finals},
+    )
+
+
+def failure(desk: Desk, failed: int) -> outbox.NotifyError:
+    return outbox.NotifyError(
+        f"{failed} pengingat gagal dikirim; tercatat di {desk.store.private_dir() / outbox.STATE} "
+        "dan dicoba lagi pada jalan berikutnya"
+    )

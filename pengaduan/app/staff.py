@@ -1,0 +1,52 @@
+"""The roster (daftar petugas in pengaduan.yaml): adding or updating a person is one commit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pengaduan.app.context import Desk
+from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, parse_roles
+from pengaduan.errors import PermissionDenied
+
+
+def add_or_update(
+    desk: Desk,
+    code: str,
+    name: str,
+    roles: str,
+    email: str | None = None,
+    bidang: str | None = None,
+    phone: str | None = None,
+    ssh_key: str | None = None,
+) -> tuple[Staff, str, str]:
+    """Add a person or update one (what is not given stays); returns (person, verb, commit)."""
+    store = desk.store
+    config = store.config
+    if bidang:
+        config.check_choice(bidang, "bidang")
+    previous = config.staff_by_code(check_code(code)) or Staff(code, name, ())
+    changes: dict[str, str] = {}
+    if ssh_key is not None:
+        key_file = Path(ssh_key).expanduser()
+        changes["ssh_key"] = key_file.read_text(encoding="utf-8").strip() if key_file.is_file() else ssh_key.strip()
+    for attr, value in (("email", email), ("bidang", bidang), ("phone", phone)):
+        if value is not None:
+            changes[attr] = value.strip()
+    staff = replace(previous, name=name.strip(), roles=parse_roles(roles), **changes)
+    author = None
+    if any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
+        # Once the roster has someone who manages it, only they may change it.
+        author = desk.actor()
+        if not set(author.roles) & set(MANAGER_ROLES):
+            raise PermissionDenied(
+                f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(MANAGER_ROLES)}"
+            )
+    verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
+    commit = store.save_config(config.with_staff(staff), f"Petugas {staff.code} {verb}", author)
+    desk.forget_config()
+    return staff, verb, commit
+
+
+def roster(desk: Desk) -> list[Staff]:
+    return list(desk.config.staff)

@@ -1,0 +1,60 @@
+"""Checks of the intake fields a person types: the same for `terima` and for `koreksi`."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from pengaduan.core import timeutil
+from pengaduan.core.case import INTAKE_FIELDS, Case
+from pengaduan.core.config import Config
+from pengaduan.errors import InputError
+from pengaduan.i18n import CASE_KEYS
+
+
+def correctable_field(key: str) -> str:
+    """The code name of the intake field a YAML key names; refused with the valid keys otherwise."""
+    names = {CASE_KEYS[name]: name for name in INTAKE_FIELDS}
+    field_name = names.get(key.strip())
+    if field_name is None:
+        raise InputError(f"kolom '{key}' tidak dapat dikoreksi; pilih salah satu: {', '.join(names)}")
+    return field_name
+
+
+def corrected_value(
+    case: Case, field_name: str, key: str, value: str, config: Config, tz: tzinfo, now: datetime
+) -> Any:
+    """A corrected value checked as `terima` checks it."""
+    text = value.strip()
+    if field_name == "platform":
+        return config.check_choice(text, "platform")
+    if field_name == "kind":
+        return config.check_choice(text, "jenis")
+    if field_name == "link":
+        return text or None
+    if field_name in ("posted_at", "received_at"):
+        moment = timeutil.parse_moment(text, tz, "--nilai")
+        timeutil.refuse_future(moment, now, "--nilai")
+        if field_name == "received_at":
+            # The ID and the folder carry the day received; a correction may fix the time, not the day,
+            # and the complaint cannot have been received after its first step was recorded.
+            if moment.date() != timeutil.from_text(case.received_at, tz).date():
+                raise InputError(
+                    f"--nilai {timeutil.to_text(moment)} bukan hari yang sama dengan waktu_terima "
+                    f"({case.received_at[:10]}, tercatat di ID dan foldernya); koreksi hanya jamnya"
+                )
+            first = timeutil.from_text(case.history[0].time, tz) if case.history else None
+            if first is not None and moment > first:
+                raise InputError(
+                    f"--nilai {timeutil.to_text(moment)} sesudah langkah 1 dicatat ({case.history[0].time}); "
+                    "waktu_terima tidak boleh sesudahnya"
+                )
+        other = case.received_at if field_name == "posted_at" else case.posted_at
+        if other is not None:
+            bound = timeutil.from_text(other, tz)
+            if (field_name == "posted_at" and moment > bound) or (field_name == "received_at" and moment < bound):
+                raise InputError("waktu_unggah harus sebelum atau sama dengan waktu_terima; periksa --nilai")
+        return timeutil.to_text(moment)
+    if not text:
+        raise InputError(f"--nilai kosong; kolom {key} wajib berisi")
+    return text

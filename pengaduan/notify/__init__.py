@@ -1,0 +1,1 @@
+"""The outbox that runs this machine's notification command for reminders."""
