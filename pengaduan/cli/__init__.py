@@ -1,4 +1,4 @@
-"""The command line: thin click commands that parse, call the core or store, and print."""
+"""The command line: thin click commands that parse, call the use cases in app/, and print."""
 
 from __future__ import annotations
 
