@@ -23,3 +23,19 @@ def case_id_of(path: str) -> str | None:
     if p.parts[:1] == (CASES,) and p.suffix == ".yaml" and len(p.parts) == 4:
         return p.stem
     return None
+
+
+# Conflicts parked by `sinkron`: the local steps that lost, one file per parked conflict.
+CONFLICTS = "konflik"
+
+
+def conflict_path(conflict_id: str) -> str:
+    """konflik/<CASE-ID>.<TOKEN>.yaml: the case the steps belong to, then what makes the file unique."""
+    return str(PurePosixPath(CONFLICTS, f"{conflict_id}.yaml"))
+
+
+def conflict_id_of(path: str) -> str | None:
+    p = PurePosixPath(path)
+    if p.parts[:1] == (CONFLICTS,) and p.suffix == ".yaml" and len(p.parts) == 2:
+        return p.stem
+    return None
