@@ -14,10 +14,9 @@ from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, pass_env
 from pengaduan.core import ids, timeutil
 from pengaduan.errors import CaseNotFound
-from pengaduan.i18n import action_label
+from pengaduan.i18n import AUDIT_PHASES, CHANGE_WORDS, action_label
 
-CHANGE_WORDS = {"A": "dibuat", "M": "diubah", "D": "DIHAPUS", "T": "diubah jenisnya"}
-PHASES = {"membaca": "Membaca riwayat git", "memeriksa": "Memeriksa commit"}
+PHASES = AUDIT_PHASES
 
 
 def _signature_label(event: CaseEvent) -> str:

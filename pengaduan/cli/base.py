@@ -7,9 +7,9 @@ import sys
 import click
 
 from pengaduan.cli.errors import handle
+from pengaduan.i18n import HELP_SECTIONS, HELP_TEXTS
 
-SECTIONS = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
-HELP_TEXTS = {"Show this message and exit.": "Tampilkan bantuan ini lalu keluar."}
+SECTIONS = HELP_SECTIONS
 
 
 class Formatter(click.HelpFormatter):

@@ -15,38 +15,18 @@ from pengaduan.core import timeutil
 from pengaduan.core.config import Staff
 from pengaduan.core.sop import Sop
 from pengaduan.errors import PermissionDenied, StoreError, TransitionError
+from pengaduan.i18n import MONTHLY_EVENT_KEYS, MONTHLY_RECORD_KEYS, MONTHLY_STATUS_LABELS, MONTHLY_VERBS
 
 SCHEMA = 1
 DRAFT, INITIALLED, FINAL = "draf", "diparaf", "final"
-STATUS_LABELS = {DRAFT: "Draf", INITIALLED: "Draf, sudah diparaf", FINAL: "Final"}
+STATUS_LABELS = MONTHLY_STATUS_LABELS
 # Action -> SOP report step recorded by it. `periksa` checks the report (14) and so completes the SOP (15).
 STEPS = {"susun": 13, "paraf": 14, "periksa": 15}
-VERBS = {"susun": "menyusun", "paraf": "memaraf", "periksa": "memeriksa"}
+VERBS = MONTHLY_VERBS
 
 # YAML keys (code name -> Indonesian key), in the order they are written.
-RECORD_KEYS = {
-    "schema": "schema",
-    "month": "bulan",
-    "status": "status",
-    "revision": "revisi",
-    "cutoff": "keadaan_per",
-    "basis": "basis_data",
-    "fingerprint": "sidik_data",
-    "conclusion": "kesimpulan",
-    "recommendation": "rekomendasi",
-    "files": "berkas",
-    "events": "peristiwa",
-}
-EVENT_KEYS = {
-    "action": "aksi",
-    "step": "langkah",
-    "revision": "revisi",
-    "role": "peran",
-    "code": "kode",
-    "name": "nama",
-    "time": "waktu",
-    "note": "catatan",
-}
+RECORD_KEYS = MONTHLY_RECORD_KEYS
+EVENT_KEYS = MONTHLY_EVENT_KEYS
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from pengaduan import i18n
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.sop import Sop
 
-PATH_LABELS = {
-    sla.PATH_ADMIN: "Dijawab admin",
-    sla.PATH_REDAKTUR: "Dijawab Redaktur",
-    sla.PATH_ESCALATED: "Dieskalasi ke Pimpinan Redaksi",
-    sla.PATH_NOT_COMPLAINT: "Bukan pengaduan",
-}
+PATH_LABELS = i18n.PATH_LABELS
 NOT_A_COMPLAINT = "bukan_pengaduan"
 SETTLED = "selesai"
 ESCALATION_STEP = 6
