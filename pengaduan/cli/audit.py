@@ -10,8 +10,7 @@ import click
 
 from pengaduan.app import cases
 from pengaduan.app.history import CaseEvent, case_history, run_audit
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, pass_env
+from pengaduan.cli.common import Env, format_option, pass_env
 from pengaduan.core import ids, timeutil
 from pengaduan.errors import CaseNotFound
 from pengaduan.i18n import AUDIT_PHASES, CHANGE_WORDS, action_label
@@ -53,7 +52,7 @@ def _event_row(event: CaseEvent, with_diff: bool) -> dict[str, Any]:
 
 @click.command("riwayat")
 @click.argument("kasus")
-@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@format_option("teks", "json")
 @click.option("--diff", "with_diff", is_flag=True, help="Tampilkan juga perubahan berkas YAML di tiap commit.")
 @pass_env
 def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
@@ -122,7 +121,7 @@ class _ProgressBar:
 
 @click.command("audit")
 @click.option("--sejak", metavar="REV", help="Periksa hanya commit sesudah REV (id commit, tag, HEAD~100...).")
-@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@format_option("teks", "json")
 @pass_env
 @click.pass_context
 def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:

@@ -40,6 +40,27 @@ class Env:
 pass_env = click.make_pass_decorator(Env)
 
 
+FORMAT_HELP = {
+    "tabel": "tabel untuk dibaca",
+    "teks": "teks untuk dibaca",
+    "json": "JSON untuk program",
+    "csv": "CSV untuk lembar kerja",
+    "html": "HTML",
+    "pdf": "PDF",
+    "semua": "HTML dan PDF",
+}
+
+
+def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[[Callable], Callable]:
+    """The one --format option (the default: the first choice unless named)."""
+    from pengaduan.cli.base import Choice
+
+    text = help or "Bentuk keluaran: " + ", ".join(f"{c} ({FORMAT_HELP.get(c, c)})" for c in choices) + "."
+    return click.option(
+        "--format", "fmt", type=Choice(list(choices)), default=default or choices[0], show_default=True, help=text
+    )
+
+
 def waktu_option(func: Callable) -> Callable:
     return click.option(
         "--waktu",
@@ -48,8 +69,10 @@ def waktu_option(func: Callable) -> Callable:
     )(func)
 
 
-def catatan_option(func: Callable) -> Callable:
-    return click.option("--catatan", metavar="TEKS", help="Catatan untuk riwayat kasus.")(func)
+def catatan_option(func: Callable | None = None, *, help: str = "Catatan untuk riwayat kasus.") -> Callable:
+    """The one --catatan option (a report command words its help differently)."""
+    option = click.option("--catatan", metavar="TEKS", help=help)
+    return option(func) if func is not None else option
 
 
 def emit(rows: list[dict[str, Any]], fmt: str, headers: dict[str, str] | None = None) -> None:

@@ -15,8 +15,8 @@ import click
 from pengaduan.app import escalate
 from pengaduan.app.context import Desk
 from pengaduan.app.escalate import People
-from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import format_option as common_format_option
 from pengaduan.core import sla, timeutil
 
 STATE_OVERDUE = "terlambat"
@@ -27,7 +27,7 @@ pada_option = click.option(
     metavar="WAKTU",
     help="Nilai keadaan pada saat ini (ISO 8601, lampau atau mendatang; WIB bila tanpa zona). Bawaan: sekarang.",
 )
-format_option = click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
+format_option = common_format_option("tabel", "json", "csv")
 
 
 def _label(moment: datetime) -> str:

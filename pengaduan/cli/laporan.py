@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, pass_env, waktu_option
+from pengaduan.cli.common import Env, format_option, pass_env, waktu_option
+from pengaduan.cli.common import catatan_option as common_catatan_option
 from pengaduan.core import timeutil
 from pengaduan.errors import InputError
 
@@ -18,8 +18,7 @@ def quiet_option(func):  # noqa: ANN001, ANN201
     return click.option("-q", "--diam", "quiet", is_flag=True, help="Tidak mencetak apa pun bila berhasil (untuk cron).")(func)
 
 
-def catatan_option(func):  # noqa: ANN001, ANN201
-    return click.option("--catatan", metavar="TEKS", help="Catatan pada peristiwa laporan ini (disimpan di catatannya).")(func)
+catatan_option = common_catatan_option(help="Catatan pada peristiwa laporan ini (disimpan di catatannya).")
 
 
 def bulan_option(func):  # noqa: ANN001, ANN201
@@ -46,9 +45,7 @@ def laporan() -> None:
 
 @laporan.command("harian")
 @click.option("--tanggal", metavar="YYYY-MM-DD", help="Hari yang dilaporkan. Bawaan: hari ini (WIB).")
-@click.option(
-    "--format", "fmt", type=Choice(["html", "pdf", "semua"]), default="semua", show_default=True, help="Berkas yang dibuat."
-)
+@format_option("html", "pdf", "semua", default="semua", help="Berkas yang dibuat: semua (HTML dan PDF), html atau pdf.")
 @click.option(
     "--keluaran",
     type=click.Path(file_okay=False, path_type=Path),

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from pengaduan.app import staff as staff_use
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, format_option, pass_env
 
 
 @click.group("petugas")
@@ -41,7 +40,7 @@ def tambah(
 
 
 @petugas.command("daftar")
-@click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
+@format_option("tabel", "json", "csv")
 @pass_env
 def daftar(env: Env, fmt: str) -> None:
     """Tampilkan daftar petugas."""

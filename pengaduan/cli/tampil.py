@@ -9,8 +9,7 @@ import click
 
 from pengaduan.app import cases
 from pengaduan.app.context import Desk
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, format_option, pass_env
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import allowed_commands
@@ -58,7 +57,7 @@ def _summary(text: str, width: int = 48) -> str:
 
 @click.command("lihat")
 @click.argument("kasus")
-@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@format_option("teks", "json")
 @pass_env
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
@@ -129,7 +128,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
 @click.option("--bidang")
 @click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
 @click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
-@click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
+@format_option("tabel", "json", "csv")
 @pass_env
 def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
