@@ -298,8 +298,11 @@ def national_holidays(year: int) -> dict[date, Holiday]:
     import holidays
 
     out: dict[date, Holiday] = {}
-    for category in ("public", "government"):
-        found = holidays.country_holidays(COUNTRY, years=year, language="id", categories=(category,))
+    public = holidays.country_holidays(COUNTRY, years=year, language="id")
+    tables = [("public", public)]
+    if "government" in getattr(public, "supported_categories", ()):  # versions before it have no cuti bersama
+        tables.append(("government", holidays.country_holidays(COUNTRY, years=year, language="id", categories=("government",))))
+    for category, found in tables:
         unlabel = _estimate_reader(found)
         for day in sorted(found):
             for label in found.get_list(day):
@@ -307,11 +310,11 @@ def national_holidays(year: int) -> dict[date, Holiday]:
                 before = out.get(day)
                 if before is None:
                     out[day] = Holiday(name, category == "government", estimated)
-                else:  # two holidays on one day: one row, a public holiday wins over cuti bersama
+                else:  # two holidays on one day: one row; the day is cuti bersama, or estimated, only if both are
                     out[day] = Holiday(
                         f"{before.name}; {name}",
                         before.cuti_bersama and category == "government",
-                        before.estimated or estimated,
+                        before.estimated and estimated,
                     )
     return out
 

@@ -108,6 +108,13 @@ def test_package_names_are_indonesian_and_estimates_are_flags() -> None:
     assert not any("perkiraan" in h.name for year in (2027, 2030) for h in national_holidays(year).values())
 
 
+def test_two_holidays_on_one_day_make_one_day_off() -> None:
+    # 13 May 2021: Idul Fitri and the Ascension of Jesus fell on the same Thursday.
+    shared = national_holidays(2021)[date(2021, 5, 13)]
+    assert shared.name == "Hari Raya Idul Fitri; Kenaikan Yesus Kristus"
+    assert not shared.cuti_bersama and not shared.estimated
+
+
 def test_desk_adds_a_regional_holiday_and_removes_a_cuti_bersama() -> None:
     desk = calendar(
         libur_tambahan=[{"tanggal": "2027-11-04", "keterangan": "Libur daerah"}],  # a Thursday
