@@ -3,14 +3,13 @@ not rebuild them.
 
 The `holidays` package takes ~200 ms to compute a year of Indonesian holidays (lunar and
 Islamic dates), more than the rest of `pengaduan lihat`. The cache is derived data: keyed by
-the installed package's version and file stamp (and this file's own format), so an upgrade of
+the installed package's file stamps (and this file's own format), so an upgrade of
 `holidays` rebuilds it, and deleting the file loses nothing but time. A year whose cached entry
 does not read back as expected is simply computed again.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -28,7 +27,9 @@ MAX_NAME = 500
 
 
 def package_version() -> str:
-    """The installed `holidays` version ('0.109'), or '' when its metadata cannot be read."""
+    """The installed `holidays` version ('0.109'), or '' when its metadata cannot be read (for messages)."""
+    import importlib.metadata  # ~7 ms: not on the path of every command
+
     try:
         return importlib.metadata.version("holidays")
     except importlib.metadata.PackageNotFoundError:
@@ -36,13 +37,17 @@ def package_version() -> str:
 
 
 def _package_stamp() -> str:
+    """Which installed package the cache was built from: its files' stamps, read without importing it
+    (an upgrade rewrites both __init__.py and version.py)."""
     spec = importlib.util.find_spec("holidays")
     origin = spec.origin if spec and spec.origin else ""
-    try:
-        mtime = os.stat(origin).st_mtime_ns
-    except OSError:
-        mtime = 0
-    return f"{FORMAT}:{package_version()}:{origin}:{mtime}"
+    stamps = []
+    for path in (origin, os.path.join(os.path.dirname(origin), "version.py")):
+        try:
+            stamps.append(str(os.stat(path).st_mtime_ns))
+        except OSError:
+            stamps.append("-")
+    return f"{FORMAT}:{origin}:{':'.join(stamps)}"
 
 
 def _decode(found: Any) -> dict[date, Holiday] | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from datetime import date
 
 import pytest
@@ -42,9 +44,17 @@ def test_a_new_package_version_or_a_damaged_file_rebuilds(tmp_path, monkeypatch)
     assert calls == [2026, 2026, 2026]
 
 
-def test_the_stamp_names_the_package_version():
-    assert f":{holiday_cache.package_version()}:" in holiday_cache._package_stamp()
-    assert holiday_cache.package_version()  # the installed holidays has metadata
+def test_the_stamp_follows_the_package_files(tmp_path, monkeypatch):
+    package = tmp_path / "holidays"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "version.py").write_text("__version__ = '0.1'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "holidays", raising=False)  # found on the path again, not the loaded one
+    before = holiday_cache._package_stamp()
+    assert before.startswith(f"{holiday_cache.FORMAT}:{package / '__init__.py'}:")
+    os.utime(package / "version.py", ns=(1, 1))  # an upgrade rewrites version.py
+    assert holiday_cache._package_stamp() != before
 
 
 @pytest.mark.parametrize(
