@@ -14,6 +14,7 @@ import click
 
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.kalender import warn_clock
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
@@ -34,6 +35,17 @@ format_option = click.option("--format", "fmt", type=Choice(["tabel", "json", "c
 
 def _label(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H.%M}"
+
+
+def _warn_window(store: Store, items: list[sla.Waiting], moment: datetime) -> None:
+    """Warn (one stderr line) when the days off the listed clocks ran over are not known for sure.
+
+    The window runs from the earliest clock start shown to the latest of the moment and the
+    deadlines shown; with nothing listed, it is the moment's day.
+    """
+    start = min([moment, *(w.since for w in items)])
+    end = max([moment, *(w.due for w in items)])
+    warn_clock(store.calendar, start.astimezone(store.tz).date(), end.astimezone(store.tz).date())
 
 
 class _People:
@@ -99,6 +111,7 @@ def terlambat(env: Env, pada: str | None, fmt: str, exit_code: bool) -> None:
     items = sla.late_list(store.load_all(), store.sop, store.tz, store.calendar, moment)
     people = _People(store)
     rows = [_late_row(store, people, w, fmt) for w in items]
+    _warn_window(store, items, moment)
     emit(_flat(rows) if fmt == "csv" else rows, fmt)
     if exit_code and any(w.overdue for w in items):
         raise click.exceptions.Exit(1)
@@ -198,6 +211,7 @@ def eskalasi(env: Env, pada: str | None, kirim: bool, fmt: str) -> None:
     with store.locked():  # a consistent view beside admins who are recording steps right now
         cases = store.load_all()
     items = sla.escalations(cases, store.sop, store.tz, store.calendar, moment)
+    _warn_window(store, items, moment)
     people = _People(store)
     if settings is None:
         rows = [_escalation_row(store, people, w, fmt) for w in items]
