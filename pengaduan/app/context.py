@@ -107,3 +107,10 @@ class Desk:
             "petugas belum ditentukan; pakai --petugas KODE, atau set PENGADUAN_PETUGAS=KODE, atau samakan "
             "git config user.email dengan email petugas di 'pengaduan petugas daftar'"
         )
+
+
+def holiday_package_version() -> str:
+    """The installed `holidays` package's version (named in the calendar's warnings)."""
+    from pengaduan.store.holiday_cache import package_version
+
+    return package_version()
