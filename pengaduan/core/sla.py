@@ -73,9 +73,9 @@ def step_timings(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> list[St
     out: list[StepTiming] = []
     previous: datetime | None = None
     for entry in _steps(case, sop):
-        end = timeutil.from_text(entry.time, tz)
+        end = entry.time.astimezone(tz)
         if previous is None:
-            previous = timeutil.from_text(case.posted_at, tz) if case.posted_at else end
+            previous = case.posted_at.astimezone(tz) if case.posted_at else end
         start = previous
         silent = sop.steps[entry.step].after_silence
         if silent is not None:
@@ -130,7 +130,7 @@ def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFig
     timings = step_timings(case, sop, tz, calendar)
     clock = _clock(calendar, tz)
     entries = _steps(case, sop)
-    start = timings[0].start if timings else timeutil.from_text(case.received_at, tz)
+    start = timings[0].start if timings else case.received_at.astimezone(tz)
     first_steps = sop.first_response_steps
     first = next((t for t in timings if first_steps and t.step == first_steps[-1]), None)
     first_response = clock.working_minutes(start, first.end) if first is not None else None
@@ -259,7 +259,7 @@ def _command(sop: Sop, at_step: int, target: int, case_id: str) -> str:
 def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> Waiting | None:
     """What the case waits for as of `moment` (its history up to then); None when closed or not yet received."""
     entries = _steps(case, sop)
-    while entries and timeutil.from_text(entries[-1].time, tz) > moment:  # entries are in time order
+    while entries and entries[-1].time.astimezone(tz) > moment:  # entries are in time order
         entries.pop()
     if not entries or entries[-1].status in sop.final_statuses:
         return None
@@ -272,7 +272,7 @@ def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> W
     # the longest standard sets the limit, so the list never cries wolf.
     step = min(targets, key=lambda n: (-sop.steps[n].minutes, n))
     clock = _clock(calendar, tz)
-    since = timeutil.from_text(last.time, tz)
+    since = last.time.astimezone(tz)
     allowed = sop.steps[step].minutes
     used = clock.working_minutes(since, moment)
     due = clock.add_working_minutes(since, allowed)

@@ -74,6 +74,17 @@ def from_text(text: str, tz: ZoneInfo) -> datetime:
     return datetime.fromisoformat(text).astimezone(tz)
 
 
+def from_stored(text: str) -> datetime:
+    """A moment as a case file holds it (ISO 8601), with the offset as written."""
+    return datetime.fromisoformat(text)
+
+
+def to_stored(moment: datetime) -> str:
+    """The text a case file holds for a moment: `to_text`'s form for the whole seconds the tool
+    records, a fraction kept when a file had one, so reading and writing back changes nothing."""
+    return moment.isoformat()
+
+
 def clock_label(moment: datetime) -> str:
     """'09.14 WIB' as Indonesian documents write a time of day."""
     return f"{moment:%H.%M} WIB"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from pengaduan.core import sla, timeutil
+from pengaduan.core import sla
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.sop import Sop
 
@@ -65,8 +65,8 @@ class Timed:
 def timed(cases: Iterable[Case], tz: Any) -> list[Timed]:
     out = []
     for case in cases:
-        times = tuple(timeutil.from_text(e.time, tz) for e in case.history)
-        out.append(Timed(case, timeutil.from_text(case.received_at, tz), times))
+        times = tuple(e.time.astimezone(tz) for e in case.history)
+        out.append(Timed(case, case.received_at.astimezone(tz), times))
     return out
 
 

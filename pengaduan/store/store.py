@@ -367,7 +367,7 @@ class Store:
                 step=entry.step,
                 action=entry.action,
                 performer=entry.performer_role,
-                time=entry.time,
+                time=timeutil.to_stored(entry.time),
                 sop=self.sop.number,
             )
             + "\n"
@@ -435,23 +435,22 @@ class Store:
             if field_name == "received_at":
                 # The ID and the folder carry the day received; a correction may fix the time, not the day,
                 # and the complaint cannot have been received after its first step was recorded.
-                if moment.date() != timeutil.from_text(case.received_at, self.tz).date():
+                if moment.date() != case.received_at.astimezone(self.tz).date():
                     raise InputError(
                         f"--nilai {timeutil.to_text(moment)} bukan hari yang sama dengan waktu_terima "
-                        f"({case.received_at[:10]}, tercatat di ID dan foldernya); koreksi hanya jamnya"
+                        f"({timeutil.to_stored(case.received_at)[:10]}, tercatat di ID dan foldernya); koreksi hanya jamnya"
                     )
-                first = timeutil.from_text(case.history[0].time, self.tz) if case.history else None
+                first = case.history[0].time if case.history else None
                 if first is not None and moment > first:
                     raise InputError(
-                        f"--nilai {timeutil.to_text(moment)} sesudah langkah 1 dicatat ({case.history[0].time}); "
+                        f"--nilai {timeutil.to_text(moment)} sesudah langkah 1 dicatat ({timeutil.to_stored(first)}); "
                         "waktu_terima tidak boleh sesudahnya"
                     )
             other = case.received_at if field_name == "posted_at" else case.posted_at
             if other is not None:
-                bound = timeutil.from_text(other, self.tz)
-                if (field_name == "posted_at" and moment > bound) or (field_name == "received_at" and moment < bound):
+                if (field_name == "posted_at" and moment > other) or (field_name == "received_at" and moment < other):
                     raise InputError("waktu_unggah harus sebelum atau sama dengan waktu_terima; periksa --nilai")
-            return timeutil.to_text(moment)
+            return moment
         if not text:
             raise InputError(f"--nilai kosong; kolom {key} wajib berisi")
         return text

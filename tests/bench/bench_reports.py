@@ -100,7 +100,7 @@ def make_case(store: Store, rng: random.Random, number: int, received: datetime,
     for action, minutes in path:
         moment += timedelta(minutes=minutes + rng.random() * minutes)
         who = {"jawab_redaktur": "rina", "koordinasi_kabid": "hendra"}.get(action, "ani")
-        details: dict = {"fields": {}}
+        details: dict = {}
         if action in ("respon", "respon_tuntas", "jawab_redaktur", "jawab_kabid", "jawab_pimred"):
             details["answer"] = "Terima kasih, sudah kami tindak lanjuti."
         if action == "verifikasi":

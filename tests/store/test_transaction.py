@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from pengaduan.core import ids
-from pengaduan.core.workflow import Request
+from pengaduan.core import ids, timeutil
+from pengaduan.core.workflow import Intake, Request
 from pengaduan.errors import CaseNotFound, GitError, StoreError
 from pengaduan.store import layout
 from pengaduan.store.git import Git
@@ -42,8 +42,8 @@ def _request(action: str, clock: str, **kw) -> Request:
 
 
 def _receive(store, clock: str = "09:00") -> str:
-    fields = {"platform": "instagram", "account": "@warga", "text": "Mohon info"}
-    case, _ = store.record(_request("terima", clock, fields=fields))
+    intake = Intake(platform="instagram", account="@warga", text="Mohon info")
+    case, _ = store.record(_request("terima", clock, intake=intake))
     return case.id
 
 
@@ -178,7 +178,7 @@ def test_store_redraws_an_id_that_exists(store, monkeypatch):
     monkeypatch.setattr(ids, "new_id", lambda day: queue.pop(0))
     assert _receive(store, "09:10") == "261102-NEWCASE"
     assert queue == []
-    assert store.load_case(first).received_at == at("09:00")  # the first case is untouched
+    assert timeutil.to_stored(store.load_case(first).received_at) == at("09:00")  # the first case is untouched
 
 
 @pytest.fixture
@@ -187,8 +187,8 @@ def three_cases(store, monkeypatch):
     monkeypatch.setattr(ids, "new_id", lambda day: next(minted))
     _receive(store, "09:00")
     _receive(store, "09:05")
-    fields = {"platform": "x", "account": "@a", "text": "t"}
-    store.record(Request("terima", ANI, datetime.fromisoformat("2026-10-31T09:00:00+07:00"), fields=fields))
+    intake = Intake(platform="x", account="@a", text="t")
+    store.record(Request("terima", ANI, datetime.fromisoformat("2026-10-31T09:00:00+07:00"), intake=intake))
     return store
 
 
@@ -236,7 +236,7 @@ def test_store_made_in_a_folder_with_files_stays_clean(tmp_path):
     """The default store lives in cases/, where the code repository keeps a README.md."""
     from pengaduan.core import timeutil
     from pengaduan.core.config import Staff
-    from pengaduan.core.workflow import Request
+    from pengaduan.core.workflow import Intake, Request
     from pengaduan.store.store import Store
     from tests.conftest import at, git
 
@@ -245,8 +245,8 @@ def test_store_made_in_a_folder_with_files_stays_clean(tmp_path):
     (folder / "README.md").write_text("# cases/\n")
     store = Store.create(folder, roster=[Staff("ani", "Ani", ("admin",), "ani@example.go.id")])
     assert git(folder, "status", "--porcelain") == ""
-    fields = {"platform": "x", "account": "@a", "text": "halo"}
-    case, _ = store.record(Request("terima", store.config.staff[0], timeutil.parse_moment(at("09:00"), store.tz), fields=fields))
+    intake = Intake(platform="x", account="@a", text="halo")
+    case, _ = store.record(Request("terima", store.config.staff[0], timeutil.parse_moment(at("09:00"), store.tz), intake=intake))
     assert git(folder, "ls-files").split() == [".gitattributes", f"kasus/2026/11/{case.id}.yaml", "pengaduan.yaml", "sop.yaml"]
     assert (folder / "README.md").read_text() == "# cases/\n"
 
