@@ -43,7 +43,7 @@ class Entry:
     def from_dict(cls, data: dict[str, Any]) -> Entry:
         """An entry from YAML data whose keys and types are checked (the time is ISO 8601 text)."""
         kwargs = {_ENTRY_NAMES[k]: v for k, v in data.items() if k in _ENTRY_NAMES}
-        kwargs["time"] = from_stored(kwargs["time"])
+        kwargs["time"] = _parse_time(kwargs["time"])
         return cls(**kwargs)
 
 
@@ -133,7 +133,7 @@ class Case:
         kwargs["history"] = tuple(Entry.from_dict(item) for item in kwargs.get("history") or ())
         for name in _TIME_FIELDS:
             if kwargs.get(name) is not None:
-                kwargs[name] = from_stored(kwargs[name])
+                kwargs[name] = _parse_time(kwargs[name])
         return cls(**kwargs)
 
     @property
@@ -156,8 +156,10 @@ def _broken(source: str, what: str) -> StoreError:
     )
 
 
-# The case's moments: datetime in the model, ISO 8601 text in the file.
+# The case's moments: datetime in the model, ISO 8601 text in the file (timeutil.from_stored,
+# called directly where 100,000 cases are built from the read cache).
 _TIME_FIELDS = ("posted_at", "received_at")
+_parse_time = datetime.fromisoformat
 _CASE_NAMES = {key: name for name, key in CASE_KEYS.items()}
 _ENTRY_NAMES = {key: name for name, key in ENTRY_KEYS.items()}
 
