@@ -24,18 +24,6 @@ from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
 from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
 
-RULES: dict[int, str] = {
-    1: "satu commit kasus mengubah tepat satu berkas kasus; commit lain hanya konfigurasi, SOP atau laporan",
-    2: "setiap perubahan kasus adalah transisi sah menurut SOP yang berlaku",
-    3: "riwayat hanya bertambah; kolom penerimaan hanya berubah lewat koreksi",
-    4: "trailer commit sesuai dengan perubahannya",
-    5: "penulis commit ada di daftar petugas dengan peran yang boleh mencatatnya",
-    6: "waktu berjalan maju",
-    7: "berkas kasus tidak dihapus atau dipindah",
-    8: "riwayat tidak ditulis ulang",
-    9: "tanda tangan commit sah dan milik penulisnya",
-}
-
 # Who may record a correction of an intake field (`pengaduan koreksi`); the store enforces it.
 CORRECTOR_ROLES = ("admin", "pimred")
 CORRECTION = "koreksi"

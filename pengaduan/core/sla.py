@@ -154,47 +154,6 @@ def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFig
     )
 
 
-@dataclass(frozen=True)
-class PathSummary:
-    """Case-level figures of the settled cases of one path."""
-
-    path: str
-    cases: int
-    settled: int
-    settled_within: int
-    median_settle: float | None
-    responded: int
-    responded_within: int
-    median_first_response: float | None
-
-
-def path_summaries(figures: Iterable[CaseFigures]) -> dict[str, PathSummary]:
-    """Per path (in PATHS order, only those present): counts, shares within standard and medians."""
-    import statistics  # only the reports need it; not on the start-up of every command
-
-    by_path: dict[str, list[CaseFigures]] = {}
-    for item in figures:
-        by_path.setdefault(item.path, []).append(item)
-    out: dict[str, PathSummary] = {}
-    for path in PATHS:
-        items = by_path.get(path)
-        if not items:
-            continue
-        settled = [f for f in items if f.settle is not None]
-        responded = [f for f in items if f.first_response is not None]
-        out[path] = PathSummary(
-            path=path,
-            cases=len(items),
-            settled=len(settled),
-            settled_within=sum(1 for f in settled if f.settle_met),
-            median_settle=statistics.median(f.settle for f in settled) if settled else None,  # type: ignore[misc]
-            responded=len(responded),
-            responded_within=sum(1 for f in responded if f.first_response_met),
-            median_first_response=statistics.median(f.first_response for f in responded) if responded else None,  # type: ignore[misc]
-        )
-    return out
-
-
 # -- what an open case waits for ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Escalation:

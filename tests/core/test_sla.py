@@ -121,11 +121,6 @@ def test_case_figures_per_path() -> None:
     assert figures["spam"].settle_met is False
     assert (figures["still_open"].first_response, figures["still_open"].settle) == (8, None)
 
-    summary = sla.path_summaries(figures.values())
-    assert list(summary) == ["admin", "redaktur", "eskalasi", "bukan_pengaduan"]
-    assert (summary["admin"].cases, summary["admin"].settled, summary["admin"].responded) == (2, 1, 2)
-    assert (summary["bukan_pengaduan"].settled_within, summary["eskalasi"].median_settle) == (0, 75)
-
 
 # -- what an open case waits for -----------------------------------------------------------------------
 def test_waiting_at_step_four_is_for_the_redaktur_then_step_six_by_the_admin() -> None:
