@@ -366,7 +366,7 @@ def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Cas
     return list(after.history[len(before.history) :])
 
 
-def _check_raw_growth(ctx: _Ctx, change: FileChange, case_id: str) -> None:
+def _check_raw_growth(ctx: _Ctx, change: FileChange, case_id: str | None) -> None:
     """Rule 3 on the files as written: every earlier entry still there, with the same values and types."""
     old_raw, new_raw = _raw_history(change.old), _raw_history(change.new)
     for index, entry in enumerate(old_raw):

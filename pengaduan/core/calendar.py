@@ -145,14 +145,14 @@ class Calendar:
         remaining = minutes * 60.0
         day, position = local.date(), _seconds(local)
         for _ in range(MAX_SEARCH_DAYS):
-            for begin, finish in self.intervals(day):
-                begin = max(begin, position)
+            for opens, finish in self.intervals(day):
+                begin = max(opens, position)
                 if begin >= finish:
                     continue
                 if remaining <= finish - begin:
                     return self._moment(day, begin + remaining)
                 remaining -= finish - begin
-            day, position = day + timedelta(days=1), 0
+            day, position = day + timedelta(days=1), 0.0
         raise ConfigError(
             f"kalender kerja tidak punya jam kerja dalam {MAX_SEARCH_DAYS} hari sesudah {local:%Y-%m-%d}; "
             "periksa kalender di pengaduan.yaml"

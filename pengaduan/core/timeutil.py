@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pengaduan.errors import ConfigError, InputError
@@ -70,7 +70,7 @@ def to_text(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def from_text(text: str, tz: ZoneInfo) -> datetime:
+def from_text(text: str, tz: tzinfo) -> datetime:
     return datetime.fromisoformat(text).astimezone(tz)
 
 

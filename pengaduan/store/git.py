@@ -14,8 +14,12 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pengaduan.errors import GitError, StoreError
+
+if TYPE_CHECKING:
+    import git as gitpython  # imported late at run time (see Git.repo)
 
 BRANCH = "main"
 
@@ -49,7 +53,7 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = _base_env()
-        self._repo = None
+        self._repo: gitpython.Repo | None = None
 
     # -- running ---------------------------------------------------------------------------
     def run(
@@ -330,7 +334,7 @@ class Git:
             result[sha] = (status, key, primary)
         return result
 
-    def repo(self):  # noqa: ANN201 - git.Repo, imported late on purpose
+    def repo(self) -> gitpython.Repo:
         """GitPython's view of the store, for network operations (never on the hot path)."""
         if self._repo is None:
             import logging
