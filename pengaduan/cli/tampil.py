@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,9 @@ from pengaduan.core.workflow import allowed_commands
 from pengaduan.errors import InputError
 from pengaduan.i18n import KIND_LABELS, action_label, status_label
 
+if TYPE_CHECKING:
+    from pengaduan.store.store import Store
+
 OPEN = "terbuka"
 
 
@@ -22,7 +25,7 @@ def _minutes(value: float) -> str:
     return f"{value:.0f} mnt" if value < 120 else f"{value / 60:.1f} jam"
 
 
-def _timeline(store: Any, case: Case) -> list[dict[str, Any]]:
+def _timeline(store: Store, case: Case) -> list[dict[str, Any]]:
     return [
         {
             "langkah": t.step,
@@ -38,7 +41,7 @@ def _timeline(store: Any, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def _waiting_row(store: Any, wait: sla.Waiting) -> dict[str, Any]:
+def _waiting_row(store: Store, wait: sla.Waiting) -> dict[str, Any]:
     return {
         "langkah": wait.step,
         "pelaksana": store.sop.roles.get(wait.role, wait.role),

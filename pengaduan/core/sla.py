@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
@@ -41,7 +41,7 @@ PATH_NOT_COMPLAINT = "bukan_pengaduan"
 PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT)
 
 
-def _clock(calendar: Calendar | None, tz: Any) -> Calendar:
+def _clock(calendar: Calendar | None, tz: ZoneInfo) -> Calendar:
     return calendar if calendar is not None else Calendar.always_open(tz)
 
 
@@ -63,7 +63,7 @@ class StepTiming:
     met: bool
 
 
-def step_timings(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> list[StepTiming]:
+def step_timings(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None = None) -> list[StepTiming]:
     """Each SOP step of the case, measured from the previous entry (step 1: from posting time).
 
     Step 6 is measured from the moment the Redaktur's silence became a fact (step 4 plus step
@@ -125,7 +125,7 @@ class CaseFigures:
         return self.settle <= self.settle_standard
 
 
-def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFigures:
+def case_figures(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None = None) -> CaseFigures:
     """Time to first response (steps 1-3) and time to settle, measured like `step_timings`."""
     timings = step_timings(case, sop, tz, calendar)
     clock = _clock(calendar, tz)
@@ -215,7 +215,7 @@ def _command(sop: Sop, at_step: int, target: int, case_id: str) -> str:
     return ""
 
 
-def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> Waiting | None:
+def waiting(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> Waiting | None:
     """What the case waits for as of `moment` (its history up to then); None when closed or not yet received."""
     entries = _steps(case, sop)
     while entries and entries[-1].time.astimezone(tz) > moment:  # entries are in time order
@@ -255,13 +255,13 @@ def _worst_first(item: Waiting) -> tuple[float, float, str]:
     return (-item.share, -item.used, item.case.id)
 
 
-def late_list(cases: Iterable[Case], sop: Sop, tz: Any, calendar: Any, moment: datetime) -> list[Waiting]:
+def late_list(cases: Iterable[Case], sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> list[Waiting]:
     """Open cases whose awaited step is overdue or close to it, worst first."""
     found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment)) is not None]
     return sorted((w for w in found if w.overdue or w.close), key=_worst_first)
 
 
-def escalations(cases: Iterable[Case], sop: Sop, tz: Any, calendar: Any, moment: datetime) -> list[Waiting]:
+def escalations(cases: Iterable[Case], sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> list[Waiting]:
     """Open cases past their standard, where the SOP says to escalate, worst first."""
     found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment)) is not None]
     return sorted((w for w in found if w.overdue), key=_worst_first)

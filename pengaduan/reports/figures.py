@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import sla
 from pengaduan.core.case import Case, Entry
@@ -62,7 +62,7 @@ class Timed:
         return [(e, t) for e, t in zip(self.case.history, self.times, strict=True) if start <= t <= end]
 
 
-def timed(cases: Iterable[Case], tz: Any) -> list[Timed]:
+def timed(cases: Iterable[Case], tz: ZoneInfo) -> list[Timed]:
     out = []
     for case in cases:
         times = tuple(e.time.astimezone(tz) for e in case.history)
@@ -70,7 +70,7 @@ def timed(cases: Iterable[Case], tz: Any) -> list[Timed]:
     return out
 
 
-def ensure_timed(cases: Iterable[Case | Timed], tz: Any) -> list[Timed]:
+def ensure_timed(cases: Iterable[Case | Timed], tz: ZoneInfo) -> list[Timed]:
     return [c if isinstance(c, Timed) else timed([c], tz)[0] for c in cases]
 
 
