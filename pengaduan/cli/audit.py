@@ -81,7 +81,7 @@ def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
             lines.append("  berkas berubah tanpa entri riwayat baru")
         for entry in event.entries:
             who = entry.performer_role + (f" ({entry.performer_name})" if entry.performer_name else "")
-            moment = timeutil.from_text(entry.time, store.tz) if isinstance(entry.time, str) else entry.time
+            moment = entry.time.astimezone(store.tz)
             lines.append(
                 f"  langkah {entry.step} {entry.action} — {action_label(entry.action)}; pelaksana {who}, "
                 f"dicatat {entry.recorder}, {_when(moment)}"

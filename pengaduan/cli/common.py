@@ -75,7 +75,7 @@ def catatan_option(func: Callable | None = None, *, help: str = "Catatan untuk r
     return option(func) if func is not None else option
 
 
-def emit(rows: list[dict[str, Any]], fmt: str, headers: dict[str, str] | None = None) -> None:
+def emit(rows: list[dict[str, Any]], fmt: str) -> None:
     """Print rows as a tabulate table, JSON or CSV."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -93,6 +93,6 @@ def emit(rows: list[dict[str, Any]], fmt: str, headers: dict[str, str] | None = 
     if not rows:
         click.echo("(tidak ada kasus)")
         return
-    keys = list(headers or rows[0])
+    keys = list(rows[0])
     table = [[row.get(k, "") for k in keys] for row in rows]
-    click.echo(tabulate(table, headers=[(headers or {}).get(k, k) for k in keys], tablefmt="simple"))
+    click.echo(tabulate(table, headers=keys, tablefmt="simple"))

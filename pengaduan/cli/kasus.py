@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from pengaduan.app import cases
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, catatan_option, pass_env, waktu_option
 from pengaduan.core.case import Case
-from pengaduan.core.workflow import Request
+from pengaduan.core.workflow import Intake, Request
 from pengaduan.errors import InputError, PengaduanError
 from pengaduan.i18n import action_label, status_label
 
@@ -24,13 +22,31 @@ def _record(
     waktu: str | None,
     catatan: str | None,
     quiet: bool = False,
-    **details: Any,
+    *,
+    answer: str | None = None,
+    channel: str | None = None,
+    performer_name: str | None = None,
+    intake: Intake | None = None,
+    category: str | None = None,
+    bidang: str | None = None,
+    reason: str | None = None,
 ) -> Case:
     desk = env.desk()
     actor = desk.actor()
     full_id = cases.resolve(desk, case_id) if case_id is not None else None
-    fields = details.pop("fields", {})
-    request = Request(action=action, actor=actor, at=env.moment(waktu), note=catatan, fields=fields, **details)
+    request = Request(
+        action=action,
+        actor=actor,
+        at=env.moment(waktu),
+        note=catatan,
+        channel=channel,
+        answer=answer,
+        performer_name=performer_name,
+        intake=intake,
+        category=category,
+        bidang=bidang,
+        reason=reason,
+    )
     case, commit = cases.record(desk, request, full_id)
     entry = case.history[-1]
     line = case.id if quiet else (
@@ -68,17 +84,17 @@ def _join(*parts: str | None) -> str | None:
 @pass_env
 def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet):
     """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru."""
-    fields = {
-        "platform": platform,
-        "account": akun,
-        "text": isi,
-        "link": tautan,
-        "kind": jenis,
-        "reporter_name": nama_pelapor,
-        "reporter_contact": kontak,
-        "posted_at": env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
-    }
-    _record(env, "terima", None, waktu, catatan, quiet, fields=fields)
+    intake = Intake(
+        platform=platform,
+        account=akun,
+        text=isi,
+        link=tautan,
+        kind=jenis,
+        reporter_name=nama_pelapor,
+        reporter_contact=kontak,
+        posted_at=env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
+    )
+    _record(env, "terima", None, waktu, catatan, quiet, intake=intake)
 
 
 @click.command("verifikasi")
@@ -95,8 +111,7 @@ def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu
     if alasan and not bukan_pengaduan:
         raise InputError("--alasan hanya untuk --bukan-pengaduan; catatan verifikasi ditulis dengan --catatan")
     action = "bukan_pengaduan" if bukan_pengaduan else "verifikasi"
-    fields = {"category": kategori, "bidang": bidang, "reason": alasan}
-    _record(env, action, kasus, waktu, _join(alasan, catatan), fields=fields)
+    _record(env, action, kasus, waktu, _join(alasan, catatan), category=kategori, bidang=bidang, reason=alasan)
 
 
 @click.command("respon")
@@ -136,7 +151,7 @@ def teruskan(env: Env, kasus, target, via, oleh, waktu, catatan):
 @pass_env
 def koordinasi(env: Env, kasus, dengan, bidang, oleh, waktu, catatan):
     """Langkah 7/8: Pimpinan Redaksi koordinasi dengan Kepala Bidang; Kepala Bidang dengan Kepala Dinas."""
-    _record(env, f"koordinasi_{dengan}", kasus, waktu, catatan, performer_name=oleh, fields={"bidang": bidang})
+    _record(env, f"koordinasi_{dengan}", kasus, waktu, catatan, performer_name=oleh, bidang=bidang)
 
 
 @click.command("jawab")

@@ -17,23 +17,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from pengaduan.core import timeutil
-from pengaduan.core.case import INTAKE_FIELDS, Case, Entry
+from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
 from pengaduan.core.config import MANAGER_ROLES, Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
 from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
-
-RULES: dict[int, str] = {
-    1: "satu commit kasus mengubah tepat satu berkas kasus; commit lain hanya konfigurasi, SOP atau laporan",
-    2: "setiap perubahan kasus adalah transisi sah menurut SOP yang berlaku",
-    3: "riwayat hanya bertambah; kolom penerimaan hanya berubah lewat koreksi",
-    4: "trailer commit sesuai dengan perubahannya",
-    5: "penulis commit ada di daftar petugas dengan peran yang boleh mencatatnya",
-    6: "waktu berjalan maju",
-    7: "berkas kasus tidak dihapus atau dipindah",
-    8: "riwayat tidak ditulis ulang",
-    9: "tanda tangan commit sah dan milik penulisnya",
-}
 
 # Who may record a correction of an intake field (`pengaduan koreksi`); the store enforces it.
 CORRECTOR_ROLES = ("admin", "pimred")
@@ -181,13 +169,8 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=lambda v: f"<{type(v).__name__}>{v}")
 
 
-def _moment(text: Any, tz: tzinfo) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
+def _moment(value: datetime, tz: tzinfo) -> datetime:
+    """A moment of a case file; one written without an offset is in the store's zone."""
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
@@ -368,7 +351,7 @@ def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Cas
     return list(after.history[len(before.history) :])
 
 
-def _check_raw_growth(ctx: _Ctx, change: FileChange, case_id: str) -> None:
+def _check_raw_growth(ctx: _Ctx, change: FileChange, case_id: str | None) -> None:
     """Rule 3 on the files as written: every earlier entry still there, with the same values and types."""
     old_raw, new_raw = _raw_history(change.old), _raw_history(change.new)
     for index, entry in enumerate(old_raw):
@@ -440,7 +423,8 @@ def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry]
             continue
         corrections[field_name] = changes
     for name in INTAKE_FIELDS:
-        old, new = getattr(before, name), getattr(after, name)
+        # Compared as the files write them: the same moment with another offset is still a change.
+        old, new = stored_value(getattr(before, name)), stored_value(getattr(after, name))
         correction = corrections.get(name)
         if old == new and correction is None:
             continue
@@ -461,7 +445,7 @@ def _check_trailers(ctx: _Ctx, after: Case, entry: Entry | None) -> None:
     expected: list[tuple[str, Any, bool]] = [("case", after.id, True)]
     if entry is not None:
         expected += [("step", str(entry.step), True), ("action", entry.action, True)]
-        expected += [("performer", entry.performer_role, False), ("time", entry.time, False)]
+        expected += [("performer", entry.performer_role, False), ("time", timeutil.to_stored(entry.time), False)]
     if commit.sop is not None:
         expected.append(("sop", commit.sop.number, False))
     for name, value, required in expected:
@@ -515,9 +499,6 @@ def _check_times(ctx: _Ctx, case_id: str, before: Case | None, new_entries: list
     previous = _moment(before.last.time, tz) if before is not None and before.last is not None else None
     for entry in new_entries:
         moment = _moment(entry.time, tz)
-        if moment is None:
-            ctx.add(6, f"waktu entri langkah {entry.step} '{entry.time}' bukan waktu ISO 8601", case_id)
-            continue
         if previous is not None and moment < previous:
             ctx.add(
                 6,

@@ -8,7 +8,7 @@ the new record, or raise the reason in one Indonesian line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from pengaduan.core import timeutil
@@ -45,7 +45,8 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
-        return cls(**{name: data.get(key) for name, key in EVENT_KEYS.items()})
+        kwargs: dict[str, Any] = {name: data.get(key) for name, key in EVENT_KEYS.items()}  # YAML values, checked by use
+        return cls(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _who(event: Event | None) -> str:
     return f" oleh {event.name} pada {event.time[:16].replace('T', ' ')}"
 
 
-def _check_time(record: MonthlyRecord, at: datetime, tz: Any) -> None:
+def _check_time(record: MonthlyRecord, at: datetime, tz: tzinfo) -> None:
     if record.events:
         last = timeutil.from_text(record.events[-1].time, tz)
         if at < last:
@@ -145,7 +146,7 @@ def draft(
     actor: Staff,
     at: datetime,
     sop: Sop,
-    tz: Any,
+    tz: tzinfo,
     revise: bool = False,
     note: str | None = None,
 ) -> tuple[int, Event, tuple[Event, ...]]:
@@ -170,7 +171,9 @@ def draft(
     return revision, _event("susun", role, actor, at, revision, note), record.events
 
 
-def initial(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+def initial(
+    record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: tzinfo, note: str | None = None
+) -> MonthlyRecord:
     """The record with the Kepala Bidang's paraf on the current draft."""
     role = check_role("paraf", actor, sop, month)
     if record is None:
@@ -187,7 +190,9 @@ def initial(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime
     return replace(record, status=INITIALLED, events=(*record.events, event))
 
 
-def check(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+def check(
+    record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: tzinfo, note: str | None = None
+) -> MonthlyRecord:
     """The record checked by the Pimpinan Redaksi and made final (steps 14-15)."""
     role = check_role("periksa", actor, sop, month)
     if record is None:

@@ -96,8 +96,8 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _optional_int(value: Any, what: str) -> int | None:
-    if value is None or _is_int(value):
+def _optional_int(value: object, what: str) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     raise SopError(f"definisi SOP tidak sah: {what} harus nomor langkah (bilangan bulat), bukan {value!r}")
 

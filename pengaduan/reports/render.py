@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pengaduan import __version__
 from pengaduan.core import timeutil
-from pengaduan.core.config import Config
+from pengaduan.core.calendar import Calendar
+from pengaduan.core.config import Config, Staff
 from pengaduan.core.monthly_report import FINAL, STATUS_LABELS, MonthlyRecord
 from pengaduan.core.sop import Sop
 from pengaduan.reports import charts, fmt
@@ -89,7 +91,7 @@ def _cutoff_label(cutoff: datetime, over: bool) -> str:
     return f"{fmt.plain_date(cutoff.date())} pukul {fmt.clock(cutoff)} (saat laporan dibuat)"
 
 
-def _calendar_note(calendar: Any) -> str:
+def _calendar_note(calendar: Calendar | None) -> str:
     if calendar is None:
         return "; dalam menit jam dinding"
     return "; dalam menit kerja menurut kalender kerja store"
@@ -99,7 +101,7 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def render_daily(report: DailyReport, head: Letterhead, sop: Sop, signer: Any, calendar: Any = None) -> str:
+def render_daily(report: DailyReport, head: Letterhead, sop: Sop, signer: Staff, calendar: Calendar | None = None) -> str:
     """The daily report's HTML (step 12). `signer` is the admin who makes it (a Staff)."""
     created = timeutil.to_text(report.cutoff)
     doc = Doc(DAILY_TITLE, fmt.long_date(report.day), created, created)
@@ -120,8 +122,8 @@ def render_monthly(
     record: MonthlyRecord,
     head: Letterhead,
     sop: Sop,
-    tz: Any,
-    calendar: Any = None,
+    tz: ZoneInfo,
+    calendar: Calendar | None = None,
 ) -> str:
     """The monthly report's HTML for the record's current status (draft, initialled, final)."""
     susun = record.current("susun")

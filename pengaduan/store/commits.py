@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from pengaduan.core import timeutil
 from pengaduan.core.case import Case
 from pengaduan.i18n import TRAILERS, action_label
 
@@ -47,7 +48,7 @@ def case_step(case: Case, sop_number: str, subject: str | None = None) -> str:
         step=entry.step,
         action=entry.action,
         performer=entry.performer_role,
-        time=entry.time,
+        time=timeutil.to_stored(entry.time),
         sop=sop_number,
     )
 

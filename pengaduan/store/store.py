@@ -6,10 +6,10 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import ids, timeutil
 from pengaduan.core.case import Case
@@ -139,7 +139,7 @@ class Store:
         return load_sop(yamlio.load_file(self.root / layout.SOP, layout.SOP))
 
     @cached_property
-    def tz(self) -> tzinfo:
+    def tz(self) -> ZoneInfo:
         return timeutil.zone(self.config.timezone)
 
     def forget_config(self) -> None:

@@ -25,6 +25,7 @@ from click.testing import CliRunner, Result
 
 from pengaduan.app.context import Desk
 from pengaduan.cli import main
+from pengaduan.core import timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import Request, apply
 from pengaduan.store import layout, yamlio
@@ -130,7 +131,7 @@ def message_for(case: Case, **lies: str) -> str:
     """A commit message with the tool's trailers for the case's last entry; `lies` replace some of them."""
     entry = case.history[-1]
     values = {"Kasus": case.id, "Langkah": str(entry.step), "Aksi": entry.action, "Pelaksana": entry.performer_role}
-    values.update({"Waktu": entry.time, "SOP": SOP_NUMBER})
+    values.update({"Waktu": timeutil.to_stored(entry.time), "SOP": SOP_NUMBER})
     values.update(lies)
     return f"{case.id}: langkah {entry.step}\n\n" + "\n".join(f"{k}: {v}" for k, v in values.items()) + "\n"
 
@@ -217,7 +218,7 @@ def test_illegal_transition_committed_by_hand_is_rule_2(copy):
     root, cases = copy
     case_id = receive(root, "16:00")
     before = Store.open(root).load_case(case_id)
-    entry = replace(before.history[-1], step=11, action="selesai", status="selesai", time=at("16:05"))
+    entry = replace(before.history[-1], step=11, action="selesai", status="selesai", time=datetime.fromisoformat(at("16:05")))
     after = before.with_entry(entry)  # from step 1 straight to 11: the SOP allows only step 2
     commit_case(root, after, message_for(after))
     code, findings, _ = audit(root)
@@ -291,13 +292,13 @@ def test_role_that_may_not_record_the_step_is_rule_5(copy):
 
 
 def test_time_running_backwards_is_rule_6(copy):
-    findings = hand_verified(copy[0], time=at("15:50"))  # received at 16:00
+    findings = hand_verified(copy[0], time=datetime.fromisoformat(at("15:50")))  # received at 16:00
     assert rules(findings) == {6}
     assert "waktu mundur" in findings[0]["pesan"]
 
 
 def test_entry_later_than_its_commit_is_rule_6(copy):
-    future = (datetime.now().astimezone() + timedelta(days=2)).isoformat(timespec="seconds")
+    future = (datetime.now().astimezone() + timedelta(days=2)).replace(microsecond=0)
     findings = hand_verified(copy[0], time=future)
     assert rules(findings) == {6}
     assert "sesudah waktu commit-nya" in findings[0]["pesan"]

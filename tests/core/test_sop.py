@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import datetime
 from importlib.resources import files
 from typing import Any
 
@@ -236,7 +237,8 @@ def test_unknown_action_is_an_sop_error():
 
 def _case(*entries: tuple[int, str, str]) -> Case:
     history = tuple(
-        Entry(step=step, action=action, status="x", performer_role="admin", performer_name=None, recorder="ani", time=time)
+        Entry(step=step, action=action, status="x", performer_role="admin", performer_name=None, recorder="ani",
+              time=datetime.fromisoformat(time))
         for step, action, time in entries
     )
     return Case(

@@ -38,15 +38,15 @@ def october(tmp_path_factory):
     b.step(sep, "verifikasi", at("09:03", "2026-09-29"))
     b.step(sep, "respon_tuntas", at("09:05", "2026-09-29"), answer="KTP dan KK.")
     one = b.receive(at("09:00", "2026-10-05"), "instagram", "@warga002", "Jadwal KB gratis?")
-    b.step(one, "verifikasi", at("09:04", "2026-10-05"), fields={"category": "kb", "bidang": "kbkie"})
+    b.step(one, "verifikasi", at("09:04", "2026-10-05"), category="kb", bidang="kbkie")
     b.step(one, "respon_tuntas", at("09:08", "2026-10-05"), answer="Setiap Selasa.")
     two = b.receive(at("09:00", "2026-10-06"), "facebook", "@warga003", "Rumah aman?", kind="pesan")
-    b.step(two, "verifikasi", at("09:05", "2026-10-06"), fields={"category": "kekerasan-perempuan", "bidang": "uptd-ppa"})
+    b.step(two, "verifikasi", at("09:05", "2026-10-06"), category="kekerasan-perempuan", bidang="uptd-ppa")
     b.step(two, "respon", at("09:10", "2026-10-06"), answer="Kami teruskan.")
     b.step(two, "teruskan_redaktur", at("09:15", "2026-10-06"))
     b.step(two, "jawab_redaktur", at("09:30", "2026-10-06"), who="rina", answer="Hubungi UPTD PPA.")
     spam = b.receive(at("09:00", "2026-10-20"), "tiktok", "@promo99", "Jasa followers murah")
-    b.step(spam, "bukan_pengaduan", at("09:02", "2026-10-20"), note="spam", fields={"reason": "spam"})
+    b.step(spam, "bukan_pengaduan", at("09:02", "2026-10-20"), note="spam", reason="spam")
     b.receive(at("15:00", "2026-10-30"), "x", "@warga004", "Data bantuan salah", kind="mention")
     return store
 

@@ -49,7 +49,7 @@ def _case(text: str, account: str = "@warga123") -> Case:
         platform="instagram",
         account=account,
         text=text,
-        received_at="2026-11-02T09:00:00+07:00",
+        received_at=datetime.fromisoformat("2026-11-02T09:00:00+07:00"),
         reporter=Reporter(name="Ibu Rahmawati Susanti", contact="081234567890"),
     )
 
