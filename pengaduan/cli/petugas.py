@@ -9,7 +9,7 @@ import click
 
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env
-from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, parse_roles
+from pengaduan.core.config import Staff, check_code, parse_roles
 from pengaduan.errors import PermissionDenied
 
 
@@ -21,7 +21,11 @@ def petugas() -> None:
 @petugas.command("tambah")
 @click.argument("kode")
 @click.option("--nama", required=True, help="Nama lengkap.")
-@click.option("--peran", required=True, help="admin, redaktur, pimred, kabid, kadin (pisahkan dengan koma).")
+@click.option(
+    "--peran",
+    required=True,
+    help="Peran menurut SOP store (sop.yaml), mis. admin, redaktur, pimred, kabid, kadin; pisahkan dengan koma.",
+)
 @click.option("--email", help="Email (dipakai sebagai identitas commit).")
 @click.option("--bidang", help="Bidang, untuk Kepala Bidang.")
 @click.option("--telepon", help="Nomor WhatsApp/telepon untuk pengingat eskalasi.")
@@ -41,7 +45,7 @@ def tambah(
 ) -> None:
     """Tambah atau perbarui petugas (satu commit); yang tidak disebut tetap seperti sebelumnya."""
     store = env.store()
-    config = store.config
+    config, sop = store.config, store.sop
     if bidang:
         config.check_choice(bidang, "bidang")
     previous = config.staff_by_code(check_code(kode)) or Staff(kode, nama, ())
@@ -52,14 +56,14 @@ def tambah(
     for name, value in (("email", email), ("bidang", bidang), ("phone", telepon)):
         if value is not None:
             changes[name] = value.strip()
-    staff = replace(previous, name=nama.strip(), roles=parse_roles(peran), **changes)
+    staff = replace(previous, name=nama.strip(), roles=parse_roles(peran, sop), **changes)
     author = None
-    if any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
+    if config.roster_managed(sop):
         # Once the roster has someone who manages it, only they may change it.
         author = env.actor()
-        if not set(author.roles) & set(MANAGER_ROLES):
+        if not sop.manages(author.roles):
             raise PermissionDenied(
-                f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(MANAGER_ROLES)}"
+                f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(sop.managers)}"
             )
     verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
     commit = store.save_config(config.with_staff(staff), f"Petugas {staff.code} {verb}", author)

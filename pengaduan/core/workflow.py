@@ -160,7 +160,7 @@ def apply(
     _check_state(sop, case, transition)
     step = sop.steps[transition.target]
     if not sop.may_record(request.actor.roles, step):
-        allowed = sorted({step.actor, *step.recorders, *sop.general_recorders})
+        allowed = sop.recorders(step)
         raise PermissionDenied(
             f"petugas '{request.actor.code}' ({', '.join(request.actor.roles)}) tidak boleh mencatat langkah "
             f"{step.number} ({sop.roles[step.actor]}); yang boleh: {', '.join(allowed)}"

@@ -120,9 +120,8 @@ class Store:
         config_text = _data_file("pengaduan.yaml").decode("utf-8")
         template = yamlio.load_text(config_text, "pengaduan.yaml")
         config = {**template, "petugas": [s.to_dict() for s in roster or []]}
-        load_config(config)  # validate before writing anything
         sop_bytes = _data_file("sop.yaml")
-        load_sop(yamlio.load_text(sop_bytes, "sop.yaml"))
+        load_config(config, load_sop(yamlio.load_text(sop_bytes, "sop.yaml")))  # validate before writing anything
         config_text = yamlio.update_top_level(config_text, template, config)
         files = {
             layout.CONFIG: config_text.encode("utf-8"),
@@ -139,7 +138,7 @@ class Store:
     # -- configuration ---------------------------------------------------------------------
     @cached_property
     def config(self) -> Config:
-        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG))
+        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG), self.sop)
 
     @cached_property
     def sop(self) -> Sop:
@@ -374,7 +373,7 @@ class Store:
         )
 
     def save_config(self, data: dict[str, Any], subject: str, author: Staff | None) -> str:
-        load_config(data)
+        load_config(data, self.sop)
         message = f"{subject}\n\n" + trailers(kind="konfigurasi", sop=self.sop.number) + "\n"
         path = self.root / layout.CONFIG
         with self.transaction(message, author) as txn:
@@ -395,18 +394,16 @@ class Store:
 
     def correct(self, case_id: str, field_key: str, value: str, reason: str, actor: Staff) -> tuple[Case, str]:
         """Correct one intake field (by its YAML key) as one commit; the history keeps old and new value."""
-        from pengaduan.core.audit import CORRECTOR_ROLES
-
         names = {CASE_KEYS[name]: name for name in INTAKE_FIELDS}
         field_name = names.get(field_key.strip())
         if field_name is None:
             raise InputError(f"kolom '{field_key}' tidak dapat dikoreksi; pilih salah satu: {', '.join(names)}")
         if not reason.strip():
             raise InputError("--alasan wajib: tulis mengapa kolom ini dikoreksi, contoh: --alasan 'salah ketik akun'")
-        if not set(actor.roles) & set(CORRECTOR_ROLES):
+        if not self.sop.corrects(actor.roles):
             raise PermissionDenied(
                 f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat koreksi; "
-                f"yang boleh: {', '.join(CORRECTOR_ROLES)}"
+                f"yang boleh: {', '.join(self.sop.correctors)}"
             )
         with self.transaction("", actor) as txn:
             before = self.load_case(case_id)
