@@ -14,6 +14,8 @@ from typing import Any
 from pengaduan.errors import InputError, SopError
 
 START = 0
+# The paths `langkah_jalur` may name (the reports count and label cases by them).
+PATH_KEYS = ("redaktur", "eskalasi")
 CASE_ARGUMENT = "ID"  # how `perintah` writes the case a command acts on
 _COMMAND_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _OPTION_RE = re.compile(r"^--([a-z][a-z0-9-]*)$")
@@ -274,6 +276,10 @@ def _path_steps(value: Any, steps: dict[int, Step]) -> dict[str, int]:
         raise SopError("definisi SOP tidak sah: 'langkah_jalur' harus pemetaan jalur -> nomor langkah, contoh: {eskalasi: 6}")
     out: dict[str, int] = {}
     for path, number in value.items():
+        if path not in PATH_KEYS:
+            raise SopError(
+                f"definisi SOP tidak sah: langkah_jalur menyebut jalur '{path}' yang tidak dikenal ({', '.join(PATH_KEYS)})"
+            )
         if not _is_int(number) or number not in steps:
             raise SopError(f"definisi SOP tidak sah: langkah_jalur '{path}' menyebut langkah {number!r} yang tidak ada")
         out[str(path)] = number

@@ -26,7 +26,6 @@ PATH_LABELS = {
 }
 NOT_A_COMPLAINT = "bukan_pengaduan"
 SETTLED = "selesai"
-ESCALATION_STEP = 6
 
 
 @dataclass(frozen=True)

@@ -130,8 +130,8 @@ def _stale(base: Path, html: str, formats: Sequence[str]) -> list[str]:
 
 
 def check_daily_role(store: Store, actor: Staff) -> str:
-    step = store.sop.step(12)
-    return record.acting_role(actor, (step.actor, *step.recorders), store.sop, "membuat laporan harian (langkah 12)")
+    daily = store.sop.report_action(record.DAILY)
+    return record.acting_role(actor, daily.roles, store.sop, f"membuat laporan harian (langkah {daily.step})")
 
 
 # -- the daily report (step 12) --------------------------------------------------------------------
@@ -204,8 +204,9 @@ def make_daily(
         "berkas": {f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())},
     }
     moment = timeutil.to_text(min(now, store.recording_now()))  # the step's time: never ahead of the real clock
-    message = f"Laporan harian {day.isoformat()} (langkah 12)\n\n" + trailers(
-        kind="laporan", step=12, action="laporan_harian", performer=role, time=moment, sop=store.sop.number
+    step = store.sop.report_action(record.DAILY).step
+    message = f"Laporan harian {day.isoformat()} (langkah {step})\n\n" + trailers(
+        kind="laporan", step=step, action=record.DAILY, performer=role, time=moment, sop=store.sop.number
     ) + "\n"
     with store.transaction(message, actor, expect_head=head) as txn:
         for suffix, data in changed.items():
@@ -317,7 +318,7 @@ def draft_monthly(
         what = f"draf revisi {revision} disusun"
     else:
         what = "draf disusun ulang"
-    return _commit_monthly(store, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event, head)
+    return _commit_monthly(store, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah {event.step})", event, head)
 
 
 def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None, step, subject: str) -> Outcome:
@@ -328,16 +329,17 @@ def _sign_off(store: Store, actor: Staff, month_text: str, at: datetime, note: s
     head = store.git.head()  # the record is read at this commit
     rec = step(load_record(store, year, month), name, actor, at, store.sop, store.tz, note)
     html = _render_monthly(store, rec, rec.basis)
-    return _commit_monthly(store, rec, html, actor, subject.format(month=name), rec.events[-1], head)
+    steps = {action: item.step for action, item in store.sop.report_actions.items()}
+    return _commit_monthly(store, rec, html, actor, subject.format(month=name, **steps), rec.events[-1], head)
 
 
 def initial_monthly(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
     """Step 14 (paraf): the Kepala Bidang initials the draft."""
-    subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah 14)"
+    subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah {paraf})"
     return _sign_off(store, actor, month_text, at, note, record.initial, subject)
 
 
 def check_monthly(store: Store, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
     """Steps 14-15 (periksa): the Pimpinan Redaksi checks the initialled report; it becomes final."""
-    subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah 14-15)"
+    subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah {paraf}-{periksa})"
     return _sign_off(store, actor, month_text, at, note, record.check, subject)
