@@ -17,7 +17,7 @@ START = 0
 # The paths `langkah_jalur` may name (the reports count and label cases by them).
 PATH_KEYS = ("redaktur", "eskalasi")
 CASE_ARGUMENT = "ID"  # how `perintah` writes the case a command acts on
-_COMMAND_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+_COMMAND_RE = re.compile(r"^[a-z][a-z0-9_-]*$")  # (an action name when `perintah` is absent)
 _OPTION_RE = re.compile(r"^--([a-z][a-z0-9-]*)$")
 _VALUE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a fixed value: picks the transition
 _PLACEHOLDER_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")  # a value the desk fills in: the action needs it
@@ -134,8 +134,7 @@ class Sop:
     def recorders(self, step: Step) -> tuple[str, ...]:
         """The roles that may record this step (sorted): its pelaksana and pencatat, and for a case
         step also the general recorders. The one place this is decided."""
-        general = self.general_recorders if step.number in self.steps else ()
-        return tuple(sorted({step.actor, *step.recorders, *general}))
+        return _recorders(step, self.general_recorders if step.number in self.steps else ())
 
     def may_record(self, roles: Iterable[str], step: Step) -> bool:
         return bool(set(roles) & set(self.recorders(step)))
@@ -156,6 +155,10 @@ class Sop:
         if found is None:
             raise SopError(f"langkah {number} tidak ada di SOP {self.number}")
         return found
+
+
+def _recorders(step: Step, general: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(sorted({step.actor, *step.recorders, *general}))
 
 
 def _require(data: dict[str, Any], key: str, where: str) -> Any:
@@ -307,7 +310,7 @@ def _report_actions(
                 f"definisi SOP tidak sah: {where} menyebut langkah {number!r} yang bukan langkah_laporan "
                 f"({', '.join(map(str, report_steps)) or 'tidak ada'})"
             )
-        allowed = _roles_list(item, "peran", roles, "[kabid]", external) or (step.actor, *step.recorders)
+        allowed = _roles_list(item, "peran", roles, "[kabid]", external) or _recorders(step)
         out[str(action)] = ReportAction(str(action), number, tuple(dict.fromkeys(allowed)))
     return out
 
