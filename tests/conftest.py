@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -104,3 +105,21 @@ def receive(cli: Callable[..., Result]) -> Callable[..., str]:
         return result.stdout.strip()
 
     return make
+
+
+@pytest.fixture
+def revise_sop(store: Store) -> Callable[[Callable[[str], str]], str]:
+    """Revise the store's sop.yaml as a manager would by hand: edit its text, then one configuration
+    commit by Ani (an admin, so a manager) with the trailers the audit expects. Returns the commit."""
+
+    def revise(edit: Callable[[str], str]) -> str:
+        path = store.root / "sop.yaml"
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+        ani = ROSTER[0]
+        who = {"GIT_AUTHOR_NAME": ani.name, "GIT_AUTHOR_EMAIL": ani.email}
+        who |= {"GIT_COMMITTER_NAME": ani.name, "GIT_COMMITTER_EMAIL": ani.email}
+        message = "Revisi SOP\n\nJenis: konfigurasi\nSOP: 276/SOP/KBKIE/2024\n"
+        subprocess.run(["git", "-C", str(store.root), "commit", "-q", "-a", "-m", message], env={**os.environ, **who}, check=True)
+        return git(store.root, "rev-parse", "HEAD").strip()
+
+    return revise

@@ -15,6 +15,8 @@ import click
 
 from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
+from pengaduan.core.sop import Sop
+from pengaduan.errors import PengaduanError
 
 
 @dataclass
@@ -58,6 +60,78 @@ def format_option(*choices: str, default: str | None = None, help: str | None = 
     text = help or "Bentuk keluaran: " + ", ".join(f"{c} ({FORMAT_HELP.get(c, c)})" for c in choices) + "."
     return click.option(
         "--format", "fmt", type=Choice(list(choices)), default=default or choices[0], show_default=True, help=text
+    )
+
+
+class SopChoice(click.ParamType):
+    """The value of an option that picks one of a command's SOP transitions (`teruskan --ke
+    redaktur`). The valid values are those the store's sop.yaml gives that command's `perintah`,
+    read when the command runs: a store whose SOP adds a transition needs no new code here."""
+
+    name = "pilihan"
+
+    def __init__(self, command: str, option: str) -> None:
+        self.command = command
+        self.option = option
+
+    def _sop(self, ctx: click.Context | None) -> Sop:
+        env = ctx.find_object(Env) if ctx is not None else None
+        if env is None:
+            raise click.UsageError("perintah ini perlu store")  # only when called outside `pengaduan`
+        return env.desk().sop
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        values = list(self._sop(ctx).choices(self.command, self.option))
+        if value in values:
+            return value
+        self.fail(f"'{value}' bukan pilihan; pilih salah satu: {', '.join(values)}", param, ctx)
+
+    def describe(self, ctx: click.Context | None) -> tuple[str, str] | None:
+        """(metavar, help) from the store's SOP, e.g. ('[redaktur|pimred]', 'redaktur (langkah 4) atau
+        pimred (langkah 6).'); None when no store can be read (help outside a store)."""
+        try:
+            choices = self._sop(ctx).choices(self.command, self.option)
+        except (PengaduanError, click.UsageError):
+            return None
+        if not choices:
+            return None
+        named = [f"{value} (langkah {t.target})" for value, t in choices.items()]
+        text = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} atau {named[-1]}"
+        return f"[{'|'.join(choices)}]", f"{text}."
+
+
+class SopChoiceOption(click.Option):
+    """An option of type SopChoice whose help lists the store's values and the steps they record.
+
+    `lead` opens that list ("Siapa yang menjawab:"); without a readable store the static help shows.
+    """
+
+    def __init__(self, *args: Any, lead: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        described = self.type.describe(ctx) if isinstance(self.type, SopChoice) else None
+        if record is None or described is None:
+            return record
+        metavar, text = described
+        suffix = record[1][len(self.help or "") :]  # click's own: "  [wajib]"
+        return f"{', '.join(self.opts)} {metavar}", f"{self.lead} {text}".strip() + suffix
+
+
+def sop_choice_option(name: str, command: str, lead: str = "", **kwargs: Any) -> Callable:
+    """`--name` taking one of the values the SOP's transitions of `command` give it (its `perintah`)."""
+    option = name.lstrip("-")
+    fallback = f"{lead} nilai menurut perintah '{command} ID --{option} ...' di sop.yaml store.".strip()
+    return click.option(
+        name,
+        cls=SopChoiceOption,
+        type=SopChoice(command, option),
+        metavar=option.upper(),
+        lead=lead,
+        help=fallback[0].upper() + fallback[1:],
+        **kwargs,
     )
 
 

@@ -16,7 +16,11 @@ def petugas() -> None:
 @petugas.command("tambah")
 @click.argument("kode")
 @click.option("--nama", required=True, help="Nama lengkap.")
-@click.option("--peran", required=True, help="admin, redaktur, pimred, kabid, kadin (pisahkan dengan koma).")
+@click.option(
+    "--peran",
+    required=True,
+    help="Peran menurut SOP store (sop.yaml), mis. admin, redaktur, pimred, kabid, kadin; pisahkan dengan koma.",
+)
 @click.option("--email", help="Email (dipakai sebagai identitas commit).")
 @click.option("--bidang", help="Bidang, untuk Kepala Bidang.")
 @click.option("--telepon", help="Nomor WhatsApp/telepon untuk pengingat eskalasi.")

@@ -18,13 +18,14 @@ from typing import Any
 
 from pengaduan.core import timeutil
 from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
-from pengaduan.core.config import MANAGER_ROLES, Config, Staff
+from pengaduan.core.config import Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
 from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
 
-# Who may record a correction of an intake field (`pengaduan koreksi`); the store enforces it.
-CORRECTOR_ROLES = ("admin", "pimred")
+# Who may record a correction (sop.yaml `pengoreksi`) and who may change the configuration
+# (`pengelola`) are the SOP's: Sop.corrects, Sop.manages and Config.roster_managed decide both here
+# and in the store.
 CORRECTION = "koreksi"
 CONFIG_KIND = "konfigurasi"
 REPORT_KIND = "laporan"
@@ -252,17 +253,23 @@ def _check_config_commit(ctx: _Ctx) -> None:
             ctx.add(1, f"commit konfigurasi menghapus {change.path}")
         elif change.error:
             ctx.add(1, f"{change.path} tidak sah sesudah commit ini: {change.error}")
-    config = commit.config
-    if config is None or not any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
+    config, sop = commit.config, commit.sop
+    if config is None:
+        return  # bootstrap: the commit that creates the store
+    if sop is None:
+        ctx.add(5, f"SOP yang berlaku tidak dapat dibaca ({commit.setup_error or 'sop.yaml tidak ada'}); siapa yang boleh "
+                "mengubah konfigurasi tidak dapat diperiksa")  # fmt: skip
+        return
+    if not config.roster_managed(sop):
         return  # bootstrap: before the roster has a manager, anyone may set the store up
     staff = author_staff(config, commit.author_email)
     if staff is None:
         ctx.add(5, f"penulis commit konfigurasi {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
-    elif not set(staff.roles) & set(MANAGER_ROLES):
+    elif not sop.manages(staff.roles):
         ctx.add(
             5,
             f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mengubah konfigurasi; "
-            f"yang boleh: {', '.join(MANAGER_ROLES)}",
+            f"yang boleh: {', '.join(sop.managers)}",
         )
 
 
@@ -282,13 +289,24 @@ def _check_report_commit(ctx: _Ctx) -> None:
             ctx.add(
                 4, f"trailer {TRAILERS['step']}: {values[0]} bukan langkah laporan SOP ({', '.join(map(str, sop.report_steps))})"
             )
-    if not commit.trailers.get(TRAILERS["action"]):
+    actions = commit.trailers.get(TRAILERS["action"])
+    action = None
+    if not actions:
         ctx.add(4, f"commit laporan tidak punya trailer {TRAILERS['action']}")
+    elif sop is not None and step is not None:
+        action = sop.report_actions.get(actions[0])
+        if action is None or action.step != step.number:
+            known = ", ".join(f"{a.action} (langkah {a.step})" for a in sop.report_actions.values()) or "tidak ada"
+            ctx.add(4, f"trailer {TRAILERS['action']}: {actions[0]} bukan aksi laporan langkah {step.number}; yang ada: {known}")
     staff = author_staff(commit.config, commit.author_email)
     if staff is None:
         ctx.add(5, f"penulis commit laporan {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
-    elif step is not None and sop is not None and not sop.may_record(staff.roles, step):
-        ctx.add(5, f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mencatat langkah laporan {step.number}")
+    elif action is not None and not set(staff.roles) & set(action.roles):
+        ctx.add(
+            5,
+            f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mencatat langkah laporan {action.step} "
+            f"({action.action}); yang boleh: {', '.join(action.roles)}",
+        )
 
 
 def _check_deletions(ctx: _Ctx, cases: list[FileChange]) -> None:
@@ -475,18 +493,20 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
     if entry.recorder != staff.code:
         ctx.add(5, f"pencatat di riwayat '{entry.recorder}' bukan penulis commit '{staff.code}'", case_id)
     roles = ", ".join(staff.roles)
+    sop = commit.sop
+    if sop is None:
+        return  # reported once by the transition check
     if entry.action == CORRECTION:
-        if not set(staff.roles) & set(CORRECTOR_ROLES):
+        if not sop.corrects(staff.roles):
             ctx.add(
                 5,
-                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat koreksi; yang boleh: {', '.join(CORRECTOR_ROLES)}",
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat koreksi; yang boleh: {', '.join(sop.correctors)}",
                 case_id,
             )
         return
-    sop = commit.sop
-    step = sop.steps.get(entry.step) if sop is not None and isinstance(entry.step, int) else None
-    if step is not None and sop is not None and not sop.may_record(staff.roles, step):
-        allowed = ", ".join(sorted({step.actor, *step.recorders, *sop.general_recorders}))
+    step = sop.steps.get(entry.step) if isinstance(entry.step, int) else None
+    if step is not None and not sop.may_record(staff.roles, step):
+        allowed = ", ".join(sop.recorders(step))
         ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh mencatat langkah {step.number}; yang boleh: {allowed}", case_id)
 
 

@@ -33,7 +33,8 @@ from pengaduan.core.sop import Sop
 # Share of a standard after which a waiting step is reported as close to overdue.
 CLOSE = 0.75
 
-# Paths through the case steps (SOP.md), decided by the actions a case's history holds.
+# Paths through the case steps (SOP.md). A case is on the path whose step (sop.yaml
+# `langkah_jalur`) its history reached, the later path winning; admin when it reached neither.
 PATH_ADMIN = "admin"
 PATH_REDAKTUR = "redaktur"
 PATH_ESCALATED = "eskalasi"
@@ -89,15 +90,14 @@ def step_timings(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None =
 
 
 # -- each case -------------------------------------------------------------------------------------
-def path_of(case: Case) -> str:
+def path_of(case: Case, sop: Sop) -> str:
     """Which SOP path the case took (so far, for an open case)."""
-    actions = {e.action for e in case.history}
-    if "bukan_pengaduan" in actions:
+    if any(e.status == PATH_NOT_COMPLAINT for e in case.history):
         return PATH_NOT_COMPLAINT
-    if "teruskan_pimred" in actions:
-        return PATH_ESCALATED
-    if "teruskan_redaktur" in actions:
-        return PATH_REDAKTUR
+    reached = {e.step for e in _steps(case, sop)}
+    for path in (PATH_ESCALATED, PATH_REDAKTUR):
+        if sop.path_steps.get(path) in reached:
+            return path
     return PATH_ADMIN
 
 
@@ -144,7 +144,7 @@ def case_figures(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None =
         )
     return CaseFigures(
         case_id=case.id,
-        path=path_of(case),
+        path=path_of(case, sop),
         start=start,
         first_response=first_response,
         first_response_standard=sum(sop.steps[n].minutes for n in first_steps),

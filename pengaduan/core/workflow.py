@@ -16,7 +16,7 @@ from pengaduan.core.config import Config, Staff
 from pengaduan.core.sla import awaited_role
 from pengaduan.core.sop import START, Sop, Step, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
-from pengaduan.i18n import CASE_KEYS, status_label
+from pengaduan.i18n import CASE_KEYS, action_label, status_label
 
 
 @dataclass(frozen=True)
@@ -159,11 +159,12 @@ def _field_changes(config: Config, transition: Transition, request: Request) -> 
         changes["category"] = config.check_choice(request.category, "kategori")
     if request.bidang:
         changes["bidang"] = config.check_choice(request.bidang, "bidang")
-    if action == "koordinasi_kabid" and "bidang" not in changes:
-        raise InputError(f"--bidang wajib untuk koordinasi dengan Kepala Bidang; pilih: {', '.join(config.bidang)}")
-    if action == "bukan_pengaduan" and not (request.reason or "").strip():
-        raise InputError("--alasan wajib saat menutup sebagai bukan pengaduan; contoh: --alasan 'spam promosi'")
-    if transition.needs_answer and not (request.answer or "").strip():
+    # The fields the action needs are the UPPER-CASE placeholders of its `perintah` in sop.yaml.
+    if "bidang" in transition.needs and "bidang" not in changes:
+        raise InputError(f"--bidang wajib untuk {action_label(action)}; pilih: {', '.join(config.bidang)}")
+    if "alasan" in transition.needs and not (request.reason or "").strip():
+        raise InputError(f"--alasan wajib saat kasus {action_label(action)}; contoh: --alasan 'spam promosi'")
+    if (transition.needs_answer or "isi" in transition.needs) and not (request.answer or "").strip():
         raise InputError("--isi wajib: tulis jawaban yang diberikan")
     return changes
 
@@ -186,7 +187,7 @@ def apply(
     _check_state(sop, case, transition)
     step = sop.steps[transition.target]
     if not sop.may_record(request.actor.roles, step):
-        allowed = sorted({step.actor, *step.recorders, *sop.general_recorders})
+        allowed = sop.recorders(step)
         raise PermissionDenied(
             f"petugas '{request.actor.code}' ({', '.join(request.actor.roles)}) tidak boleh mencatat langkah "
             f"{step.number} ({sop.roles[step.actor]}); yang boleh: {', '.join(allowed)}"

@@ -147,8 +147,8 @@ def daily_figures(
             if entry.status == figures.NOT_A_COMPLAINT:
                 not_complaint += 1
             elif entry.status == figures.SETTLED:
-                settled_by[sla.path_of(case)] += 1
-            if entry.step == figures.ESCALATION_STEP:
+                settled_by[sla.path_of(case, sop)] += 1
+            if entry.step == sop.escalation_step:
                 escalated += 1
         final = figures.is_final(case, sop)
         wait = None if final else sla.waiting(case, sop, tz, calendar, cutoff)

@@ -22,7 +22,6 @@ from pengaduan.core.sop import Sop
 PATH_LABELS = i18n.PATH_LABELS
 NOT_A_COMPLAINT = "bukan_pengaduan"
 SETTLED = "selesai"
-ESCALATION_STEP = 6
 
 
 @dataclass(frozen=True)

@@ -114,9 +114,8 @@ class Store:
         config_text = _data_file("pengaduan.yaml").decode("utf-8")
         template = yamlio.load_text(config_text, "pengaduan.yaml")
         config = {**template, "petugas": [s.to_dict() for s in roster or []]}
-        load_config(config)  # validate before writing anything
         sop_bytes = _data_file("sop.yaml")
-        load_sop(yamlio.load_text(sop_bytes, "sop.yaml"))
+        load_config(config, load_sop(yamlio.load_text(sop_bytes, "sop.yaml")))  # validate before writing anything
         config_text = yamlio.update_top_level(config_text, template, config)
         files = {
             layout.CONFIG: config_text.encode("utf-8"),
@@ -132,7 +131,7 @@ class Store:
     # -- configuration ---------------------------------------------------------------------
     @cached_property
     def config(self) -> Config:
-        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG))
+        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG), self.sop)
 
     @cached_property
     def sop(self) -> Sop:
@@ -306,7 +305,7 @@ class Store:
         return self.config.signing_required
 
     def save_config(self, data: dict[str, Any], subject: str, author: Staff | None) -> str:
-        load_config(data)
+        load_config(data, self.sop)
         message = commits.configuration(subject, self.sop.number)
         path = self.root / layout.CONFIG
         with self.transaction(message, author) as txn:
