@@ -315,6 +315,45 @@ def _report_actions(
     return out
 
 
+# What SOP 276's files said before these facts were data (the tool's constants until then): a
+# store's sop.yaml, or an old commit of it, written before any of these keys existed means exactly
+# this, so existing stores and their audited history keep their meaning. A file that has any of
+# them is of the new kind and must have every required one.
+LEGACY_DEFAULTS: dict[str, Any] = {
+    "peran_luar": ["pelapor"],
+    "pengelola": ["admin", "pimred", "kadin"],
+    "pengoreksi": ["admin", "pimred"],
+    "langkah_jalur": {"redaktur": 4, "eskalasi": 6},
+    "aksi_laporan": {
+        "laporan_harian": {"langkah": 12},
+        "susun": {"langkah": 13},
+        "paraf": {"langkah": 14, "peran": ["kabid"]},
+        "periksa": {"langkah": 15},
+    },
+}
+
+
+def _with_legacy_defaults(data: dict[str, Any], roles: dict[str, Any]) -> dict[str, Any]:
+    """An SOP written before LEGACY_DEFAULTS' keys existed, with them filled as the tool then had them."""
+    if any(key in data for key in LEGACY_DEFAULTS):
+        return data
+    steps = {item.get("nomor") for item in data.get("langkah") or [] if isinstance(item, dict)}
+    report_steps = {item.get("nomor") for item in data.get("langkah_laporan") or [] if isinstance(item, dict)}
+    filled = dict(data)
+    for key in ("peran_luar", "pengelola", "pengoreksi"):
+        if key not in filled:
+            filled[key] = [role for role in LEGACY_DEFAULTS[key] if role in roles]
+    if "langkah_jalur" not in filled:
+        filled["langkah_jalur"] = {k: n for k, n in LEGACY_DEFAULTS["langkah_jalur"].items() if n in steps}
+    if "aksi_laporan" not in filled:
+        filled["aksi_laporan"] = {
+            action: {**item, "peran": [r for r in item.get("peran", []) if r in roles]} if "peran" in item else dict(item)
+            for action, item in LEGACY_DEFAULTS["aksi_laporan"].items()
+            if item["langkah"] in report_steps
+        }
+    return filled
+
+
 def load_sop(data: Any) -> Sop:
     """Build and validate an SOP from its parsed YAML; raise SopError with the first problem."""
     if not isinstance(data, dict):
@@ -326,10 +365,11 @@ def load_sop(data: Any) -> Sop:
     for role in general:
         if role not in roles:
             raise SopError(f"definisi SOP tidak sah: pencatat_umum menyebut peran '{role}' yang tidak dikenal")
+    data = _with_legacy_defaults(data, roles)
     external = _roles_list(data, "peran_luar", roles, "[pelapor]")
     if all(role in external for role in roles):
         raise SopError("definisi SOP tidak sah: semua peran ada di peran_luar; tidak ada peran untuk petugas")
-    # Required, not defaulted: without them nobody (or everybody) could change the store's setup.
+    # Required once written: without them nobody (or everybody) could change the store's setup.
     _require(data, "pengelola", "definisi SOP")
     _require(data, "pengoreksi", "definisi SOP")
     managers = _roles_list(data, "pengelola", roles, "[admin, pimred, kadin]", external)

@@ -445,3 +445,18 @@ def test_new_keys_are_refused_with_a_clear_message(edit, expected):
     data = definition()
     edit(data)
     assert expected in refused(data)
+
+
+def test_an_sop_written_before_these_keys_existed_keeps_the_old_meaning():
+    """A store made before roles, managers, correctors and report steps were data still loads,
+    and means exactly what the tool's constants meant then."""
+    data = yaml.safe_load(files("pengaduan.data").joinpath("sop.yaml").read_text(encoding="utf-8"))
+    for key in ("peran_luar", "pengelola", "pengoreksi", "langkah_jalur", "aksi_laporan"):
+        data.pop(key)
+    sop = load_sop(data)
+    assert sop.managers == ("admin", "pimred", "kadin")
+    assert sop.correctors == ("admin", "pimred")
+    assert "pelapor" not in sop.staff_roles
+    assert sop.escalation_step == 6
+    assert sop.report_action("paraf").step == 14 and sop.report_action("paraf").roles == ("kabid",)
+    assert sop.report_action("laporan_harian").step == 12
