@@ -9,8 +9,7 @@ import json
 from click.testing import CliRunner
 
 from pengaduan.cli import main
-from tests.conftest import at, git
-from tests.store.test_bad_input import assert_refused
+from tests.conftest import assert_refused, at, git
 
 
 def _roster(cli) -> dict[str, dict]:

@@ -11,29 +11,7 @@ import re
 
 import pytest
 
-from tests.conftest import at, git
-
-# Words of the English texts click, PyYAML and Python would print if a message slipped through.
-ENGLISH = {"error", "usage", "invalid", "expected", "missing", "such", "option", "not", "the", "found", "must", "did"}
-
-
-def assert_refused(result, *needles: str, store_root=None, exit_code: int | None = None) -> str:
-    """The one-line Indonesian refusal; returns the message after 'galat: '."""
-    assert result.exit_code != 0, result.output
-    if exit_code is not None:
-        assert result.exit_code == exit_code, result.stderr
-    assert "Traceback" not in result.output and "Traceback" not in result.stderr
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("galat: "), lines[0]
-    message = lines[0][len("galat: ") :]
-    text = message.replace(str(store_root), "") if store_root is not None else message
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    assert not words & ENGLISH, f"English in: {message}"
-    for needle in needles:
-        assert needle in message, f"{needle!r} not in {message!r}"
-    return message
+from tests.conftest import assert_refused, at, git
 
 
 @pytest.fixture

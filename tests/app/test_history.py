@@ -15,8 +15,7 @@ from pengaduan.app.context import Desk
 from pengaduan.errors import PengaduanError
 from pengaduan.store import layout, yamlio
 from pengaduan.store.store import Store
-from tests.cli.test_audit import ANI, audit, commit, commit_case, legal_next, message_for, ok, rules, run
-from tests.conftest import at, git
+from tests.conftest import ANI, at, audit, commit, commit_case, git, legal_next, message_for, ok, rules, run
 
 RINA = ("Rina Kartikasari", "rina@example.go.id")
 
