@@ -24,7 +24,7 @@ from pengaduan.core import audit
 from pengaduan.core.case import Entry
 from pengaduan.core.config import Config, load_config
 from pengaduan.core.sop import Sop, load_sop
-from pengaduan.errors import InputError, PengaduanError
+from pengaduan.errors import InputError, PengaduanError, StoreError
 from pengaduan.i18n import CASE_KEYS
 from pengaduan.store import layout, yamlio
 from pengaduan.store.git import LogEntry
@@ -64,7 +64,6 @@ class History:
 
 _KEY_LINE = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*:(?: |\r?\n|$)")
 _HISTORY_KEY = CASE_KEYS["history"].encode() + b":"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ChunkedYaml:
@@ -80,7 +79,8 @@ class ChunkedYaml:
     def __init__(self) -> None:
         self.chunks: dict[bytes, Any] = {}
 
-    def load(self, raw: bytes, source: str) -> Any:
+    def load(self, raw: bytes, source: str, limit: int | None = yamlio.DEFAULT_LIMIT) -> Any:
+        yamlio.check_size(len(raw), source, limit)
         split = self.split(raw)
         if split is not None:
             keys, entries = split
@@ -97,13 +97,13 @@ class ChunkedYaml:
                         raise ValueError(entries)
                     data[CASE_KEYS["history"]] = [item[0] for item in history]
                 return data
-            except (yaml.YAMLError, ValueError):
-                pass  # not what the store writes: read it whole
-        return yamlio.load_text(raw, source)
+            except (yaml.YAMLError, ValueError, StoreError):
+                pass  # not what the store writes, or refused: read it whole (the message names the line)
+        return yamlio.load_text(raw, source, limit)
 
     def _parse(self, text: bytes) -> Any:
         if text not in self.chunks:
-            self.chunks[text] = yaml.load(text, Loader=_Loader)
+            self.chunks[text] = yamlio.load_checked(text, "")
         return self.chunks[text]
 
     @staticmethod
