@@ -14,7 +14,7 @@ from datetime import date
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 7
-ID_RE = re.compile(r"^\d{6}-[0-9A-HJKMNP-TV-Z]{7}$")
+ID_RE = re.compile(r"^\d{6}-[0-9A-HJKMNP-TV-Z]{7}\Z")
 
 
 def new_id(day: date) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from pengaduan.core import timeutil
+from pengaduan.core import safetext, timeutil
 from pengaduan.core.case import Case, Entry, Reporter
 from pengaduan.core.config import Config, Staff
 from pengaduan.core.sla import awaited_role
@@ -17,7 +17,32 @@ from pengaduan.core.sop import START, Sop, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.i18n import CASE_KEYS, status_label
 
-# Actions whose entry must carry an answer text (the words that reached the reporter or desk).
+# Every text a petugas types, by its name here: (option named in messages, single line?, limit).
+# Single-line limits count characters, multi-line ones UTF-8 bytes. `terima`, the steps and
+# `koreksi` all check through `check_text_field`, so the rules live in this one place.
+TEXT_FIELDS: dict[str, tuple[str, bool, int]] = {
+    "account": ("--akun", True, safetext.LINE_CHARS),
+    "link": ("--tautan", True, safetext.LINK_CHARS),
+    "text": ("--isi", False, safetext.LONG_TEXT_BYTES),
+    "reporter_name": ("--nama-pelapor", True, safetext.LINE_CHARS),
+    "reporter_contact": ("--kontak", True, safetext.LINE_CHARS),
+    "answer": ("--isi", False, safetext.LONG_TEXT_BYTES),
+    "note": ("--catatan", False, safetext.NOTE_BYTES),
+    "reason": ("--alasan", False, safetext.NOTE_BYTES),
+    "performer_name": ("--oleh", True, safetext.LINE_CHARS),
+}
+
+
+def check_text_field(name: str, value: str | None, option: str | None = None) -> str | None:
+    """A typed text value checked against its field's rule (size; one line where it must be)."""
+    if value is None:
+        return None
+    default_option, single_line, limit = TEXT_FIELDS[name]
+    option = option or default_option
+    if single_line:
+        return safetext.check_line(value, option, limit)
+    return safetext.check_text(value, option, limit)
+
 
 
 @dataclass(frozen=True)
@@ -99,6 +124,8 @@ def _check_silence(sop: Sop, case: Case | None, request: Request, step: Any, cal
 
 def _new_case(config: Config, case_id: str, request: Request, tz: Any) -> Case:
     f = request.fields
+    for name in ("account", "text", "link", "reporter_name", "reporter_contact"):
+        check_text_field(name, f.get(name))
     platform = config.check_choice(str(f.get("platform", "")), "platform")
     kind = config.check_choice(str(f.get("kind") or "komentar"), "jenis")
     account = str(f.get("account") or "").strip()
@@ -157,6 +184,9 @@ def apply(
     """
     transition = sop.transition(request.action)
     tz = timeutil.zone(config.timezone)
+    for name in ("answer", "note", "performer_name"):
+        check_text_field(name, getattr(request, name))
+    check_text_field("reason", request.fields.get("reason"))
     _check_state(sop, case, transition)
     step = sop.steps[transition.target]
     if not sop.may_record(request.actor.roles, step):
