@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
@@ -215,10 +215,10 @@ def eskalasi(env: Env, pada: str | None, kirim: bool, fmt: str) -> None:
         n = outcome.notice
         who = f"{store.sop.roles.get(n.role, n.role)} ({', '.join(n.names) or '-'})"
         if outcome.sent:
-            click.echo(f"terkirim: {n.case_id} langkah {n.step} → {who}, ke-{outcome.count}")
+            say(f"terkirim: {n.case_id} langkah {n.step} → {who}, ke-{outcome.count}")
         else:
             failed.append(outcome)
-            click.echo(f"gagal: {n.case_id} langkah {n.step} → {who}: {outcome.error}", err=True)
+            say(f"gagal: {n.case_id} langkah {n.step} → {who}: {outcome.error}", err=True)
     if failed:
         raise notify.NotifyError(
             f"{len(failed)} pengingat gagal dikirim; tercatat di {store.private_dir() / notify.STATE} "

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, catatan_option, pass_env, waktu_option
+from pengaduan.cli.common import Env, catatan_option, pass_env, say, waktu_option
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import Request
 from pengaduan.errors import InputError, PengaduanError
@@ -37,7 +37,7 @@ def _record(
         f"(commit {commit[:8]})"
     )
     try:
-        click.echo(line)
+        say(line)
     except OSError as exc:
         # The step is committed: a caller that retries on failure must not record it twice.
         raise PengaduanError(

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, pass_env, say
 from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, parse_roles
 from pengaduan.errors import PermissionDenied
 
@@ -63,7 +63,7 @@ def tambah(
             )
     verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
     commit = store.save_config(config.with_staff(staff), f"Petugas {staff.code} {verb}", author)
-    click.echo(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
+    say(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
 
 
 @petugas.command("daftar")
