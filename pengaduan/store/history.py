@@ -138,7 +138,9 @@ class ChunkedYaml:
 class _Loaded:
     """Blobs parsed once each: YAML for everything, then the SOP or configuration on top."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = yamlio.DEFAULT_LIMIT) -> None:
+        self.limit = limit
+        self.sizes: dict[str, int] = {}
         self.data: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
         self.configs: dict[str, Config | str] = {}
@@ -146,9 +148,10 @@ class _Loaded:
         self.yaml = ChunkedYaml()
 
     def parse(self, blob: str, raw: bytes, source: str) -> None:
+        self.sizes[blob] = len(raw)
         try:
             case_file = source.startswith(layout.CASES + "/")
-            self.data[blob] = self.yaml.load(raw, source) if case_file else yamlio.load_text(raw, source)
+            self.data[blob] = self.yaml.load(raw, source, self.limit) if case_file else yamlio.load_text(raw, source)
         except PengaduanError as exc:
             self.errors[blob] = exc.message
 
@@ -212,7 +215,7 @@ def read_history(
                     if blob and mode != GITLINK:
                         wanted.setdefault(blob, change.path)
 
-    loaded = _Loaded()
+    loaded = _Loaded(store.config.file_limit)
     history = History(commits=[], head=git.head())
     for done, (blob, raw) in enumerate(git.read_blobs(wanted), 1):
         loaded.parse(blob, raw, wanted[blob])
@@ -297,7 +300,8 @@ def _commit(
         if kind == "case" and case_id:
             history.cases.add(case_id)
             history.blobs[(entry.sha, raw.path)] = (raw.old_blob, raw.new_blob)
-        changes.append(audit.FileChange(raw.path, kind, raw.status, case_id, old, new, error))
+        size = loaded.sizes.get(raw.new_blob) if raw.new_blob else None
+        changes.append(audit.FileChange(raw.path, kind, raw.status, case_id, old, new, error, raw.new_mode, size))
     status, key, primary = signatures.get(entry.sha, ("N", "", ""))
     return audit.Commit(
         sha=entry.sha,
