@@ -10,6 +10,7 @@ import click
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env, say
 from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, parse_roles
+from pengaduan.core.safetext import check_line
 from pengaduan.errors import PermissionDenied
 
 
@@ -40,6 +41,9 @@ def tambah(
     kunci_ssh: str | None,
 ) -> None:
     """Tambah atau perbarui petugas (satu commit); yang tidak disebut tetap seperti sebelumnya."""
+    for option, value in (("--nama", nama), ("--email", email), ("--bidang", bidang), ("--telepon", telepon)):
+        if value is not None:
+            check_line(value, option)
     store = env.store()
     config = store.config
     if bidang:

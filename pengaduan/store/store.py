@@ -250,9 +250,9 @@ class Store:
         relpath = layout.case_path(case_id)
         path = self.root / relpath
         # Never through a symlink: not the file itself (read_regular checks), nor a folder on the way.
-        if os.path.lexists(path) and os.path.realpath(path) != str(path):
+        if os.path.lexists(path) and os.path.realpath(path.parent) != str(path.parent):
             raise StoreError(
-                f"berkas kasus {relpath} tidak dibaca: foldernya bukan folder biasa (symlink); periksa "
+                f"berkas {relpath} tidak dibaca: foldernya bukan folder biasa (symlink); periksa "
                 f"'git -C {self.root} ls-tree -r HEAD -- {layout.CASES}'"
             )
         return Case.from_dict(yamlio.load_file(path, relpath, self.config.file_limit), relpath)
