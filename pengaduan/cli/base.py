@@ -65,7 +65,7 @@ class Group(click.Group):
                 use_indonesian_help(command)
         return super().get_command(ctx, name)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         """Run the command; then warn, one line each, of the case files it had to skip.
 
         A command that skipped something and would otherwise succeed exits with SKIPPED_EXIT (3);
@@ -97,16 +97,14 @@ class Group(click.Group):
 
 
 def _warn_skipped(ctx: click.Context) -> bool:
-    """Print the store's skipped files (once) to stderr; True when there were any."""
-    store = getattr(ctx.obj, "_store", None)
+    """Print the case files the command's store skipped, one line each on stderr; True when any."""
+    store = getattr(ctx.obj, "opened_store", None)
     skipped = getattr(store, "skipped", None)
     if not skipped:
         return False
-    if not getattr(store, "skipped_reported", False):
-        sys.stdout.flush()
-        for message in skipped.values():
-            click.echo(f"peringatan: dilewati: {visible(message)}", err=True)
-        store.skipped_reported = True
+    sys.stdout.flush()
+    for message in skipped.values():
+        click.echo(f"peringatan: dilewati: {visible(message)}", err=True)
     return True
 
 

@@ -30,6 +30,11 @@ class Env:
             self._store = Store.open(self.store_path)
         return self._store
 
+    @property
+    def opened_store(self) -> Store | None:
+        """The store, when this command opened it (None otherwise: nothing to report about it)."""
+        return self._store
+
     def actor(self) -> Staff:
         return self.store().resolve_actor(self.petugas)
 

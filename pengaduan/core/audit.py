@@ -282,7 +282,7 @@ def _check_placement(ctx: _Ctx) -> set[str]:
             skip.add(change.path)
             continue
         if change.kind == "case" and change.case_id is not None:
-            problem = case_path_problem(change.path, change.case_id)
+            problem = ids.path_problem(change.path, change.case_id)
             if problem:
                 ctx.add(10, f"berkas kasus {change.path} {problem}", change.case_id)
         if change.size is not None and change.size > limit:
@@ -294,17 +294,6 @@ def _check_placement(ctx: _Ctx) -> set[str]:
             )
             skip.add(change.path)
     return skip
-
-
-def case_path_problem(path: str, case_id: str) -> str | None:
-    """Why a case file's path is wrong for the ID it names (None when it is kasus/YYYY/MM/<ID>.yaml)."""
-    if not ids.is_valid(case_id):
-        return "bernama bukan ID kasus (YYMMDD-XXXXXXX.yaml)"
-    year, month = ids.month_of(case_id) or ("", "")
-    expected = f"{CASES_DIR}/{year}/{month}/{case_id}.yaml"
-    if path != expected:
-        return f"tidak di folder bulannya: ID {case_id} berarti {expected}"
-    return None
 
 
 def _check_case_commit(ctx: _Ctx, cases: list[FileChange]) -> None:

@@ -29,6 +29,7 @@ def case_id_of(path: str) -> str | None:
 
 
 # Tree entry modes of regular files; anything else under kasus/ (symlink, submodule) is refused.
+# (core/audit.py holds the same two for its rule 10: core cannot import the store.)
 REGULAR_MODES = ("100644", "100755")
 MODE_NAMES = {"120000": "symlink", "160000": "submodule git", "040000": "folder"}
 
@@ -40,10 +41,4 @@ def entry_problem(mode: str, path: str) -> str | None:
     """
     if mode not in REGULAR_MODES:
         return f"bukan berkas biasa ({MODE_NAMES.get(mode, 'mode ' + mode)})"
-    case_id = path[path.rfind("/") + 1 : -5]
-    if not ids.is_valid(case_id):
-        return "nama berkasnya bukan ID kasus (YYMMDD-XXXXXXX.yaml)"
-    expected = case_path(case_id)
-    if path != expected:
-        return f"tidak di folder bulannya (ID {case_id} berarti {expected})"
-    return None
+    return ids.path_problem(path, path[path.rfind("/") + 1 : -5])

@@ -235,7 +235,8 @@ def test_a_case_file_in_the_wrong_month_folder_is_skipped_and_found(store, cli, 
     check_lists_survive(cli, snapshot, relpath, f"tidak di folder bulannya (ID {bad} berarti", good, bad)
     findings = audit_findings(cli)
     assert any(
-        f["aturan"] == 10 and f["kasus"] == bad and f"{relpath} tidak di folder bulannya" in f["pesan"] for f in findings
+        f["aturan"] == 10 and f["kasus"] == bad and f"{relpath} tidak di folder bulannya (ID {bad} berarti" in f["pesan"]
+        for f in findings
     ), findings
 
 
