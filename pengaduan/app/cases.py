@@ -6,7 +6,7 @@ from pengaduan.app.context import Desk
 from pengaduan.core import ids, intake
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
-from pengaduan.core.workflow import Request, apply
+from pengaduan.core.workflow import Request, apply, check_text_field
 from pengaduan.core.workflow import correct as correct_case
 from pengaduan.errors import InputError, PermissionDenied
 from pengaduan.store import commits, layout
@@ -34,6 +34,7 @@ def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, a
     """Correct one intake field (by its YAML key) as one commit; the history keeps old and new value."""
     store = desk.store
     field_name = intake.correctable_field(field_key)
+    check_text_field("reason", reason)
     if not reason.strip():
         raise InputError("--alasan wajib: tulis mengapa kolom ini dikoreksi, contoh: --alasan 'salah ketik akun'")
     if not desk.sop.corrects(actor.roles):

@@ -72,7 +72,7 @@ def code_digest() -> str:
 
 def inputs_fingerprint(desk: Desk, rev: str, *parts: Any) -> str:
     """What a report is made from: kasus/, the config and the SOP at `rev`, the report code, and the command's inputs."""
-    tree = desk.store.git.tree_entries(rev, (layout.CASES, layout.CONFIG, layout.SOP))
+    tree = desk.store.git.tree_listing(rev, (layout.CASES, layout.CONFIG, layout.SOP))
     digest = hashlib.sha256(code_digest().encode())
     digest.update(tree)
     for part in parts:

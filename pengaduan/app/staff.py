@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff, check_code, parse_roles
+from pengaduan.core.safetext import check_line
 from pengaduan.errors import PermissionDenied
 
 
@@ -21,6 +22,9 @@ def add_or_update(
     ssh_key: str | None = None,
 ) -> tuple[Staff, str, str]:
     """Add a person or update one (what is not given stays); returns (person, verb, commit)."""
+    for option, value in (("--nama", name), ("--email", email), ("--bidang", bidang), ("--telepon", phone)):
+        if value is not None:
+            check_line(value, option)
     store = desk.store
     config, sop = store.config, store.sop
     if bidang:

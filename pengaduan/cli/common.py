@@ -15,6 +15,7 @@ import click
 
 from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
+from pengaduan.core.safetext import visible
 from pengaduan.core.sop import Sop
 from pengaduan.errors import PengaduanError
 
@@ -31,6 +32,10 @@ class Env:
         if self._desk is None:
             self._desk = Desk.open(self.store_path, self.petugas)
         return self._desk
+
+    def skipped(self) -> dict[str, str]:
+        """Case files this command's store left out (path -> why); empty when it opened no store."""
+        return self._desk.store.skipped if self._desk is not None else {}
 
     def actor(self) -> Staff:
         return self.desk().actor()
@@ -149,8 +154,30 @@ def catatan_option(func: Callable | None = None, *, help: str = "Catatan untuk r
     return option(func) if func is not None else option
 
 
+def say(*lines: object, err: bool = False) -> None:
+    """Print human output, one line per argument, each made safe for a terminal (`visible`):
+    a value holding a newline or an escape sequence cannot forge or hide a line."""
+    click.echo("\n".join(visible(line) for line in lines), err=err)
+
+
+# First characters that make a spreadsheet read a cell as a formula (or as the start of one).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a string it would read as a formula gets a leading `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def emit(rows: list[dict[str, Any]], fmt: str) -> None:
-    """Print rows as a tabulate table, JSON or CSV."""
+    """Print rows as a tabulate table, JSON or CSV.
+
+    JSON is exact (json.dumps escapes every control character). CSV keeps the values, except that
+    a cell a spreadsheet would run as a formula starts with `'`. The table shows every control
+    character as a visible escape.
+    """
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -159,7 +186,7 @@ def emit(rows: list[dict[str, Any]], fmt: str) -> None:
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         click.echo(buffer.getvalue(), nl=False)
         return
     from tabulate import tabulate
@@ -168,5 +195,9 @@ def emit(rows: list[dict[str, Any]], fmt: str) -> None:
         click.echo("(tidak ada kasus)")
         return
     keys = list(rows[0])
-    table = [[row.get(k, "") for k in keys] for row in rows]
+    table = [[_cell(row.get(k, "")) for k in keys] for row in rows]
     click.echo(tabulate(table, headers=keys, tablefmt="simple"))
+
+
+def _cell(value: Any) -> Any:
+    return visible(value) if isinstance(value, str) else value

@@ -8,7 +8,7 @@ import click
 
 from pengaduan.app import cases
 from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, catatan_option, pass_env, sop_choice_option, waktu_option
+from pengaduan.cli.common import Env, catatan_option, pass_env, say, sop_choice_option, waktu_option
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import Intake, Request
 from pengaduan.errors import InputError, PengaduanError
@@ -58,7 +58,7 @@ def _record(
         f"(commit {commit[:8]})"
     )
     try:
-        click.echo(line)
+        say(line)
     except OSError as exc:
         # The step is committed: a caller that retries on failure must not record it twice.
         raise PengaduanError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pengaduan.app import staff as staff_use
-from pengaduan.cli.common import Env, emit, format_option, pass_env
+from pengaduan.cli.common import Env, emit, format_option, pass_env, say
 
 
 @click.group("petugas")
@@ -40,7 +40,7 @@ def tambah(
 ) -> None:
     """Tambah atau perbarui petugas (satu commit); yang tidak disebut tetap seperti sebelumnya."""
     staff, verb, commit = staff_use.add_or_update(env.desk(), kode, nama, peran, email, bidang, telepon, kunci_ssh)
-    click.echo(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
+    say(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
 
 
 @petugas.command("daftar")

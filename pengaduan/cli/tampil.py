@@ -9,7 +9,7 @@ import click
 
 from pengaduan.app import cases
 from pengaduan.app.context import Desk
-from pengaduan.cli.common import Env, emit, format_option, pass_env
+from pengaduan.cli.common import Env, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import allowed_commands
@@ -94,7 +94,8 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Bidang   : {store.config.bidang.get(case.bidang, case.bidang)}")
     if case.reporter.name or case.reporter.contact:
         lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
-    lines += ["  Isi      :", *[f"    {line}" for line in case.text.splitlines()], "", "Riwayat:"]
+    # Split on line feeds only: every other control character is shown escaped, never acted on.
+    lines += ["  Isi      :", *[f"    {line}" for line in case.text.replace("\r\n", "\n").split("\n")], "", "Riwayat:"]
     by_step = {t["selesai"] + str(t["langkah"]): t for t in timeline}
     for entry in case.history:
         when = entry.time.astimezone(tz)
@@ -122,7 +123,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
             f"Menunggu langkah {row['langkah']} ({row['pelaksana']}): {row['menit_terpakai']:.0f} dari "
             f"{row['menit_standar']} menit kerja terpakai, batas {row['batas']} — {state}"
         )
-    click.echo("\n".join(lines))
+    say(*lines)
 
 
 @click.command("daftar")

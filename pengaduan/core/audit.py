@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import timeutil
+from pengaduan.core import ids, timeutil
 from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
-from pengaduan.core.config import Config, Staff
+from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
 from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
@@ -31,6 +31,10 @@ CONFIG_KIND = "konfigurasi"
 REPORT_KIND = "laporan"
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
+CASES_DIR = "kasus"
+# Tree entry modes of regular files; a symlink (120000) or submodule (160000) is never a case file.
+REGULAR_MODES = ("100644", "100755")
+MODE_NAMES = {"120000": "symlink", "160000": "submodule git"}
 
 
 
@@ -45,6 +49,8 @@ class FileChange:
     old: Any = None
     new: Any = None
     error: str | None = None  # why the content after could not be read or loaded
+    mode: str = "100644"  # the tree entry's mode after the commit
+    size: int | None = None  # bytes of the content after, when known
 
     @property
     def added(self) -> bool:
@@ -221,11 +227,41 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
         if kind is not None and cases:
             ctx.add(1, f"commit berjenis '{kind}' mengubah berkas kasus: {', '.join(c.path for c in cases)}")
         _check_deletions(ctx, cases)
+        unreadable = _check_placement(ctx)
         for change in cases:
-            if not change.deleted:
+            if not change.deleted and change.path not in unreadable:
                 _check_case_change(ctx, change, trailers_apply=kind is None)
     _check_signature(ctx)
     return ctx.findings
+
+
+def _check_placement(ctx: _Ctx) -> set[str]:
+    """Rule 10 over what a commit adds or changes under kasus/; returns the paths whose content is
+    not to be read as a case (not a regular file, or over the size limit)."""
+    config = ctx.commit.config
+    limit = config.file_limit if config is not None else FILE_LIMIT_KB * 1024
+    skip: set[str] = set()
+    for change in ctx.commit.changes:
+        if change.deleted or not change.path.startswith(CASES_DIR + "/"):
+            continue
+        if change.mode not in REGULAR_MODES:
+            kind = MODE_NAMES.get(change.mode, f"mode {change.mode}")
+            ctx.add(10, f"{change.path} bukan berkas biasa ({kind}); pembaca store menolaknya", change.case_id)
+            skip.add(change.path)
+            continue
+        if change.kind == "case" and change.case_id is not None:
+            problem = ids.path_problem(change.path, change.case_id)
+            if problem:
+                ctx.add(10, f"berkas kasus {change.path} {problem}", change.case_id)
+        if change.size is not None and change.size > limit:
+            ctx.add(
+                10,
+                f"berkas kasus {change.path} {-(-change.size // 1024)} KB, lebih dari batas {limit // 1024} KB "
+                "(batas.berkas_kb); tidak dibaca",
+                change.case_id,
+            )
+            skip.add(change.path)
+    return skip
 
 
 def _check_case_commit(ctx: _Ctx, cases: list[FileChange]) -> None:

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 # The roles a roster may hold, and who manages it, are the SOP's (sop.yaml `peran`, `peran_luar`,
 # `pengelola`).
-CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+# Default of `batas.berkas_kb`: far above a real case (64 KB of text, a dozen answers).
+FILE_LIMIT_KB = 1024
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")  # \Z: "$" would let a trailing newline in
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     # How far a history entry's time may lie after its commit's time (clock skew), for the audit.
     time_tolerance: float = 120.0
+    # `batas.berkas_kb`: the largest case file read (bytes); bigger ones are refused unparsed.
+    file_limit: int = FILE_LIMIT_KB * 1024
 
     @property
     def signing_required(self) -> bool:
@@ -208,6 +212,7 @@ def load_config(data: Any, sop: Sop | None = None) -> Config:
     if tolerance < 0:
         raise ConfigError("pengaduan.yaml tidak sah: 'toleransi_waktu_detik' harus angka detik, 0 atau lebih (bawaan 120)")
     return Config(
+        file_limit=_file_limit(data),
         agency=" ".join(str(data.get("instansi", "")).split()),
         agency_short=str(data.get("instansi_singkat", "")),
         city=str(data.get("kota", "Semarang")),
@@ -221,6 +226,18 @@ def load_config(data: Any, sop: Sop | None = None) -> Config:
         raw=data,
         time_tolerance=tolerance,
     )
+
+
+def _file_limit(data: dict[str, Any]) -> int:
+    limits = data.get("batas")
+    if limits is None:
+        return FILE_LIMIT_KB * 1024
+    value = limits.get("berkas_kb", FILE_LIMIT_KB) if isinstance(limits, dict) else None
+    if type(value) is not int or value < 1:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: 'batas.berkas_kb' harus bilangan bulat KB, 1 atau lebih (bawaan {FILE_LIMIT_KB})"
+        )
+    return value * 1024
 
 
 def parse_roles(text: str, sop: Sop) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pengaduan.core import timeutil
 from pengaduan.core.case import INTAKE_FIELDS, Case
 from pengaduan.core.config import Config
+from pengaduan.core.workflow import TEXT_FIELDS, check_text_field
 from pengaduan.errors import InputError
 from pengaduan.i18n import CASE_KEYS
 
@@ -27,6 +28,8 @@ def corrected_value(
 ) -> Any:
     """A corrected value checked as `terima` checks it."""
     text = value.strip()
+    if field_name in TEXT_FIELDS:
+        check_text_field(field_name, text, "--nilai")
     if field_name == "platform":
         return config.check_choice(text, "platform")
     if field_name == "kind":

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import timeutil
+from pengaduan.core import safetext, timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.case import Case, Entry, Reporter, stored_value
 from pengaduan.core.config import Config, Staff
@@ -35,6 +35,33 @@ class Intake:
 
 # A `terima` without its intake: refused by the same checks as empty options.
 _NO_INTAKE = Intake(platform="", account="", text="")
+
+# Every text a petugas types, by its name here: (option named in messages, single line?, limit).
+# Single-line limits count characters, multi-line ones UTF-8 bytes. `terima`, the steps and
+# `koreksi` all check through `check_text_field`, so the rules live in this one place.
+TEXT_FIELDS: dict[str, tuple[str, bool, int]] = {
+    "account": ("--akun", True, safetext.LINE_CHARS),
+    "link": ("--tautan", True, safetext.LINK_CHARS),
+    "text": ("--isi", False, safetext.LONG_TEXT_BYTES),
+    "reporter_name": ("--nama-pelapor", True, safetext.LINE_CHARS),
+    "reporter_contact": ("--kontak", True, safetext.LINE_CHARS),
+    "answer": ("--isi", False, safetext.LONG_TEXT_BYTES),
+    "note": ("--catatan", False, safetext.NOTE_BYTES),
+    "reason": ("--alasan", False, safetext.NOTE_BYTES),
+    "performer_name": ("--oleh", True, safetext.LINE_CHARS),
+}
+
+
+def check_text_field(name: str, value: str | None, option: str | None = None) -> str | None:
+    """A typed text value checked against its field's rule (size; one line where it must be)."""
+    if value is None:
+        return None
+    default_option, single_line, limit = TEXT_FIELDS[name]
+    option = option or default_option
+    if single_line:
+        return safetext.check_line(value, option, limit)
+    return safetext.check_text(value, option, limit)
+
 
 
 @dataclass(frozen=True)
@@ -121,6 +148,8 @@ def _check_silence(
 
 def _new_case(config: Config, case_id: str, request: Request) -> Case:
     intake = request.intake or _NO_INTAKE
+    for name in ("account", "text", "link", "reporter_name", "reporter_contact"):
+        check_text_field(name, getattr(intake, name))
     platform = config.check_choice(intake.platform or "", "platform")
     kind = config.check_choice(intake.kind or "komentar", "jenis")
     account = (intake.account or "").strip()
@@ -184,6 +213,9 @@ def apply(
     """
     transition = sop.transition(request.action)
     tz = timeutil.zone(config.timezone)
+    for name in ("answer", "note", "performer_name"):
+        check_text_field(name, getattr(request, name))
+    check_text_field("reason", request.reason)
     _check_state(sop, case, transition)
     step = sop.steps[transition.target]
     if not sop.may_record(request.actor.roles, step):

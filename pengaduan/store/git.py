@@ -238,16 +238,25 @@ class Git:
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
         """(path, blob id) of every file under prefix at rev, in one process."""
+        return [(path, blob) for _, path, blob in self.tree_entries(rev, prefix)]
+
+    def tree_entries(self, rev: str, prefix: str) -> list[tuple[str, str, str]]:
+        """(mode, path, object id) of every entry under prefix at rev, in one process.
+
+        The mode tells a regular file (100644, 100755) from a symlink (120000) or a submodule
+        (160000). A path that is not UTF-8 keeps its bytes as surrogates (surrogateescape).
+        """
         out = self._run("ls-tree", "-r", "-z", "--full-tree", rev, "--", prefix, check=False)
         rows = []
-        for item in out.decode("utf-8").split("\0"):
+        for item in out.decode("utf-8", "surrogateescape").split("\0"):
             if not item:
                 continue
             meta, path = item.split("\t", 1)
-            rows.append((path, meta.split()[2]))
+            mode, _, object_id = meta.split()[:3]
+            rows.append((mode, path, object_id))
         return rows
 
-    def tree_entries(self, rev: str, paths: Sequence[str]) -> bytes:
+    def tree_listing(self, rev: str, paths: Sequence[str]) -> bytes:
         """`git ls-tree rev -- paths` as git prints it (the ids of those entries): a fingerprint of them."""
         return self._run("ls-tree", rev, "--", *paths, check=False)
 

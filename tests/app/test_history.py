@@ -249,4 +249,4 @@ def test_a_submodule_at_a_case_path_is_a_finding_not_a_crash(store, receive):
     git(store.root, "commit", "-q", "-m", "submodule")  # without -a: the index holds the submodule entry
     code, findings, _ = audit(store.root)
     assert code == 1
-    assert any(f["aturan"] == 2 and "bukan berkas biasa" in f["pesan"] for f in findings), findings
+    assert any(f["aturan"] == 10 and "bukan berkas biasa (submodule git)" in f["pesan"] for f in findings), findings
