@@ -21,14 +21,14 @@ from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
 from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
-from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
+from pengaduan.i18n import CASE_KEYS, COMMIT_KINDS, ENTRY_KEYS, TRAILERS
 
 # Who may record a correction (sop.yaml `pengoreksi`) and who may change the configuration
 # (`pengelola`) are the SOP's: Sop.corrects, Sop.manages and Config.roster_managed decide both here
 # and in the store.
 CORRECTION = "koreksi"
-CONFIG_KIND = "konfigurasi"
-REPORT_KIND = "laporan"
+CONFIG_KIND = COMMIT_KINDS["config"]
+REPORT_KIND = COMMIT_KINDS["report"]
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
 CASES_DIR = "kasus"
