@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pengaduan import killpoint
 from pengaduan.app import cases
 from pengaduan.app.context import Desk
-from pengaduan.core import conflict, ids, intake, timeutil
+from pengaduan.core import conflict, ids, timeutil
 from pengaduan.core.case import Entry
 from pengaduan.core.config import Staff
 from pengaduan.core.workflow import Request
@@ -74,7 +74,7 @@ def apply(desk: Desk, typed: str, actor: Staff) -> list[Applied]:
             if any(marker in (e.note or "") for e in case.history):
                 continue  # applied by a run that was interrupted before it closed the record
             entry = Entry.from_dict(raw)
-            first = timeutil.human(timeutil.from_text(entry.time, desk.tz)) if isinstance(entry.time, str) else "?"
+            first = timeutil.human(entry.time.astimezone(desk.tz))
             note = " — ".join(
                 p for p in (entry.note, f"{marker}: semula dicatat {first} oleh {entry.recorder}") if p
             )
@@ -93,38 +93,25 @@ def apply(desk: Desk, typed: str, actor: Staff) -> list[Applied]:
 
 
 def _record_again(desk: Desk, record: conflict.Conflict, entry: Entry, note: str, actor: Staff) -> str:
-    now = desk.recording_now()
     if entry.action == "koreksi":
         changes = entry.changes or {}
-        key = str(changes.get("kolom", ""))
         value = changes.get("baru")
-        name = intake.correctable_field(key)
-        store = desk.store
-        before = store.load_case(record.case_id)
-        if getattr(before, name) == value:
-            raise InputError(f"kolom {key} sudah bernilai {value!r}")
-        from pengaduan.core.workflow import correct as correct_case
-
-        after = correct_case(before, name, value, note, actor, now)
-        with store.transaction(commits.correction(after, key, desk.sop.number), actor) as txn:
-            txn.write_yaml(layout.case_path(after.id), after.to_dict())
-        assert txn.commit is not None
-        return txn.commit
+        _, commit = cases.correct(desk, record.case_id, str(changes.get("kolom", "")), "" if value is None else str(value),
+                                  note, actor)  # fmt: skip
+        return commit
     local = record.local_case
-    fields = {}
-    if entry.action in ("verifikasi", "koordinasi_kabid"):
-        fields = {"category": local.get("kategori"), "bidang": local.get("bidang")}
-    if entry.action == "bukan_pengaduan":
-        fields = {"reason": entry.note or "bukan pengaduan"}
+    takes_fields = entry.action in ("verifikasi", "koordinasi_kabid")
     request = Request(
         action=entry.action,
         actor=actor,
-        at=now,
+        at=desk.recording_now(),
         note=note,
         channel=entry.channel,
         answer=entry.answer,
         performer_name=entry.performer_name,
-        fields=fields,
+        category=local.get("kategori") if entry.action == "verifikasi" else None,
+        bidang=local.get("bidang") if takes_fields else None,
+        reason=(entry.note or "bukan pengaduan") if entry.action == "bukan_pengaduan" else None,
     )
     _, commit = cases.record(desk, request, record.case_id)
     return commit

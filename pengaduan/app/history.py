@@ -25,7 +25,7 @@ from pengaduan.core import audit
 from pengaduan.core.case import Entry
 from pengaduan.core.config import Config, load_config
 from pengaduan.core.sop import Sop, load_sop
-from pengaduan.errors import InputError, PengaduanError
+from pengaduan.errors import InputError, PengaduanError, StoreError
 from pengaduan.i18n import CASE_KEYS, TRAILERS
 from pengaduan.store import commits, layout, yamlio
 from pengaduan.store.git import LogEntry
@@ -69,7 +69,6 @@ class History:
 
 _KEY_LINE = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*:(?: |\r?\n|$)")
 _HISTORY_KEY = CASE_KEYS["history"].encode() + b":"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ChunkedYaml:
@@ -85,7 +84,8 @@ class ChunkedYaml:
     def __init__(self) -> None:
         self.chunks: dict[bytes, Any] = {}
 
-    def load(self, raw: bytes, source: str) -> Any:
+    def load(self, raw: bytes, source: str, limit: int | None = yamlio.DEFAULT_LIMIT) -> Any:
+        yamlio.check_size(len(raw), source, limit)
         split = self.split(raw)
         if split is not None:
             keys, entries = split
@@ -102,13 +102,13 @@ class ChunkedYaml:
                         raise ValueError(entries)
                     data[CASE_KEYS["history"]] = [item[0] for item in history]
                 return data
-            except (yaml.YAMLError, ValueError):
-                pass  # not what the store writes: read it whole
-        return yamlio.load_text(raw, source)
+            except (yaml.YAMLError, ValueError, StoreError):
+                pass  # not what the store writes, or refused: read it whole (the message names the line)
+        return yamlio.load_text(raw, source, limit)
 
     def _parse(self, text: bytes) -> Any:
         if text not in self.chunks:
-            self.chunks[text] = yaml.load(text, Loader=_Loader)
+            self.chunks[text] = yamlio.load_checked(text, "")
         return self.chunks[text]
 
     @staticmethod
@@ -143,7 +143,9 @@ class ChunkedYaml:
 class _Loaded:
     """Blobs parsed once each: YAML for everything, then the SOP or configuration on top."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = yamlio.DEFAULT_LIMIT) -> None:
+        self.limit = limit
+        self.sizes: dict[str, int] = {}
         self.data: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
         self.configs: dict[str, Config | str] = {}
@@ -151,9 +153,10 @@ class _Loaded:
         self.yaml = ChunkedYaml()
 
     def parse(self, blob: str, raw: bytes, source: str) -> None:
+        self.sizes[blob] = len(raw)
         try:
             case_file = source.startswith(layout.CASES + "/")
-            self.data[blob] = self.yaml.load(raw, source) if case_file else yamlio.load_text(raw, source)
+            self.data[blob] = self.yaml.load(raw, source, self.limit) if case_file else yamlio.load_text(raw, source)
         except PengaduanError as exc:
             self.errors[blob] = exc.message
 
@@ -233,7 +236,7 @@ def read_history(
                 if blob and mode != GITLINK:
                     wanted.setdefault(blob, change.path)
 
-    loaded = _Loaded()
+    loaded = _Loaded(store.config.file_limit)
     history = History(commits=[], head=git.commit_id(tip))
     for done, (blob, raw) in enumerate(git.read_blobs(wanted), 1):
         loaded.parse(blob, raw, wanted[blob])
@@ -308,7 +311,10 @@ def _states(
             if isinstance(config, Config) or trusted[layout.CONFIG] is None:
                 signature = audit.Signature(status or "N", key, primary)
                 known = config if isinstance(config, Config) else None
-                allowed = audit.may_change_config(known, kind, entry.author_email, signature)
+                sop = loaded.sop(trusted[layout.SOP])
+                allowed = audit.may_change_config(
+                    known, sop if isinstance(sop, Sop) else None, kind, entry.author_email, signature
+                )
             else:  # the roster in force cannot be read (reported where it broke): a configuration commit may repair it
                 allowed = kind == audit.CONFIG_KIND
             if allowed:
@@ -355,7 +361,8 @@ def _file_change(raw: Any, loaded: _Loaded, history: History | None, sha: str) -
     if kind == "case" and item_id and history is not None:
         history.cases.add(item_id)
         history.blobs[(sha, raw.path)] = (raw.old_blob, raw.new_blob)
-    return audit.FileChange(raw.path, kind, raw.status, item_id, old, new, error)
+    size = loaded.sizes.get(raw.new_blob) if raw.new_blob else None
+    return audit.FileChange(raw.path, kind, raw.status, item_id, old, new, error, raw.new_mode, size)
 
 
 def _commit(

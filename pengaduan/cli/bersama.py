@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, pass_env, say
 from pengaduan.errors import PengaduanError, StoreError
 
 SHOWN_FINDINGS = 10
@@ -32,12 +32,12 @@ def sinkron(env: Env, remote: str | None) -> None:
         actor = None  # a merge commit records no SOP step; the git identity is enough
     result = sync(desk, actor, remote)
     merged = ", digabung dengan commit merge" if result.merged else ""
-    click.echo(f"sinkron dengan {result.remote}: {result.received} commit diterima, {result.sent} commit dikirim{merged}")
+    say(f"sinkron dengan {result.remote}: {result.received} commit diterima, {result.sent} commit dikirim{merged}")
     for note in result.notes:
-        click.echo(f"peringatan: {note}", err=True)
+        say(f"peringatan: {note}", err=True)
     for conflict_id in result.conflicts:
         case_id = conflict_id.split(".")[0]
-        click.echo(
+        say(
             f"konflik: kasus {case_id} juga diubah di {result.remote}; versi {result.remote} dipakai, langkah mesin ini "
             f"disimpan sebagai konflik {conflict_id}. Terapkan lagi dengan 'pengaduan konflik terapkan {case_id}' atau "
             f"buang dengan 'pengaduan konflik buang {case_id} --alasan TEKS'",
@@ -46,10 +46,10 @@ def sinkron(env: Env, remote: str | None) -> None:
     if result.refused:
         for finding in result.refused[:SHOWN_FINDINGS]:
             case = f", kasus {finding.case}" if finding.case else ""
-            click.echo(f"ditolak: commit {finding.commit[:12]}{case}, aturan {finding.rule}: {finding.message}", err=True)
+            say(f"ditolak: commit {finding.commit[:12]}{case}, aturan {finding.rule}: {finding.message}", err=True)
         more = len(result.refused) - SHOWN_FINDINGS
         if more > 0:
-            click.echo(f"ditolak: ... dan {more} temuan lagi (lihat 'pengaduan audit' di mesin pengirimnya)", err=True)
+            say(f"ditolak: ... dan {more} temuan lagi (lihat 'pengaduan audit' di mesin pengirimnya)", err=True)
         commits_refused = len({f.commit for f in result.refused})
         waiting = f"; {result.waiting} commit mesin ini belum terkirim" if result.waiting else ""
         raise StoreError(
@@ -69,14 +69,14 @@ def klon(env: Env, url: str, folder: Path | None) -> None:
     from pengaduan.store.store import default_root
 
     result = clone(url, folder or env.store_path or default_root())
-    click.echo(f"store diklon ke {result.root}: {result.audit_summary}")
+    say(f"store diklon ke {result.root}: {result.audit_summary}")
     if result.needs:
-        click.echo("yang masih perlu diatur di mesin ini:")
+        say("yang masih perlu diatur di mesin ini:")
         for need in result.needs:
-            click.echo(f"  - {need}")
+            say(f"  - {need}")
     if result.findings:
         for finding in result.findings[:SHOWN_FINDINGS]:
-            click.echo(f"temuan: commit {finding.commit[:12]}, aturan {finding.rule}: {finding.message}", err=True)
+            say(f"temuan: commit {finding.commit[:12]}, aturan {finding.rule}: {finding.message}", err=True)
         raise StoreError(
             f"riwayat store yang diklon punya {len(result.findings)} temuan audit; periksa dengan 'pengaduan --store "
             f"{result.root} audit' sebelum dipakai"
@@ -92,26 +92,24 @@ def konflik(ctx: click.Context, semua: bool, fmt: str) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from pengaduan.app import conflicts
-    from pengaduan.core.case import Entry
 
     env: Env = ctx.obj
     rows = []
     for record in conflicts.all_conflicts(env.desk()):
         if not semua and not record.open:
             continue
-        steps = [Entry.from_dict(e) for e in record.entries]
         rows.append(
             {
                 "id": record.id,
                 "kasus": record.case_id,
                 "status": record.status,
                 "dicatat": record.recorded,
-                "langkah": ", ".join(f"{e.step} {e.action} ({e.recorder}, {e.time})" for e in steps),
+                "langkah": ", ".join(_step_text(e) for e in record.entries),
                 "remote": record.remote,
             }
         )
     if not rows and fmt == "tabel":
-        click.echo("(tidak ada konflik terbuka)" if not semua else "(tidak ada konflik)")
+        say("(tidak ada konflik terbuka)" if not semua else "(tidak ada konflik)")
         return
     emit(rows, fmt)
 
@@ -126,7 +124,7 @@ def terapkan(env: Env, id_: str) -> None:
     desk = env.desk()
     for applied in conflicts.apply(desk, id_, desk.actor()):
         shown = ", ".join(c[:8] for c in applied.commits) or "tidak ada langkah baru"
-        click.echo(f"konflik {applied.conflict_id} diterapkan: {shown}; ditutup (commit {applied.closing_commit[:8]})")
+        say(f"konflik {applied.conflict_id} diterapkan: {shown}; ditutup (commit {applied.closing_commit[:8]})")
 
 
 @konflik.command("buang")
@@ -139,7 +137,7 @@ def buang(env: Env, id_: str, alasan: str) -> None:
 
     desk = env.desk()
     for conflict_id, commit in conflicts.drop(desk, id_, alasan, desk.actor()):
-        click.echo(f"konflik {conflict_id} dibuang (commit {commit[:8]})")
+        say(f"konflik {conflict_id} dibuang (commit {commit[:8]})")
 
 
 @click.command("lokal")
@@ -160,19 +158,23 @@ def lokal(env: Env, kunci: str | None, nilai: str | None, hapus: bool) -> None:
         if not kunci or nilai is not None:
             raise PengaduanError("--hapus perlu tepat satu KUNCI, contoh: pengaduan lokal notifikasi.perintah --hapus")
         settings.unset(kunci)
-        click.echo(f"{kunci} dihapus dari mesin ini")
+        say(f"{kunci} dihapus dari mesin ini")
         return
     if kunci is None:
         for name, value, is_set in settings.items():
             shown = _shown(value) if is_set else f"(belum diatur{'; bawaan ' + str(value) if value is not None else ''})"
-            click.echo(f"{name} = {shown}")
+            say(f"{name} = {shown}")
         return
     if nilai is None:
         value = settings.get(kunci)
-        click.echo(_shown(value) if settings.is_set(kunci) else f"(belum diatur) — {KEYS[kunci].help}")
+        say(_shown(value) if settings.is_set(kunci) else f"(belum diatur) — {KEYS[kunci].help}")
         return
     value = settings.set(kunci, nilai)
-    click.echo(f"{kunci} = {_shown(value)} (mesin ini)")
+    say(f"{kunci} = {_shown(value)} (mesin ini)")
+
+
+def _step_text(entry: dict) -> str:
+    return f"{entry.get('langkah')} {entry.get('aksi')} ({entry.get('pencatat')}, {entry.get('waktu')})"
 
 
 def _shown(value: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pengaduan.app.context import Desk
-from pengaduan.cli.common import Env, pass_env
+from pengaduan.cli.common import Env, pass_env, say
 
 
 @click.command("init")
@@ -13,8 +13,8 @@ from pengaduan.cli.common import Env, pass_env
 def init(env: Env) -> None:
     """Buat store baru (repositori git dengan pengaduan.yaml dan sop.yaml)."""
     store = Desk.create(env.store_path)
-    click.echo(f"store dibuat di {store.root}")
-    click.echo("langkah berikutnya: pengaduan petugas tambah KODE --nama NAMA --peran admin --email EMAIL")
+    say(f"store dibuat di {store.root}")
+    say("langkah berikutnya: pengaduan petugas tambah KODE --nama NAMA --peran admin --email EMAIL")
 
 
 @click.command("demo")
@@ -26,7 +26,7 @@ def demo(env: Env, hari: int) -> None:
 
     summary = run_demo(env.store_path, days=hari)
     for line in summary:
-        click.echo(line)
+        say(line)
 
 
 def register(group: click.Group) -> None:

@@ -12,6 +12,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ def new_id(case_id: str) -> str:
 def make_record(
     case_id: str, local: Any, remote_name: str, local_commit: str, remote_commit: str, now: str, lost: list[Any]
 ) -> dict[str, Any]:
+    # Separate copies: the lost entries are also in the local case, and YAML would write shared
+    # objects as anchors and aliases, which the store's reader refuses.
     return {
         "schema": SCHEMA,
         "kasus": case_id,
@@ -70,8 +73,8 @@ def make_record(
         "remote": remote_name,
         "commit_lokal": local_commit,
         "commit_remote": remote_commit,
-        "langkah": list(lost),
-        "kasus_lokal": local,
+        "langkah": copy.deepcopy(list(lost)),
+        "kasus_lokal": copy.deepcopy(local),
     }
 
 

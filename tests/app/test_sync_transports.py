@@ -66,7 +66,7 @@ class Desks:
         out = ok(root, *args, petugas=petugas)
         case_id = out if args[0] == "terima" else out.split(":")[0]
         entry = Store.open(root).load_case(case_id).history[-1]
-        self.recorded.add((case_id, entry.action, entry.time))
+        self.recorded.add((case_id, entry.action, entry.to_dict()["waktu"]))
         return case_id
 
     def receive(self, machine: int, clock: str, petugas: str = "ani") -> str:
@@ -97,7 +97,7 @@ class Desks:
             assert result.exit_code == 0, json.loads(result.stdout)["temuan"]
             desk = Desk(Store.open(root))
             for case in desk.store.load_all():
-                seen.update((case.id, e.action, e.time) for e in case.history)
+                seen.update((case.id, e.action, e.to_dict()["waktu"]) for e in case.history)
             for record in conflicts.all_conflicts(desk):
                 seen.update((record.case_id, e["aksi"], e["waktu"]) for e in record.entries)
         assert self.recorded <= seen, self.recorded - seen

@@ -87,7 +87,7 @@ def visible_steps(roots: list[Path]) -> set[tuple[str, str, str]]:
     for root in roots:
         desk = Desk(Store.open(root))
         for case in desk.store.load_all():
-            seen.update((case.id, e.action, e.time) for e in case.history)
+            seen.update((case.id, e.action, e.to_dict()["waktu"]) for e in case.history)
         for record in conflicts.all_conflicts(desk):
             seen.update((record.case_id, e["aksi"], e["waktu"]) for e in record.entries)
     return seen
@@ -256,12 +256,12 @@ def test_pushed_notification_command_is_refused_but_the_good_commits_before_it_a
     before = head(c)
 
     result = run(c, "sinkron", petugas="bayu")
-    _refused(result, "aturan 10", "notifikasi.perintah", "2 commit mesin ini belum terkirim")  # its case, the merge
+    _refused(result, "aturan 11", "notifikasi.perintah", "2 commit mesin ini belum terkirim")  # its case, the merge
     assert result.stdout.startswith("sinkron dengan origin: 1 commit diterima, 0 commit dikirim")
     assert git(c, "merge-base", "--is-ancestor", before, "HEAD") == "" and good in ok(c, "daftar")
     assert "perintah" not in yaml.safe_load((c / layout.CONFIG).read_text())["notifikasi"]
     assert mine not in git(tmp_path / "remote.git", "log", "--format=%s", "main")
-    assert audit(b)[1] == {10}
+    assert audit(b)[1] == {11}
     assert run(c, "sinkron", petugas="bayu").exit_code == 1  # still refused until the remote is put right
 
 
