@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pengaduan import killpoint
 from pengaduan.app import cases
 from pengaduan.app.context import Desk
 from pengaduan.core import conflict, ids, timeutil
@@ -20,7 +19,7 @@ from pengaduan.core.case import Entry
 from pengaduan.core.config import Staff
 from pengaduan.core.workflow import Request
 from pengaduan.errors import CaseNotFound, InputError, PengaduanError
-from pengaduan.store import commits, layout, yamlio
+from pengaduan.store import commits, killpoint, layout, yamlio
 
 
 def all_conflicts(desk: Desk) -> list[conflict.Conflict]:
@@ -86,7 +85,7 @@ def apply(desk: Desk, typed: str, actor: Staff) -> list[Applied]:
                     f"pada kasus {record.case_id} sekarang: {exc.message}. Langkah yang sudah diterapkan tetap tercatat; "
                     f"bila sisanya tidak perlu: pengaduan konflik buang {record.case_id} --alasan TEKS"
                 ) from None
-            killpoint.reached("konflik:langkah")
+            killpoint.here("konflik:langkah")
         closing = _close(desk, record, conflict.APPLIED, actor, extra={"commit_terapan": made})
         done.append(Applied(record.id, tuple(made), closing))
     return done

@@ -24,13 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pengaduan import killpoint
 from pengaduan.app.context import Desk
 from pengaduan.app.history import History, read_history, rewrite_findings, run_audit, sync_mark_path, write_sync_mark
 from pengaduan.core import audit, conflict, timeutil
 from pengaduan.core.config import Staff
 from pengaduan.errors import StoreError
-from pengaduan.store import commits, layout, yamlio
+from pengaduan.store import commits, killpoint, layout, yamlio
 from pengaduan.store.git import BRANCH, Git
 from pengaduan.store.lock import store_lock
 from pengaduan.store.store import Store
@@ -82,7 +81,7 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
         _refuse_local_rewrite(store)
         for _ in range(PUSH_TRIES):
             theirs = store.git.fetch(name)
-            killpoint.reached("sinkron:ambil")
+            killpoint.here("sinkron:ambil")
             head = store.git.head()
             assert head is not None
             if theirs is None:
@@ -98,7 +97,7 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
                     )
                 history = read_history(store, tip=theirs, exclude=head)
                 findings = _check(history)
-                killpoint.reached("sinkron:periksa")
+                killpoint.here("sinkron:periksa")
                 take = theirs if not findings else _last_good(history, theirs, findings)
                 if take is not None:
                     _merge(desk, actor, name, take, result)
@@ -115,7 +114,7 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
             if outgoing == 0:
                 break
             if store.git.push(name, head):
-                killpoint.reached("sinkron:kirim")
+                killpoint.here("sinkron:kirim")
                 result.sent += outgoing
                 if theirs is None:
                     _set_remote_head(store, name, result)
@@ -234,10 +233,10 @@ def _merge(desk: Desk, actor: Staff | None, remote: str, take: str, result: Sync
                 parked.append(conflict_id)
         if files:
             tree = git.tree_with(tree, files, store.private_dir() / SCRATCH_INDEX)
-        killpoint.reached("sinkron:pohon")
+        killpoint.here("sinkron:pohon")
         message = commits.sync_merge(remote, desk.sop.number)
         merge = git.commit_tree(tree, [head, take], message, store.identity_for(actor), sign=store.sign_commits)
-        killpoint.reached("sinkron:gabung")
+        killpoint.here("sinkron:gabung")
         store.move_head(head, merge)
         result.merged = True
         result.conflicts.extend(parked)

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from pengaduan import killpoint
 from pengaduan.core import ids, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Config, Staff, load_config
 from pengaduan.core.sop import Sop, load_sop
 from pengaduan.errors import CaseNotFound, StoreError
-from pengaduan.store import commits, layout, yamlio
+from pengaduan.store import commits, killpoint, layout, yamlio
 from pengaduan.store.git import Git, Identity
 from pengaduan.store.lock import store_lock
 
@@ -305,12 +304,12 @@ class Store:
         point is finished by `recover` (called by the next command that writes)."""
         path = self.private_dir() / INTENT
         yamlio.write_atomic(path, json.dumps({"lama": old, "baru": new}).encode())
-        killpoint.reached("sinkron:niat")
+        killpoint.here("sinkron:niat")
         self.git.move_branch(new, old)
-        killpoint.reached("sinkron:ref")
+        killpoint.here("sinkron:ref")
         if not self.git.checkout_tree(old, new):
             self.git.reset_files(new)
-        killpoint.reached("sinkron:berkas")
+        killpoint.here("sinkron:berkas")
         path.unlink()
 
     def recover(self) -> str | None:

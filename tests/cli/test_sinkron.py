@@ -191,6 +191,25 @@ def test_same_case_on_both_sides_parks_the_losing_steps_once_and_applies_them(st
         assert audit(root) == (0, set())
 
 
+def test_terapkan_killed_between_its_steps_is_finished_by_the_next_without_doubles(store, tmp_path):
+    a, b = machines(store, tmp_path, count=2)
+    case_id = _shared_case(a, b)
+    ok(a, "koreksi", case_id, "--kolom", "akun", "--nilai", "@warga_smg", "--alasan", "salah ketik")
+    ok(b, "verifikasi", case_id, "--waktu", at("09:05"), petugas="bayu")
+    ok(b, "respon", case_id, "--isi", "Kami bantu", "--waktu", at("09:08"), petugas="bayu")
+    ok(a, "sinkron")
+    ok(b, "sinkron", petugas="bayu")
+    killed = cli_process(b, "konflik", "terapkan", case_id, petugas="bayu", env={"PENGADUAN_UJI_MATI_DI": "konflik:langkah"})
+    killed.communicate(timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    assert [e.action for e in Store.open(b).load_case(case_id).history][-1] == "verifikasi"
+    ok(b, "konflik", "terapkan", case_id, petugas="bayu")
+    actions = [e.action for e in Store.open(b).load_case(case_id).history]
+    assert actions == ["terima", "koreksi", "verifikasi", "respon"]
+    assert ok(b, "konflik") == "(tidak ada konflik terbuka)"
+    assert audit(b) == (0, set())
+
+
 def test_steps_the_sop_no_longer_allows_are_refused_then_dropped_with_a_reason(store, tmp_path):
     a, b = machines(store, tmp_path, count=2)
     case_id = _shared_case(a, b)
