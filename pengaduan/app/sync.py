@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
 from pengaduan.errors import StoreError
-from pengaduan.store import commits, layout
+from pengaduan.store import commits, layout, recovery
 
 PUSH_TRIES = 3
 
@@ -48,7 +48,10 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
                 incoming = store.git.count_between(head, theirs)
                 if incoming:
                     message = commits.sync_merge(remote, store.sop.number)
+                    # The intent first: a sinkron killed inside the merge is undone (or finished) by the next command.
+                    recovery.begin(store, recovery.Intent(recovery.MERGE, head, theirs=theirs))
                     conflicts = store.git.merge(theirs, message, store.identity_for(actor), sign=store.sign_commits)
+                    recovery.end(store)
                     if conflicts:
                         cases = [layout.case_id_of(p) or p for p in conflicts]
                         raise StoreError(
