@@ -20,6 +20,7 @@ COMMANDS = {
     **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "periksa": "periksa",
 }
 
 

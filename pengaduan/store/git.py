@@ -347,6 +347,18 @@ class Git:
             rows.append((path, mode, blob))
         return rows
 
+    def ls_tree_sizes(self, rev: str, prefix: str) -> list[tuple[str, str, str, int]]:
+        """(path, mode, object id, size in bytes; -1 for a submodule) of every entry under prefix at rev."""
+        out = self._run("ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", prefix, check=False)
+        rows = []
+        for item in out.decode("utf-8", "replace").split("\0"):
+            if not item:
+                continue
+            meta, path = item.split("\t", 1)
+            mode, _kind, blob, size = meta.split()
+            rows.append((path, mode, blob, int(size) if size.isdigit() else -1))
+        return rows
+
     def names_in(self, rev: str, folder: str) -> list[str]:
         """Names of the entries of one folder at rev (not recursive)."""
         out = self._run("ls-tree", "-z", "--name-only", "--full-tree", rev, "--", folder.rstrip("/") + "/", check=False)
