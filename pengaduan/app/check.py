@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ def _leftovers(store: Store) -> list[Finding]:
         else:
             why = f"kunci git tertinggal (tidak dibuka proses mana pun, umur {seconds:.0f} detik)"
             found.append(Finding("kunci", str(path), why, True))
-    for entry in sorted(store.private_dir().glob(".*.tmp")):
+    for entry in _old_private_temp_files(store):
         found.append(Finding("sementara", str(entry), "berkas sementara yang tertinggal", True))
     dirty = git.dirty()
     for path in git.untracked():
@@ -135,6 +136,19 @@ def _leftovers(store: Store) -> list[Finding]:
             found.append(Finding("belum_commit", path, f"perubahan belum di-commit; periksa dengan 'git -C {store.root} status'"))
         elif path.endswith("/") and not any(t.startswith(path) for t in temp):
             found.append(Finding("belum_commit", path, f"folder belum di-commit; periksa dengan 'git -C {store.root} status'"))
+    return found
+
+
+def _old_private_temp_files(store: Store) -> list[Path]:
+    """Temp files under .git/pengaduan/ older than a minute (younger ones may be a reader's cache write)."""
+    now = time.time()
+    found = []
+    for entry in sorted(store.private_dir().glob(".*.tmp")):
+        try:
+            if now - entry.stat().st_mtime >= 60:
+                found.append(entry)
+        except FileNotFoundError:
+            continue
     return found
 
 
@@ -248,7 +262,7 @@ def _repair(store: Store) -> list[str]:
         if locks.is_stale(path):
             path.unlink(missing_ok=True)
             done.append(f"kunci git {path} yang tertinggal dihapus")
-    for entry in sorted(store.private_dir().glob(".*.tmp")):
+    for entry in _old_private_temp_files(store):
         entry.unlink(missing_ok=True)
         done.append(f"berkas sementara {entry} dihapus")
     for path in git.untracked():

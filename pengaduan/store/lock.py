@@ -74,6 +74,17 @@ def holders(path: Path) -> list[int]:
     return found
 
 
+def all_visible() -> bool:
+    """True when every process's open files can be inspected (so `holders` misses no one)."""
+    if not os.path.isdir("/proc"):
+        return False
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and not os.access(f"/proc/{entry.name}/fd", os.R_OK | os.X_OK):
+            if os.path.exists(f"/proc/{entry.name}"):  # not merely gone meanwhile
+                return False
+    return True
+
+
 def age(path: Path) -> float | None:
     """Seconds since the lock file was made, or None when it is gone."""
     try:

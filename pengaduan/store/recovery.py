@@ -14,8 +14,8 @@ touched. Every command that takes the store lock calls `recover()` first:
   elsewhere): it refuses with one line naming the file and the command that repairs it.
 
 The store lock itself is an flock: the kernel drops it with its process, so a dead owner never
-holds it. git's own lock files (index.lock, refs/heads/main.lock) do outlive a killed git; while
-an intent is pending they are ours, and one no process has open is removed.
+holds it. git's own lock files (index.lock, refs/heads/main.lock) do outlive a killed git: one
+that no process has open, and that stays so for STALE_SECONDS, is removed (a live one is waited for).
 """
 
 from __future__ import annotations
@@ -106,6 +106,10 @@ def recover(store: Store) -> list[str]:
     Returns what was done, one Indonesian line each (empty: nothing was pending). Cheap when
     nothing is pending: two stats.
     """
+    done = clear_git_locks(store, store.git.lock_seconds)
+    # The intent's own temp file, from a kill while it was written (only ever written under this lock).
+    for tmp in journal_path(store).parent.glob(yamlio.temp_name_pattern(JOURNAL)):
+        tmp.unlink(missing_ok=True)
     intent = pending(store)
     if intent is None:
         if store.git.merge_in_progress():
@@ -114,8 +118,7 @@ def recover(store: Store) -> list[str]:
                 f"'pengaduan sinkron'; batalkan dengan 'git -C {store.root} merge --abort' (atau 'pengaduan periksa "
                 "--perbaiki') lalu ulangi"
             )
-        return []
-    done = clear_git_locks(store, store.git.lock_seconds)
+        return done
     if intent.kind == MERGE:
         done += _recover_merge(store, intent)
     else:
@@ -125,13 +128,19 @@ def recover(store: Store) -> list[str]:
 
 
 def clear_git_locks(store: Store, seconds: float) -> list[str]:
-    """Remove git lock files that no process has open (waiting, bounded, for live ones to go)."""
+    """Remove git lock files that no process has open (waiting, bounded, for live ones to go).
+
+    Under the store lock no command of ours runs git, so a lock file is another git's (an
+    editor's `git status`: it holds the file open, and is waited for) or a killed git's
+    (open by no one, and still there after STALE_SECONDS: removed). One whose holder cannot be
+    known (processes of other users hidden from /proc) is never removed here.
+    """
     done = []
     for name in GIT_LOCKS:
         path = store.git.git_dir / name
         if locks.age(path) is None:
             continue
-        if locks.wait_gone_or_stale(path, seconds):
+        if locks.wait_gone_or_stale(path, seconds) and locks.all_visible():
             path.unlink(missing_ok=True)
             done.append(f"kunci git {path} yang tertinggal dihapus (tidak dibuka proses mana pun)")
     return done

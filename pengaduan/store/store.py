@@ -123,7 +123,7 @@ class Store:
         config = {**template, "petugas": [s.to_dict() for s in roster or []]}
         load_config(config)  # validate before writing anything
         sop_bytes = _data_file("sop.yaml")
-        load_sop(yamlio.load_text(sop_bytes, "sop.yaml"))
+        store.__dict__["sop"] = load_sop(yamlio.load_text(sop_bytes, "sop.yaml"))  # HEAD has none yet
         config_text = yamlio.update_top_level(config_text, template, config)
         files = {
             layout.CONFIG: config_text.encode("utf-8"),
@@ -139,11 +139,20 @@ class Store:
     # -- configuration ---------------------------------------------------------------------
     @cached_property
     def config(self) -> Config:
-        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG))
+        return load_config(self._committed_yaml(layout.CONFIG))
 
     @cached_property
     def sop(self) -> Sop:
-        return load_sop(yamlio.load_file(self.root / layout.SOP, layout.SOP))
+        return load_sop(self._committed_yaml(layout.SOP))
+
+    def _committed_yaml(self, relpath: str) -> Any:
+        """pengaduan.yaml or sop.yaml as committed at HEAD: a half-done change is never in force."""
+        data = self.read_committed(relpath)
+        if data is None:
+            raise StoreError(
+                f"berkas {relpath} tidak ada di commit terakhir store {self.root}; periksa dengan 'pengaduan periksa'"
+            )
+        return yamlio.load_text(data, relpath)
 
     @cached_property
     def tz(self) -> tzinfo:
