@@ -29,7 +29,6 @@ from pengaduan.errors import PengaduanError
 from pengaduan.store import layout, recovery, spans, yamlio
 from pengaduan.store import lock as locks
 from pengaduan.store.cache import BlobCache
-from pengaduan.store.git import MODE_NAMES, REGULAR_MODES
 from pengaduan.store.lock import store_lock
 from pengaduan.store.store import Store
 
@@ -160,8 +159,8 @@ def _cases(store: Store, head: str) -> tuple[int, list[Finding], dict[str, Any]]
     for path, mode, blob, size in rows:
         name = path.rsplit("/", 1)[-1]
         case_id = name[:-5] if name.endswith(".yaml") else None
-        if mode not in REGULAR_MODES:
-            found.append(Finding("kasus", path, f"bukan berkas biasa ({MODE_NAMES.get(mode, 'mode ' + mode)})"))
+        if mode not in layout.REGULAR_MODES:
+            found.append(Finding("kasus", path, layout.entry_problem(mode, path) or "bukan berkas biasa"))
             continue
         if case_id is None or not ids.is_valid(case_id):
             found.append(Finding("kasus", path, "nama berkas bukan ID kasus (kasus/YYYY/MM/<ID>.yaml)"))

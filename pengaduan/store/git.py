@@ -17,15 +17,16 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pengaduan.errors import GitError, StoreError
-from pengaduan.store import killpoint
+from pengaduan.store import killpoint, layout
 from pengaduan.store import lock as locks
 
+if TYPE_CHECKING:
+    import git as gitpython  # imported late at run time (see Git.repo)
+
 BRANCH = "main"
-# Modes of tree entries; only a regular file is ever read as store data.
-REGULAR_MODES = ("100644", "100755")
-MODE_NAMES = {"120000": "tautan simbolik", "160000": "submodul", "40000": "folder", "040000": "folder"}
 # git's refusal when another git holds one of its lock files (index.lock, refs/heads/main.lock...).
 _GIT_LOCK = re.compile(rb"Unable to create '([^']+\.lock)': File exists")
 
@@ -87,7 +88,7 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = _base_env()
-        self._repo = None
+        self._repo: gitpython.Repo | None = None
         # How long to wait for git's own lock files held by another git (the store's batas_kunci_detik).
         self.lock_seconds = 30.0
 
@@ -333,19 +334,28 @@ class Git:
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
         """(path, blob id) of every file under prefix at rev, in one process."""
-        return [(path, blob) for path, _mode, blob in self.ls_tree_modes(rev, prefix)]
+        return [(path, blob) for _, path, blob in self.tree_entries(rev, prefix)]
 
     def ls_tree_modes(self, rev: str, prefix: str) -> list[tuple[str, str, str]]:
         """(path, mode, object id) of every entry under prefix at rev (symlinks and submodules too)."""
+        return [(path, mode, blob) for mode, path, blob in self.tree_entries(rev, prefix)]
+
+    def tree_entries(self, rev: str, prefix: str) -> list[tuple[str, str, str]]:
+        """(mode, path, object id) of every entry under prefix at rev, in one process.
+
+        The mode tells a regular file (100644, 100755) from a symlink (120000) or a submodule
+        (160000). A path that is not UTF-8 keeps its bytes as surrogates (surrogateescape).
+        """
         out = self._run("ls-tree", "-r", "-z", "--full-tree", rev, "--", prefix, check=False)
         rows = []
-        for item in out.decode("utf-8").split("\0"):
+        for item in out.decode("utf-8", "surrogateescape").split("\0"):
             if not item:
                 continue
             meta, path = item.split("\t", 1)
-            mode, _kind, blob = meta.split()
-            rows.append((path, mode, blob))
+            mode, _, object_id = meta.split()[:3]
+            rows.append((mode, path, object_id))
         return rows
+
 
     def ls_tree_sizes(self, rev: str, prefix: str) -> list[tuple[str, str, str, int]]:
         """(path, mode, object id, size in bytes; -1 for a submodule) of every entry under prefix at rev."""
@@ -379,14 +389,17 @@ class Git:
             for path in paths:
                 folder, _, name = path.rpartition("/")
                 tree = trees[folder]
-                entry = _tree_entry(tree[1], name.encode("utf-8")) if tree and tree[0] == "tree" else None
+                if not tree or tree[0] != "tree":
+                    self._refuse_folder(batch, rev, path, folder)
+                    continue
+                entry = _tree_entry(tree[1], name.encode("utf-8"))
                 if entry is None:
                     continue
                 mode, blob = entry
-                if mode not in REGULAR_MODES:
+                if mode not in layout.REGULAR_MODES:
+                    kind = layout.MODE_NAMES.get(mode.zfill(6), "mode " + mode)
                     raise NotRegularFile(
-                        f"{path} bukan berkas biasa di commit ({MODE_NAMES.get(mode, 'mode ' + mode)}); tidak dibaca. "
-                        "Periksa dengan 'pengaduan periksa'"
+                        f"berkas {path} bukan berkas biasa ({kind}) di commit; tidak dibaca. Periksa dengan 'pengaduan periksa'"
                     )
                 blobs[path] = blob
             for path, blob in blobs.items():
@@ -394,7 +407,7 @@ class Git:
                 out[path] = got[1] if got else None
         return out
 
-    def tree_entries(self, rev: str, paths: Sequence[str]) -> bytes:
+    def tree_listing(self, rev: str, paths: Sequence[str]) -> bytes:
         """`git ls-tree rev -- paths` as git prints it (the ids of those entries): a fingerprint of them."""
         return self._run("ls-tree", rev, "--", *paths, check=False)
 
@@ -428,6 +441,22 @@ class Git:
         finally:
             proc.stdin.close()
             proc.wait()
+
+    def _refuse_folder(self, batch: _Batch, rev: str, path: str, folder: str) -> None:
+        """Raise NotRegularFile when a folder on the way to `path` is, in the commit, not a folder."""
+        parts = folder.split("/")
+        for depth in range(len(parts)):
+            parent, name = "/".join(parts[:depth]), parts[depth]
+            tree = batch.get(f"{rev}:{parent}" if parent else f"{rev}^{{tree}}")
+            entry = _tree_entry(tree[1], name.encode("utf-8")) if tree and tree[0] == "tree" else None
+            if entry is None:
+                return  # simply not there
+            if entry[0] not in ("40000", "040000"):
+                kind = layout.MODE_NAMES.get(entry[0].zfill(6), "mode " + entry[0])
+                raise NotRegularFile(
+                    f"berkas {path} tidak dibaca: foldernya bukan folder biasa ({kind}) di commit; periksa "
+                    f"'git -C {self.root} ls-tree -r HEAD -- {layout.CASES}' atau 'pengaduan periksa'"
+                )
 
     def tree_blobs(self, rev: str, paths: Sequence[str]) -> dict[str, tuple[str, str] | None]:
         """path -> (mode, object id) at rev, or None where rev has no such path: one process."""
@@ -511,7 +540,7 @@ class Git:
             result[sha] = (status, key, primary)
         return result
 
-    def repo(self):  # noqa: ANN201 - git.Repo, imported late on purpose
+    def repo(self) -> gitpython.Repo:
         """GitPython's view of the store, for network operations (never on the hot path)."""
         if self._repo is None:
             import logging
@@ -589,7 +618,7 @@ def _last_line(text: object) -> str:
 _LOG_MARK = "%x1eC"
 _LOG_MARK_BYTES = b"\x1eC"
 # Record: mark, commit, parents, author name, email, author time, committer time, message (NUL-separated).
-_LOG_FORMAT = f"{_LOG_MARK}%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%B"
+_LOG_FORMAT = f"{_LOG_MARK}%x00%H%x00%P%x00%an%x00%ae%x00%ct%x00%B"
 # Output that must not depend on the user's git config (log.showSignature, color, encoding...).
 _LOG_OPTIONS = ("--reverse", "--topo-order", "-z", "--no-color", "--no-show-signature", "--encoding=UTF-8")
 
@@ -612,7 +641,6 @@ class LogEntry:
     parents: tuple[str, ...]
     author_name: str
     author_email: str
-    author_time: int
     commit_time: int
     message: str
     changes: tuple[RawChange, ...]
@@ -631,8 +659,8 @@ def _parse_log(out: bytes) -> list[LogEntry]:
         if tokens[index].lstrip(b"\n") != _LOG_MARK_BYTES:
             index += 1
             continue
-        sha, parents, name, email, a_time, c_time, message = tokens[index + 1 : index + 8]
-        index += 8
+        sha, parents, name, email, c_time, message = tokens[index + 1 : index + 7]
+        index += 7
         changes = []
         while index < len(tokens) and tokens[index].lstrip(b"\n").startswith(b":"):
             old_mode, new_mode, old, new, status = tokens[index].lstrip(b"\n")[1:].decode().split(" ")[:5]
@@ -645,7 +673,6 @@ def _parse_log(out: bytes) -> list[LogEntry]:
                 parents=tuple(parents.decode().split()),
                 author_name=name.decode("utf-8", "replace"),
                 author_email=email.decode("utf-8", "replace"),
-                author_time=int(a_time or 0),
                 commit_time=int(c_time or 0),
                 message=message.decode("utf-8", "replace"),
                 changes=tuple(changes),

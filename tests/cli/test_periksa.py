@@ -53,7 +53,7 @@ def test_case_rules_symlink_id_mismatch_and_size(store, cli, receive):
     result = cli("periksa", "--perbaiki")
     assert result.exit_code == 1
     out = result.stdout
-    assert "261102-ZZZZZZZ.yaml: bukan berkas biasa (tautan simbolik)" in out
+    assert "261102-ZZZZZZZ.yaml: bukan berkas biasa (symlink)" in out
     assert f"{layout.case_path(second)}: id di dalam berkas ({first})" in out
     assert "261102-BBBBBBB.yaml: terlalu besar" in out
     assert git(store.root, "rev-parse", "HEAD") == before  # case files are never changed by --perbaiki
@@ -152,13 +152,15 @@ def test_lihat_shows_the_commit_not_an_uncommitted_half_step(store, cli, receive
     assert history.exit_code == 0 and "1 commit" in history.stdout
 
 
-def test_a_committed_symlink_is_refused_by_lihat_and_daftar(store, cli, receive):
-    receive("09:00")
+def test_a_committed_symlink_is_refused_by_lihat_and_skipped_by_daftar(store, cli, receive):
+    real = receive("09:00")
     link_id = new_id(date(2026, 11, 2))
     (store.root / layout.case_path(link_id)).symlink_to("/etc/hostname")
     _commit_by_hand(store.root, "tautan")
-    for args in (("lihat", link_id), ("daftar",)):
-        result = cli(*args)
-        assert result.exit_code == 1
-        assert f"{link_id}.yaml bukan berkas biasa" in result.stderr
-        assert open("/etc/hostname").read().strip() not in result.stdout
+    hostname = open("/etc/hostname").read().strip()
+    shown = cli("lihat", link_id)
+    assert shown.exit_code == 1
+    assert f"{link_id}.yaml bukan berkas biasa" in shown.stderr and hostname not in shown.stdout
+    listed = cli("daftar")
+    assert listed.exit_code != 0 and f"{link_id}.yaml" in listed.stderr
+    assert real in listed.stdout and hostname not in listed.stdout
