@@ -32,8 +32,6 @@ from pengaduan.store.cache import BlobCache
 from pengaduan.store.lock import store_lock
 from pengaduan.store.store import Store
 
-# A case file above this many bytes is refused (a real case is a few KB; see issue 9).
-MAX_CASE_BYTES = 1024 * 1024
 TEMP_FILE = re.compile(r"(^|/)\.[^/]+\.[A-Za-z0-9_]{8}\.tmp$")
 DERIVED_JSON = ("libur-nasional.json", "audit.json")
 
@@ -156,6 +154,7 @@ def _cases(store: Store, head: str) -> tuple[int, list[Finding], dict[str, Any]]
     found: list[Finding] = []
     rows = store.git.ls_tree_sizes(head, layout.CASES)
     wanted: dict[str, str] = {}
+    limit = store.config.file_limit  # batas.berkas_kb, the limit every reader applies
     for path, mode, blob, size in rows:
         name = path.rsplit("/", 1)[-1]
         case_id = name[:-5] if name.endswith(".yaml") else None
@@ -168,8 +167,8 @@ def _cases(store: Store, head: str) -> tuple[int, list[Finding], dict[str, Any]]
         if layout.case_path(case_id) != path:
             found.append(Finding("kasus", path, f"tidak di folder bulannya ({layout.case_path(case_id)})"))
             continue
-        if size > MAX_CASE_BYTES:
-            found.append(Finding("kasus", path, f"terlalu besar ({size} bita; batas {MAX_CASE_BYTES})"))
+        if limit is not None and size > limit:
+            found.append(Finding("kasus", path, f"terlalu besar ({size} bita; batas {limit}: batas.berkas_kb)"))
             continue
         wanted[blob] = path
     parsed: dict[str, Any] = {}
