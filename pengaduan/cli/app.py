@@ -22,6 +22,7 @@ COMMANDS = {
     "kalender": "kalender",
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "periksa": "periksa",
 }
 
 
