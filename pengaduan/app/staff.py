@@ -6,8 +6,19 @@ from dataclasses import replace
 from pathlib import Path
 
 from pengaduan.app.context import Desk
-from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, parse_roles
+from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, check_nip, parse_roles
 from pengaduan.errors import PermissionDenied
+
+
+def manager(desk: Desk, what: str = "mengubah daftar petugas") -> Staff | None:
+    """Who may change the shared configuration: once the roster has a manager, only managers
+    (returned as the commit's author); before that anyone (None)."""
+    if not any(set(s.roles) & set(MANAGER_ROLES) for s in desk.config.staff):
+        return None
+    author = desk.actor()
+    if not set(author.roles) & set(MANAGER_ROLES):
+        raise PermissionDenied(f"petugas '{author.code}' tidak boleh {what}; minta {', '.join(MANAGER_ROLES)}")
+    return author
 
 
 def add_or_update(
@@ -19,6 +30,9 @@ def add_or_update(
     bidang: str | None = None,
     phone: str | None = None,
     ssh_key: str | None = None,
+    nip: str | None = None,
+    rank: str | None = None,
+    position: str | None = None,
 ) -> tuple[Staff, str, str]:
     """Add a person or update one (what is not given stays); returns (person, verb, commit)."""
     store = desk.store
@@ -30,18 +44,13 @@ def add_or_update(
     if ssh_key is not None:
         key_file = Path(ssh_key).expanduser()
         changes["ssh_key"] = key_file.read_text(encoding="utf-8").strip() if key_file.is_file() else ssh_key.strip()
-    for attr, value in (("email", email), ("bidang", bidang), ("phone", phone)):
+    if nip is not None:
+        changes["nip"] = check_nip(nip.strip(), "--nip") if nip.strip() else ""
+    for attr, value in (("email", email), ("bidang", bidang), ("phone", phone), ("rank", rank), ("position", position)):
         if value is not None:
-            changes[attr] = value.strip()
+            changes[attr] = " ".join(value.split())
     staff = replace(previous, name=name.strip(), roles=parse_roles(roles), **changes)
-    author = None
-    if any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
-        # Once the roster has someone who manages it, only they may change it.
-        author = desk.actor()
-        if not set(author.roles) & set(MANAGER_ROLES):
-            raise PermissionDenied(
-                f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(MANAGER_ROLES)}"
-            )
+    author = manager(desk)  # once the roster has someone who manages it, only they may change it
     verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
     commit = store.save_config(config.with_staff(staff), f"Petugas {staff.code} {verb}", author)
     desk.forget_config()

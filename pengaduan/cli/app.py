@@ -15,6 +15,7 @@ from pengaduan.cli.common import Env
 COMMANDS = {
     **dict.fromkeys(("init", "demo", "sinkron"), "store_cmds"),
     "petugas": "petugas",
+    "kop": "kop",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),
     **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
