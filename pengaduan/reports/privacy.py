@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from pengaduan.core.case import Case
+from pengaduan.reports import fmt
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Indonesian phone numbers as people type them: 0812-3456-7890, +62 812 3456 7890, 628123456789.
@@ -65,5 +66,4 @@ def scrub(text: str, case: Case) -> str:
 
 def summary(case: Case, width: int = 48) -> str:
     """A short, scrubbed summary of the complaint text for report tables."""
-    clean = scrub(case.text, case)
-    return clean if len(clean) <= width else clean[: width - 1].rstrip() + "…"
+    return fmt.shorten(scrub(case.text, case), width)  # cut at a word, ended with "…"
