@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, tzinfo
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
@@ -48,7 +49,7 @@ class Desk:
         return self.store.sop
 
     @property
-    def tz(self) -> tzinfo:
+    def tz(self) -> ZoneInfo:
         return self.store.tz
 
     @cached_property

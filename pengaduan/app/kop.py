@@ -54,12 +54,12 @@ def update(desk: Desk, values: dict[str, str], logo_file: Path | None = None, dr
     files: dict[str, bytes] = {}
     if logo_file is not None:
         try:
-            data = logo_file.read_bytes() if logo_file.stat().st_size <= logo_check.LIMIT else None
+            raw = logo_file.read_bytes() if logo_file.stat().st_size <= logo_check.LIMIT else None
         except OSError as exc:
             raise InputError(f"--logo {logo_file} tidak dapat dibaca ({exc.strerror}); periksa nama berkasnya") from None
-        if data is None:
+        if raw is None:
             raise InputError(f"--logo {logo_file} terlalu besar (paling besar {logo_check.LIMIT // 1024} KB); perkecil gambarnya")
-        checked = logo_check.check_logo(data, logo_file.name)
+        checked = logo_check.check_logo(raw, logo_file.name)
         rel = f"{LOGO_DIR}/logo.{'svg' if checked.mime == 'image/svg+xml' else 'png'}"
         files[rel] = checked.data
         kop_data["logo"] = rel

@@ -77,7 +77,7 @@ def inputs_fingerprint(desk: Desk, rev: str, *parts: Any) -> str:
     """What a report is made from: kasus/, the config, the SOP and the logo at `rev`, the report
     code, the fonts this machine has (they decide which characters print as words), and the
     command's inputs."""
-    tree = desk.store.git.tree_entries(rev, (layout.CASES, layout.CONFIG, layout.SOP, LOGO_DIR))
+    tree = desk.store.git.tree_listing(rev, (layout.CASES, layout.CONFIG, layout.SOP, LOGO_DIR))
     digest = hashlib.sha256(code_digest().encode())
     digest.update(tree)
     digest.update(pdf.coverage().digest().encode())
@@ -171,8 +171,8 @@ def _stale(base: Path, source: Source, formats: Sequence[str]) -> list[str]:
 
 
 def check_daily_role(desk: Desk, actor: Staff) -> str:
-    step = desk.sop.step(12)
-    return record.acting_role(actor, (step.actor, *step.recorders), desk.sop, "membuat laporan harian (langkah 12)")
+    daily = desk.sop.report_action(record.DAILY)
+    return record.acting_role(actor, daily.roles, desk.sop, f"membuat laporan harian (langkah {daily.step})")
 
 
 # -- the daily report (step 12) --------------------------------------------------------------------
@@ -251,8 +251,9 @@ def make_daily(
         "berkas": {f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())},
     }
     moment = timeutil.to_text(min(now, desk.recording_now()))  # the step's time: never ahead of the real clock
-    subject = f"Laporan harian {day.isoformat()} (langkah 12)"
-    message = commits.report(subject, 12, "laporan_harian", role, moment, desk.sop.number)
+    step = desk.sop.report_action(record.DAILY).step
+    subject = f"Laporan harian {day.isoformat()} (langkah {step})"
+    message = commits.report(subject, step, record.DAILY, role, moment, desk.sop.number)
     with desk.store.transaction(message, actor, expect_head=head) as txn:
         for suffix, data in changed.items():
             txn.write(f"{relbase}.{suffix}", data)
@@ -390,7 +391,7 @@ def draft_monthly(
         what = f"draf revisi {revision} disusun"
     else:
         what = "draf disusun ulang"
-    return _commit_monthly(desk, rec, source, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event, head)
+    return _commit_monthly(desk, rec, source, actor, f"Laporan bulanan {name}: {what} (langkah {event.step})", event, head)
 
 
 def _sign_off(
@@ -403,12 +404,13 @@ def _sign_off(
     head = desk.store.git.head()  # the record is read at this commit
     rec = step(load_record(desk, year, month), name, actor, at, desk.sop, desk.tz, note)
     source = _render_monthly(desk, rec, rec.basis, e_signed=signer is not None)
-    return _commit_monthly(desk, rec, source, actor, subject.format(month=name), rec.events[-1], head, signer)
+    steps = {action: item.step for action, item in desk.sop.report_actions.items()}
+    return _commit_monthly(desk, rec, source, actor, subject.format(month=name, **steps), rec.events[-1], head, signer)
 
 
 def initial_monthly(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
     """Step 14 (paraf): the Kepala Bidang initials the draft."""
-    subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah 14)"
+    subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah {paraf})"
     return _sign_off(desk, actor, month_text, at, note, record.initial, subject)
 
 
@@ -420,7 +422,7 @@ def check_monthly(
     With a signing certificate configured on this machine (and `sign`), the final PDF carries
     the Pimpinan Redaksi's electronic signature (PAdES).
     """
-    subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah 14-15)"
+    subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah {paraf}-{periksa})"
     signer = None
     if sign:
         settings = machine_signing(desk)
@@ -483,7 +485,8 @@ def _sign(desk: Desk, unsigned: bytes, signer: Any, rec: MonthlyRecord, actor: S
     from pengaduan.reports import fmt, signature
 
     year, month = parse_month(rec.month)
-    reason = f"Laporan bulanan {fmt.month_name(year, month)} final (SOP {desk.sop.number} langkah 14-15)"
+    steps = f"{desk.sop.report_action('paraf').step}-{desk.sop.report_action('periksa').step}"
+    reason = f"Laporan bulanan {fmt.month_name(year, month)} final (SOP {desk.sop.number} langkah {steps})"
     signed = signature.sign(unsigned, signer, reason, desk.config.city, actor.name)
     subject, cert_digest = signature.certificate_of(signer)
     return signed, {

@@ -6,18 +6,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from pengaduan.app.context import Desk
-from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, check_nip, parse_roles
+from pengaduan.core.config import Staff, check_code, check_nip, parse_roles
+from pengaduan.core.safetext import check_line
 from pengaduan.errors import PermissionDenied
 
 
 def manager(desk: Desk, what: str = "mengubah daftar petugas") -> Staff | None:
     """Who may change the shared configuration: once the roster has a manager, only managers
     (returned as the commit's author); before that anyone (None)."""
-    if not any(set(s.roles) & set(MANAGER_ROLES) for s in desk.config.staff):
+    config, sop = desk.config, desk.sop
+    if not config.roster_managed(sop):
         return None
     author = desk.actor()
-    if not set(author.roles) & set(MANAGER_ROLES):
-        raise PermissionDenied(f"petugas '{author.code}' tidak boleh {what}; minta {', '.join(MANAGER_ROLES)}")
+    if not sop.manages(author.roles):
+        raise PermissionDenied(f"petugas '{author.code}' tidak boleh {what}; minta {', '.join(sop.managers)}")
     return author
 
 
@@ -35,8 +37,14 @@ def add_or_update(
     position: str | None = None,
 ) -> tuple[Staff, str, str]:
     """Add a person or update one (what is not given stays); returns (person, verb, commit)."""
+    for option, value in (
+        ("--nama", name), ("--email", email), ("--bidang", bidang), ("--telepon", phone), ("--nip", nip),
+        ("--pangkat", rank), ("--jabatan", position),
+    ):  # fmt: skip
+        if value is not None:
+            check_line(value, option)
     store = desk.store
-    config = store.config
+    config, sop = store.config, store.sop
     if bidang:
         config.check_choice(bidang, "bidang")
     previous = config.staff_by_code(check_code(code)) or Staff(code, name, ())
@@ -49,7 +57,7 @@ def add_or_update(
     for attr, value in (("email", email), ("bidang", bidang), ("phone", phone), ("rank", rank), ("position", position)):
         if value is not None:
             changes[attr] = " ".join(value.split())
-    staff = replace(previous, name=name.strip(), roles=parse_roles(roles), **changes)
+    staff = replace(previous, name=name.strip(), roles=parse_roles(roles, sop), **changes)
     author = manager(desk)  # once the roster has someone who manages it, only they may change it
     verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
     commit = store.save_config(config.with_staff(staff), f"Petugas {staff.code} {verb}", author)

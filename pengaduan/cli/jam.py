@@ -15,7 +15,7 @@ import click
 from pengaduan.app import escalate
 from pengaduan.app.context import Desk
 from pengaduan.app.escalate import People
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, pass_env, say
 from pengaduan.cli.common import format_option as common_format_option
 from pengaduan.cli.kalender import warn_clock
 from pengaduan.core import sla, timeutil
@@ -163,10 +163,10 @@ def eskalasi(env: Env, pada: str | None, kirim: bool, fmt: str) -> None:
         n = outcome.notice
         who = f"{desk.sop.roles.get(n.role, n.role)} ({', '.join(n.names) or '-'})"
         if outcome.sent:
-            click.echo(f"terkirim: {n.case_id} langkah {n.step} → {who}, ke-{outcome.count}")
+            say(f"terkirim: {n.case_id} langkah {n.step} → {who}, ke-{outcome.count}")
         else:
             failed += 1
-            click.echo(f"gagal: {n.case_id} langkah {n.step} → {who}: {outcome.error}", err=True)
+            say(f"gagal: {n.case_id} langkah {n.step} → {who}: {outcome.error}", err=True)
     if failed:
         raise escalate.failure(desk, failed)
 

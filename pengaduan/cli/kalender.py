@@ -80,10 +80,10 @@ def clock_warning(doubt: ClockDoubt) -> str | None:
         days = ", ".join(f"{row.name} {_plain_date(row.day)}" for row in doubt.estimated[:MAX_NAMED])
         if len(doubt.estimated) > MAX_NAMED:
             days += f" dan {len(doubt.estimated) - MAX_NAMED} lainnya"
-        years = sorted({row.day.year for row in doubt.estimated})
+        first_year = min(row.day.year for row in doubt.estimated)
         parts.append(
             f"tanggal masih perkiraan: {days} (bila tanggal resminya lain, tulis di libur_tambahan dan bukan_libur; "
-            f"lihat 'pengaduan kalender --tahun {years[0]}')"
+            f"lihat 'pengaduan kalender --tahun {first_year}')"
         )
     return "peringatan: jam SOP mungkin keliru: " + "; ".join(parts)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pengaduan.cli.common import Env, pass_env
+from pengaduan.cli.common import Env, pass_env, say
 
 FIELDS = (
     ("pemerintah", "Baris pemerintah, mis. 'PEMERINTAH PROVINSI JAWA TENGAH'."),
@@ -35,13 +35,13 @@ def lihat(env: Env) -> None:
     current = kop_use.current(desk)
     for name, key in KOP_KEYS.items():
         value = getattr(current, name)
-        click.echo(f"{key:<11} {value or '-'}")
+        say(f"{key:<11} {value or '-'}")
     if current.logo:
         found = kop_use.logo_at(desk, current, desk.store.git.head() or "HEAD")
-        click.echo(f"{'':<11} ({found.mime}, {len(found.data) // 1024} KB, diperiksa)" if found else "")
+        say(f"{'':<11} ({found.mime}, {len(found.data) // 1024} KB, diperiksa)" if found else "")
     missing = current.placeholders()
     if missing:
-        click.echo(f"belum diisi: {', '.join(missing)} (isi dengan 'pengaduan kop ubah --{missing[0]} ...')")
+        say(f"belum diisi: {', '.join(missing)} (isi dengan 'pengaduan kop ubah --{missing[0]} ...')")
 
 
 def _ubah(env: Env, logo: Path | None, tanpa_logo: bool, **values: str | None) -> None:
@@ -50,9 +50,9 @@ def _ubah(env: Env, logo: Path | None, tanpa_logo: bool, **values: str | None) -
     given = {key: value for key, value in values.items() if value is not None}
     _, commit = kop_use.update(env.desk(), given, logo, tanpa_logo)
     if commit is None:
-        click.echo("kop surat tidak berubah; tidak ada commit")
+        say("kop surat tidak berubah; tidak ada commit")
     else:
-        click.echo(f"kop surat diperbarui (commit {commit[:8]})")
+        say(f"kop surat diperbarui (commit {commit[:8]})")
 
 
 def _ubah_command() -> click.Command:

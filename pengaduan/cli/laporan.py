@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pengaduan.cli.common import Env, format_option, pass_env, waktu_option
+from pengaduan.cli.common import Env, format_option, pass_env, say, waktu_option
 from pengaduan.cli.common import catatan_option as common_catatan_option
 from pengaduan.core import timeutil
 from pengaduan.errors import InputError
@@ -76,6 +76,7 @@ def harian(ctx: click.Context, tanggal: str | None, fmt: str, keluaran: Path | N
     from pengaduan.app.reports import FORMATS, make_daily
 
     env = ctx.find_object(Env)
+    assert env is not None, "the pengaduan group sets the Env"
 
     store = env.desk()
     actor = env.actor()
@@ -87,12 +88,12 @@ def harian(ctx: click.Context, tanggal: str | None, fmt: str, keluaran: Path | N
     files = ", ".join(outcome.files)
     if keluaran is not None:
         state = "ditulis" if outcome.changed else "tidak berubah"
-        click.echo(f"laporan harian {day.isoformat()}: {files} ({state}; tanpa commit)")
+        say(f"laporan harian {day.isoformat()}: {files} ({state}; tanpa commit)")
     elif outcome.changed:
         removed = f"; dihapus karena usang: {', '.join(outcome.removed)}" if outcome.removed else ""
-        click.echo(f"laporan harian {day.isoformat()}: {files}{removed} (commit {outcome.commit[:8] if outcome.commit else '-'})")
+        say(f"laporan harian {day.isoformat()}: {files}{removed} (commit {outcome.commit[:8] if outcome.commit else '-'})")
     else:
-        click.echo(f"laporan harian {day.isoformat()} tidak berubah: {files}; tidak ada commit")
+        say(f"laporan harian {day.isoformat()} tidak berubah: {files}; tidak ada commit")
 
 
 @harian.command("ekspor")
@@ -108,7 +109,7 @@ def harian_ekspor(env: Env, tanggal: str | None, fmt: str, keluaran: Path) -> No
     now = desk.now()
     day = timeutil.parse_day(tanggal, "--tanggal") if tanggal else now.date()
     path = export_daily(desk, day, fmt, keluaran, now)
-    click.echo(f"angka laporan harian {day.isoformat()} ditulis ke {path} ({fmt}; tanpa commit)")
+    say(f"angka laporan harian {day.isoformat()} ditulis ke {path} ({fmt}; tanpa commit)")
 
 
 @laporan.group("bulanan")
@@ -121,9 +122,9 @@ def _report(outcome, month: str, done: str, quiet: bool) -> None:  # noqa: ANN00
         return
     files = ", ".join(outcome.files)
     if outcome.changed:
-        click.echo(f"laporan bulanan {month}: {done} — {files} (commit {outcome.commit[:8] if outcome.commit else '-'})")
+        say(f"laporan bulanan {month}: {done} — {files} (commit {outcome.commit[:8] if outcome.commit else '-'})")
     else:
-        click.echo(f"laporan bulanan {month} tidak berubah ({files}); tidak ada commit")
+        say(f"laporan bulanan {month} tidak berubah ({files}); tidak ada commit")
 
 
 @bulanan.command("susun")
@@ -209,16 +210,16 @@ def lihat(env: Env, bulan: str) -> None:
     year, month = parse_month(bulan)
     rec = load_record(env.desk(), year, month)
     if rec is None:
-        click.echo(f"laporan bulanan {bulan} belum disusun")
+        say(f"laporan bulanan {bulan} belum disusun")
         return
-    click.echo(f"laporan bulanan {rec.month}: {STATUS_LABELS.get(rec.status, rec.status)}, revisi {rec.revision}")
+    say(f"laporan bulanan {rec.month}: {STATUS_LABELS.get(rec.status, rec.status)}, revisi {rec.revision}")
     for e in rec.events:
         note = f" — {e.note}" if e.note else ""
-        click.echo(f"  r{e.revision} langkah {e.step} {e.action:<8} {e.time}  {e.name} ({e.role}){note}")
+        say(f"  r{e.revision} langkah {e.step} {e.action:<8} {e.time}  {e.name} ({e.role}){note}")
     for rel in sorted(rec.files):
-        click.echo(f"  {rel}")
+        say(f"  {rel}")
     if rec.number:
-        click.echo(f"  nomor surat: {rec.number}")
+        say(f"  nomor surat: {rec.number}")
     if rec.status == "final":
         _show_signature(env, rec)
 
@@ -229,17 +230,17 @@ def _show_signature(env: Env, rec) -> None:  # noqa: ANN001
 
     check = check_monthly_pdf(env.desk(), rec)
     if not check.present:
-        click.echo(f"  {check.path}: berkas tidak ada")
+        say(f"  {check.path}: berkas tidak ada")
         raise SystemExit(2)
     verdict = check.verdict
     record_note = "cocok dengan catatan" if check.matches_record else "TIDAK cocok dengan catatan (berkas berubah sejak dicatat)"
     if not verdict.signed:
-        click.echo(f"  tanda tangan elektronik: tidak ada; {check.path} {record_note}")
+        say(f"  tanda tangan elektronik: tidak ada; {check.path} {record_note}")
         if not check.matches_record or rec.signature:
             raise SystemExit(2)
         return
     if verdict.problem:
-        click.echo(f"  tanda tangan elektronik: RUSAK — {verdict.problem}; {check.path} {record_note}")
+        say(f"  tanda tangan elektronik: RUSAK — {verdict.problem}; {check.path} {record_note}")
         raise SystemExit(2)
     when = timeutil.to_text(verdict.signed_at.astimezone(env.desk().tz)) if verdict.signed_at else "-"
     if verdict.ok:
@@ -253,10 +254,10 @@ def _show_signature(env: Env, rec) -> None:  # noqa: ANN001
         if verdict.trusted
         else "sertifikat belum dipercaya mesin ini (akar tidak dikenal; set PENGADUAN_AKAR_TTD ke sertifikat akar penerbit)"
     )
-    click.echo(f"  tanda tangan elektronik: {state}; oleh {verdict.signer}; pada {when}; {trust}")
-    click.echo(f"  {check.path} {record_note}")
+    say(f"  tanda tangan elektronik: {state}; oleh {verdict.signer}; pada {when}; {trust}")
+    say(f"  {check.path} {record_note}")
     if check.unsigned_matches is False:
-        click.echo("  isi sebelum tanda tangan TIDAK sama dengan dokumen yang dicatat")
+        say("  isi sebelum tanda tangan TIDAK sama dengan dokumen yang dicatat")
     if not verdict.ok or not check.matches_record or check.unsigned_matches is False:
         raise SystemExit(2)
 
@@ -275,7 +276,7 @@ def bulanan_ekspor(env: Env, bulan: str, fmt: str, keluaran: Path) -> None:
     from pengaduan.app.reports import export_monthly
 
     path = export_monthly(env.desk(), bulan, fmt, keluaran)
-    click.echo(f"angka laporan bulanan {bulan} ditulis ke {path} ({fmt}; tanpa commit)")
+    say(f"angka laporan bulanan {bulan} ditulis ke {path} ({fmt}; tanpa commit)")
 
 
 def register(group: click.Group) -> None:

@@ -238,31 +238,18 @@ class Calendar:
         remaining = minutes * 60.0
         day, position = local.date(), _seconds(local)
         for _ in range(MAX_SEARCH_DAYS):
-            for begin, finish in self.intervals(day):
-                begin = max(begin, position)
+            for opens, finish in self.intervals(day):
+                begin = max(opens, position)
                 if begin >= finish:
                     continue
                 if remaining <= finish - begin:
                     return self._moment(day, begin + remaining)
                 remaining -= finish - begin
-            day, position = day + timedelta(days=1), 0
+            day, position = day + timedelta(days=1), 0.0
         raise ConfigError(
             f"kalender kerja tidak punya jam kerja dalam {MAX_SEARCH_DAYS} hari sesudah {local:%Y-%m-%d}; "
             "periksa kalender di pengaduan.yaml"
         )
-
-    def next_working_moment(self, moment: datetime) -> datetime:
-        """When the clock starts for something that happens at `moment` (itself, inside working time)."""
-        if self.always:
-            return moment
-        local = moment.astimezone(self.tz)
-        day, position = local.date(), _seconds(local)
-        for _ in range(MAX_SEARCH_DAYS):
-            for begin, finish in self.intervals(day):
-                if position < finish:
-                    return local if position >= begin else self._moment(day, begin)
-            day, position = day + timedelta(days=1), 0
-        raise ConfigError(f"kalender kerja tidak punya jam kerja dalam {MAX_SEARCH_DAYS} hari; periksa pengaduan.yaml")
 
     def _moment(self, day: date, seconds: float) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self.tz) + timedelta(seconds=seconds)

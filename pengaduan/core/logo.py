@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 from xml.parsers import expat
 
 from pengaduan.errors import InputError
@@ -74,8 +76,11 @@ def _local_reference(value: str) -> bool:
 def _check_svg(data: bytes, name: str) -> bytes:
     found_root: list[str] = []
 
-    def refuse(why: str) -> None:
+    def refuse(why: str) -> NoReturn:
         raise _Refused(why)
+
+    def external_entity(*_: object) -> int:
+        refuse("merujuk entitas luar")
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         ns, _, local = tag.rpartition(" ")
@@ -101,7 +106,7 @@ def _check_svg(data: bytes, name: str) -> bytes:
     parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = lambda *_: refuse("berisi DOCTYPE")
     parser.EntityDeclHandler = lambda *_: refuse("mendeklarasikan entitas")
-    parser.ExternalEntityRefHandler = lambda *_: refuse("merujuk entitas luar")
+    parser.ExternalEntityRefHandler = external_entity
     parser.ProcessingInstructionHandler = lambda *_: refuse("berisi instruksi pemrosesan")
     try:
         parser.Parse(data, True)
@@ -114,7 +119,7 @@ def _check_svg(data: bytes, name: str) -> bytes:
     return data
 
 
-def _check_style(value: str, refuse) -> None:  # noqa: ANN001
+def _check_style(value: str, refuse: Callable[[str], NoReturn]) -> None:
     if "@import" in value.lower():
         refuse("berisi @import")
     for target in URL_RE.findall(value):

@@ -8,7 +8,7 @@ the new record, or raise the reason in one Indonesian line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from pengaduan.core import timeutil
@@ -20,8 +20,8 @@ from pengaduan.i18n import MONTHLY_EVENT_KEYS, MONTHLY_RECORD_KEYS, MONTHLY_STAT
 SCHEMA = 1
 DRAFT, INITIALLED, FINAL = "draf", "diparaf", "final"
 STATUS_LABELS = MONTHLY_STATUS_LABELS
-# Action -> SOP report step recorded by it. `periksa` checks the report (14) and so completes the SOP (15).
-STEPS = {"susun": 13, "paraf": 14, "periksa": 15}
+# The report actions; the step each records and who may do it are sop.yaml's `aksi_laporan`.
+DAILY = "laporan_harian"
 VERBS = MONTHLY_VERBS
 
 # YAML keys (code name -> Indonesian key), in the order they are written.
@@ -45,7 +45,8 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
-        return cls(**{name: data.get(key) for name, key in EVENT_KEYS.items()})
+        kwargs: dict[str, Any] = {name: data.get(key) for name, key in EVENT_KEYS.items()}  # YAML values, checked by use
+        return cls(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -105,15 +106,6 @@ class MonthlyRecord:
         return found[-1] if found else None
 
 
-def roles_for(action: str, sop: Sop) -> tuple[str, ...]:
-    """Who may do it, from the SOP's report steps: susun 13's actor, paraf 14's recorders, periksa 14's actor."""
-    if action == "susun":
-        return (sop.step(13).actor,)
-    if action == "paraf":
-        return tuple(sop.step(14).recorders) or (sop.step(14).actor,)
-    return (sop.step(14).actor,)
-
-
 def acting_role(actor: Staff, allowed: tuple[str, ...], sop: Sop, what: str) -> str:
     """The first allowed role the actor holds, or PermissionDenied saying who may do `what`."""
     for role in allowed:
@@ -127,8 +119,9 @@ def acting_role(actor: Staff, allowed: tuple[str, ...], sop: Sop, what: str) -> 
 
 def check_role(action: str, actor: Staff, sop: Sop, month: str) -> str:
     """The role under which the actor acts, or PermissionDenied."""
-    what = f"{VERBS[action]} laporan bulanan {month} (langkah {STEPS[action]})"
-    return acting_role(actor, roles_for(action, sop), sop, what)
+    declared = sop.report_action(action)
+    what = f"{VERBS[action]} laporan bulanan {month} (langkah {declared.step})"
+    return acting_role(actor, declared.roles, sop, what)
 
 
 def _who(event: Event | None) -> str:
@@ -137,7 +130,7 @@ def _who(event: Event | None) -> str:
     return f" oleh {event.name} pada {event.time[:16].replace('T', ' ')}"
 
 
-def _check_time(record: MonthlyRecord, at: datetime, tz: Any) -> None:
+def _check_time(record: MonthlyRecord, at: datetime, tz: tzinfo) -> None:
     if record.events:
         last = timeutil.from_text(record.events[-1].time, tz)
         if at < last:
@@ -147,8 +140,9 @@ def _check_time(record: MonthlyRecord, at: datetime, tz: Any) -> None:
             )
 
 
-def _event(action: str, role: str, actor: Staff, at: datetime, revision: int, note: str | None) -> Event:
-    return Event(action, STEPS[action], revision, role, actor.code, actor.name, timeutil.to_text(at), note or None)
+def _event(sop: Sop, action: str, role: str, actor: Staff, at: datetime, revision: int, note: str | None) -> Event:
+    step = sop.report_action(action).step
+    return Event(action, step, revision, role, actor.code, actor.name, timeutil.to_text(at), note or None)
 
 
 def draft(
@@ -157,7 +151,7 @@ def draft(
     actor: Staff,
     at: datetime,
     sop: Sop,
-    tz: Any,
+    tz: tzinfo,
     revise: bool = False,
     note: str | None = None,
 ) -> tuple[int, Event, tuple[Event, ...]]:
@@ -168,7 +162,7 @@ def draft(
             raise TransitionError(
                 f"laporan bulanan {month} belum pernah disusun, tidak ada yang direvisi; susun tanpa --revisi"
             )
-        return 1, _event("susun", role, actor, at, 1, note), ()
+        return 1, _event(sop, "susun", role, actor, at, 1, note), ()
     _check_time(record, at, tz)
     if record.status in (INITIALLED, FINAL) and not revise:
         what = "sudah final" + _who(record.current("periksa")) if record.status == FINAL else "sudah diparaf" + _who(
@@ -179,10 +173,12 @@ def draft(
             "(revisi lama tetap ada di riwayat)"
         )
     revision = record.revision + 1 if record.status in (INITIALLED, FINAL) else record.revision
-    return revision, _event("susun", role, actor, at, revision, note), record.events
+    return revision, _event(sop, "susun", role, actor, at, revision, note), record.events
 
 
-def initial(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+def initial(
+    record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: tzinfo, note: str | None = None
+) -> MonthlyRecord:
     """The record with the Kepala Bidang's paraf on the current draft."""
     role = check_role("paraf", actor, sop, month)
     if record is None:
@@ -195,11 +191,13 @@ def initial(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime
     if record.status == FINAL:
         raise TransitionError(f"laporan bulanan {month} sudah final{_who(record.current('periksa'))}; tidak ada paraf lagi")
     _check_time(record, at, tz)
-    event = _event("paraf", role, actor, at, record.revision, note)
+    event = _event(sop, "paraf", role, actor, at, record.revision, note)
     return replace(record, status=INITIALLED, events=(*record.events, event))
 
 
-def check(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+def check(
+    record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: tzinfo, note: str | None = None
+) -> MonthlyRecord:
     """The record checked by the Pimpinan Redaksi and made final (steps 14-15)."""
     role = check_role("periksa", actor, sop, month)
     if record is None:
@@ -214,5 +212,5 @@ def check(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, 
     if record.status == FINAL:
         raise TransitionError(f"laporan bulanan {month} sudah final{_who(record.current('periksa'))}")
     _check_time(record, at, tz)
-    event = _event("periksa", role, actor, at, record.revision, note)
+    event = _event(sop, "periksa", role, actor, at, record.revision, note)
     return replace(record, status=FINAL, events=(*record.events, event))

@@ -12,7 +12,11 @@ import re
 from pengaduan.core.case import Case
 from pengaduan.reports import fmt
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Every pattern here runs over complaint text, which anyone on social media writes: each must be
+# linear in the text. An e-mail is found from its '@' (see `_emails`), never by a pattern that
+# starts at every character of a long run and scans to its end. The phone and mention patterns
+# are bounded ({6,13}, {1,64}) and their parts cannot overlap, so each start costs a constant.
+EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 # Indonesian phone numbers as people type them: 0812-3456-7890, +62 812 3456 7890, 628123456789.
 PHONE_RE = re.compile(r"(?<![\w])(?:\+?62|0)\s?\d(?:[\s.\-]?\d){6,13}(?!\w)")
 MENTION_RE = re.compile(r"(?<![\w@])@[\w.]{1,64}")
@@ -43,6 +47,51 @@ def _replace_words(text: str, needle: str, replacement: str) -> str:
     return pattern.sub(replacement, text)
 
 
+def _local_char(ch: str) -> bool:
+    """A character of an e-mail's local part: what the regex class [\\w.+-] matches."""
+    return ch.isalnum() or ch in "_.+-"
+
+
+def _emails(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every e-mail address, as `[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+` finds them
+    left to right, in linear time.
+
+    From each '@': the local part is the run of local characters before it (never reaching back
+    past the previous address's end, and never past another '@'), the domain is matched forward
+    from it (anchored, and it cannot cross an '@'). Each character is looked at a bounded number
+    of times, however the text is shaped.
+    """
+    found: list[tuple[int, int]] = []
+    floor = 0
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > floor and _local_char(text[start - 1]):
+            start -= 1
+        if start < at:
+            domain = EMAIL_DOMAIN_RE.match(text, at + 1)
+            if domain is not None:
+                found.append((start, domain.end()))
+                floor = domain.end()
+                at = text.find("@", floor)
+                continue
+        at = text.find("@", at + 1)
+    return found
+
+
+def replace_emails(text: str, replacement: str) -> str:
+    """The text with every e-mail address replaced."""
+    spans = _emails(text)
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], replacement]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def scrub(text: str, case: Case) -> str:
     """The text with the reporter's personal data, e-mails, phone numbers and handles replaced."""
     out = " ".join(text.split())
@@ -56,7 +105,7 @@ def scrub(text: str, case: Case) -> str:
         for part in sorted(set(name.split()), key=len, reverse=True):
             if len(part) >= 4:
                 out = _replace_words(out, part, HIDDEN_NAME)
-    out = EMAIL_RE.sub(HIDDEN_EMAIL, out)
+    out = replace_emails(out, HIDDEN_EMAIL)
     out = PHONE_RE.sub(HIDDEN_PHONE, out)
     account = " ".join(case.account.split())
     if account and not account.startswith("@") and len(account) >= 4:

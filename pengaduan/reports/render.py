@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from pengaduan import __version__
 from pengaduan.core import timeutil
+from pengaduan.core.calendar import Calendar
 from pengaduan.core.config import Config, Kop, Staff
 from pengaduan.core.logo import Logo
-from pengaduan.core.monthly_report import FINAL, STATUS_LABELS, MonthlyRecord
+from pengaduan.core.monthly_report import DAILY, FINAL, STATUS_LABELS, MonthlyRecord
 from pengaduan.core.sop import Sop
 from pengaduan.reports import charts, fmt
 from pengaduan.reports.daily import DailyReport
@@ -160,7 +162,7 @@ def _cutoff_label(cutoff: datetime, over: bool) -> str:
     return f"{fmt.plain_date(cutoff.date())} pukul {fmt.clock(cutoff)} (saat laporan dibuat)"
 
 
-def _calendar_note(calendar: Any) -> str:
+def _calendar_note(calendar: Calendar | None) -> str:
     if calendar is None:
         return "; dalam menit jam dinding"
     return "; dalam menit kerja menurut kalender kerja store"
@@ -181,17 +183,23 @@ def day_note(report: DailyReport) -> str:
 
 
 def render_daily(
-    report: DailyReport, head: Letterhead, sop: Sop, signer: Staff, calendar: Any = None, covered: Covered = _all_covered
+    report: DailyReport,
+    head: Letterhead,
+    sop: Sop,
+    signer: Staff,
+    calendar: Calendar | None = None,
+    covered: Covered = _all_covered,
 ) -> str:
     """The daily report's HTML (step 12). `signer` is the admin who makes it."""
     created = timeutil.to_text(report.cutoff)
     doc = Doc(DAILY_TITLE, fmt.long_date(report.day), created, created)
-    role = sop.roles.get(sop.step(12).actor, "Admin Media Sosial")
+    step = sop.step(sop.report_action(DAILY).step)
+    role = sop.roles.get(step.actor, "Admin Media Sosial")
     return environment(covered).get_template("harian.html.j2").render(
         doc=doc,
         head=head,
         r=report,
-        step=sop.step(12),
+        step=step,
         signer=Signer.of(role, signer),
         cutoff_label=_cutoff_label(report.cutoff, report.day_over),
         calendar_note=_calendar_note(calendar),
@@ -204,8 +212,8 @@ def render_monthly(
     record: MonthlyRecord,
     head: Letterhead,
     sop: Sop,
-    tz: Any,
-    calendar: Any = None,
+    tz: ZoneInfo,
+    calendar: Calendar | None = None,
     people: Mapping[str, Staff] | None = None,
     covered: Covered = _all_covered,
     e_signed: bool = False,
@@ -238,14 +246,16 @@ def render_monthly(
         events[-1].time if events else susun.time,
     )
     path_rows = [(row.label, row.count) for row in report.by_path]
-    signer_role = sop.roles.get(sop.step(13).actor, "Pimpinan Redaksi")
+    step = sop.step(sop.report_action("susun").step)
+    initialler = sop.report_action("paraf").roles[0]
+    signer_role = sop.roles.get(step.actor, "Pimpinan Redaksi")
     paraf_staff = staff(paraf) if paraf is not None else None
     return environment(covered).get_template("bulanan.html.j2").render(
         doc=doc,
         head=head,
         r=report,
         record=record,
-        step=sop.step(13),
+        step=step,
         status_label=STATUS_LABELS.get(record.status, record.status),
         month_label=month_label,
         previous_label=previous_label,
@@ -257,7 +267,7 @@ def render_monthly(
         conclusion=_paragraphs(record.conclusion),
         recommendation=_paragraphs(record.recommendation),
         paraf=mark(paraf),
-        paraf_role=sop.roles.get("kabid", "Kepala Bidang"),
+        paraf_role=sop.roles.get(initialler, "Kepala Bidang"),
         paraf_position=paraf_staff.position if paraf_staff is not None else "",
         checked=mark(periksa) if record.status == FINAL else None,
         sign_date=mark(signed).date,  # type: ignore[union-attr]

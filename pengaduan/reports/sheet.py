@@ -23,9 +23,9 @@ NUMBER_FORMATS = {SHARE: "0.0%", MINUTES: "0.0", DATE: "DD/MM/YYYY", DATETIME: "
 
 def to_xlsx(tables: Sequence[Table], moment: datetime) -> bytes:
     """An xlsx workbook with one sheet per table; `moment` (from the data) dates it."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     book = Workbook()
     book.remove(book.active)

@@ -56,7 +56,7 @@ def load_signer(p12: bytes, passphrase: str | None, source: str):  # noqa: ANN20
         raise InputError("tanda tangan elektronik perlu paket pyhanko; pasang dengan 'pip install pyhanko'") from None
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(
-            p12, other_certs=None, passphrase=passphrase.encode("utf-8") if passphrase else None
+            p12, other_certs=[], passphrase=passphrase.encode("utf-8") if passphrase else None
         )
     except (ValueError, TypeError, OSError):
         signer = None
@@ -129,7 +129,7 @@ def verify(pdf: bytes, roots: list[bytes] | None = None) -> Verdict:
 
 
 def _certificates(data: bytes) -> list:
-    from asn1crypto import pem, x509
+    from asn1crypto import pem, x509  # type: ignore[import-untyped]
 
     if pem.detect(data):
         return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]

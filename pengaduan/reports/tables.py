@@ -101,7 +101,7 @@ def _cases(name: str, rows: list[CaseRow]) -> Table:
 
 
 def daily_tables(report: DailyReport) -> list[Table]:
-    recap = [
+    recap: list[list[Any]] = [
         ["Tanggal", report.day],
         ["Keadaan per (WIB)", _local(report.cutoff)],
         ["Hari libur", report.holiday or ""],
@@ -150,7 +150,10 @@ def monthly_tables(report: MonthlyReport) -> list[Table]:
     # The summary's rows hold counts, shares and minutes: numbers all, formatted row by row.
     rows = _summary_rows(s, p)
     summary = _table(
-        "Ringkasan", [Column("Uraian"), Column(this, INT), Column(before, INT)], [r[:3] for r in rows], tuple(r[3] for r in rows)
+        "Ringkasan",
+        [Column("Uraian"), Column(this, INT), Column(before, INT)],
+        [list(r[:3]) for r in rows],
+        tuple(str(r[3]) for r in rows),
     )
     weeks = _table(
         "Per minggu",

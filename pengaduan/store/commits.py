@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 
+from pengaduan.core import timeutil
 from pengaduan.core.case import Case
-from pengaduan.i18n import TRAILERS, action_label
+from pengaduan.i18n import COMMIT_KINDS, TRAILERS, action_label
 
 _TRAILER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 
 # Values of the `Jenis` trailer: what kind of commit this is (case commits carry none).
-KIND_CONFIG = "konfigurasi"
-KIND_REPORT = "laporan"
-KIND_SYNC = "sinkron"
+KIND_CONFIG = COMMIT_KINDS["config"]
+KIND_REPORT = COMMIT_KINDS["report"]
+KIND_SYNC = COMMIT_KINDS["sync"]
 
 
 def trailers(**values: object) -> str:
@@ -47,7 +48,7 @@ def case_step(case: Case, sop_number: str, subject: str | None = None) -> str:
         step=entry.step,
         action=entry.action,
         performer=entry.performer_role,
-        time=entry.time,
+        time=timeutil.to_stored(entry.time),
         sop=sop_number,
     )
 

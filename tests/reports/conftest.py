@@ -24,7 +24,7 @@ import pytest
 
 from pengaduan.app.cases import record
 from pengaduan.app.context import Desk
-from pengaduan.core.workflow import Request
+from pengaduan.core.workflow import Intake, Request
 from pengaduan.store.store import Store
 from tests.conftest import NOW, ROSTER, at
 
@@ -45,13 +45,12 @@ class Builder:
         self.staff = {s.code: store.config.staff_by_code(s.code) for s in ROSTER}
 
     def receive(self, when: str, platform: str, account: str, text: str, kind: str = "komentar", **extra: object) -> str:
-        fields = {"platform": platform, "account": account, "text": text, "kind": kind, **extra}
-        case, _ = record(Desk(self.store), Request("terima", self.staff["ani"], moment(when), fields=fields))
+        intake = Intake(platform=platform, account=account, text=text, kind=kind, **extra)  # type: ignore[arg-type]
+        case, _ = record(Desk(self.store), Request("terima", self.staff["ani"], moment(when), intake=intake))
         return case.id
 
     def step(self, case_id: str, action: str, when: str, who: str = "ani", **details: object) -> None:
-        fields = details.pop("fields", {})
-        request = Request(action, self.staff[who], moment(when), fields=fields, **details)  # type: ignore[arg-type]
+        request = Request(action, self.staff[who], moment(when), **details)  # type: ignore[arg-type]
         record(Desk(self.store), request, case_id)
 
 
@@ -116,24 +115,24 @@ def build_daily(root: Path, port: int) -> tuple[Store, dict[str, str]]:
         reporter_name=REPORTER_NAME,
         reporter_contact=REPORTER_CONTACT,
     )
-    b.step(ids["a"], "verifikasi", at("09:05"), fields={"category": "layanan", "bidang": "kgpp"})
+    b.step(ids["a"], "verifikasi", at("09:05"), category="layanan", bidang="kgpp")
     b.step(ids["a"], "respon_tuntas", at("09:08"), answer="Syaratnya KTP dan KK.")
     # B: answered by the Redaktur.
     ids["b"] = b.receive(at("09:30"), "facebook", "@dewi.ayu_", "Saya korban KDRT, di mana rumah aman?", kind="pesan")
-    b.step(ids["b"], "verifikasi", at("09:36"), fields={"category": "kekerasan-perempuan", "bidang": "uptd-ppa"})
+    b.step(ids["b"], "verifikasi", at("09:36"), category="kekerasan-perempuan", bidang="uptd-ppa")
     b.step(ids["b"], "respon", at("09:40"), answer="Kami teruskan.")
     b.step(ids["b"], "teruskan_redaktur", at("09:45"), channel="whatsapp")
     b.step(ids["b"], "jawab_redaktur", at("09:52"), who="rina", answer="Hubungi UPTD PPA.")
     # C: the Redaktur is silent, escalated to the Pimpinan Redaksi, still open at step 7.
     ids["c"] = b.receive(at("10:00"), "x", "@wargajateng23", "Jadwal KB gratis di Demak kapan?", kind="mention")
-    b.step(ids["c"], "verifikasi", at("10:03"), fields={"bidang": "phpa"})
+    b.step(ids["c"], "verifikasi", at("10:03"), bidang="phpa")
     b.step(ids["c"], "respon", at("10:06"), answer="Kami cek.")
     b.step(ids["c"], "teruskan_redaktur", at("10:10"))
     b.step(ids["c"], "teruskan_pimred", at("10:25"))
-    b.step(ids["c"], "koordinasi_kabid", at("10:30"), who="hendra", fields={"bidang": "phpa"})
+    b.step(ids["c"], "koordinasi_kabid", at("10:30"), who="hendra", bidang="phpa")
     # D: not a complaint.
     ids["d"] = b.receive(at("10:30"), "tiktok", "@promo.followers99", "Jasa tambah followers murah!!!")
-    b.step(ids["d"], "bukan_pengaduan", at("10:33"), note="spam promosi", fields={"reason": "spam promosi"})
+    b.step(ids["d"], "bukan_pengaduan", at("10:33"), note="spam promosi", reason="spam promosi")
     # E: waits at step 1 all day (verified only the next morning); text tries to load a local URL.
     ids["e"] = b.receive(
         at("11:00"),
@@ -268,9 +267,9 @@ def _build_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     kop_use.update(Desk(store, "retno"), KOP_VALUES, logo)
     b = Builder(store)
     ids = {"spam": b.receive(at("09:00", ARCHIVE_DAY), "tiktok", "@promo99", EMOJI_TEXT)}
-    b.step(ids["spam"], "bukan_pengaduan", at("09:02", ARCHIVE_DAY), note="spam", fields={"reason": "spam"})
+    b.step(ids["spam"], "bukan_pengaduan", at("09:02", ARCHIVE_DAY), note="spam", reason="spam")
     ids["kb"] = b.receive(at("09:10", ARCHIVE_DAY), "instagram", "@warga002", "Jadwal KB gratis?")
-    b.step(ids["kb"], "verifikasi", at("09:14", ARCHIVE_DAY), fields={"category": "kb", "bidang": "kbkie"})
+    b.step(ids["kb"], "verifikasi", at("09:14", ARCHIVE_DAY), category="kb", bidang="kbkie")
     b.step(ids["kb"], "respon_tuntas", at("09:18", ARCHIVE_DAY), answer="Setiap Selasa.")
     ids["open"] = b.receive(at("15:00", "2026-10-30"), "x", "@warga004", "Data bantuan salah", kind="mention")
 

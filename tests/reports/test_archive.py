@@ -19,7 +19,6 @@ from pengaduan.reports import pdf, signature
 from tests.conftest import git
 from tests.reports.conftest import ARCHIVE_DAY, EMOJI_TEXT, KOP_VALUES, SIGNERS, copy_store, environment, read_text, state
 
-
 # Every test here reads the session's archive fixture: four PDFs rendered, one signed.
 pytestmark = pytest.mark.slow
 
