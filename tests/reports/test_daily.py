@@ -189,6 +189,21 @@ def test_a_quiet_day_still_makes_a_report(tmp_path):
     assert "Tidak ada kasus terbuka yang melewati standar waktu." in html
 
 
+def test_without_an_emoji_font_the_emoji_are_named_not_boxes(tmp_path, monkeypatch):
+    from pengaduan.reports import pdf
+    from tests.reports.conftest import Builder
+
+    store = new_store(tmp_path / "tanpa-emoji")
+    Builder(store).receive("2026-11-02T09:00:00+07:00", "tiktok", "@promo99", "Promo 🔥🔥 DM 🙏🏽 sekarang")
+    latin_only = pdf.Coverage(pdf.BASIC_RANGES, known=False)  # a machine whose fonts have no emoji
+    monkeypatch.setattr(pdf, "coverage", lambda: latin_only)
+    result = run(store, "laporan", "harian", "--tanggal", DAY, "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = (store.root / f"{BASE}.html").read_text(encoding="utf-8")
+    assert "Promo [emoji: fire ×2] DM [emoji: person with folded hands] sekarang" in html
+    assert "🔥" not in html and "🙏" not in html
+
+
 def test_a_holidays_report_names_the_holiday_in_one_line(tmp_path):
     from datetime import date
 
