@@ -450,26 +450,33 @@ class SigningSettings:
 def machine_signing(desk: Desk) -> SigningSettings:
     """This machine's signing settings: the one place they are read.
 
-    They are machine-local and never part of the shared store: for now from the environment
-    (PENGADUAN_P12, PENGADUAN_P12_FRASA, PENGADUAN_AKAR_TTD); the machine-local settings under
-    .git/pengaduan/ will take their place here. A certificate file inside the store's working
-    tree is refused (it could be committed and pushed to every clone).
+    They are machine-local and never part of the shared store: `pengaduan lokal
+    laporan.sertifikat BERKAS` and `laporan.akar BERKAS` (.git/pengaduan/lokal.yaml), each
+    overridden by PENGADUAN_P12 / PENGADUAN_AKAR_TTD when set; the certificate's passphrase only
+    from PENGADUAN_P12_FRASA (the tool writes no secret to a file). A certificate file inside the
+    store's folder is refused (it could be committed and pushed to every clone).
     """
     import os
 
-    def path_of(variable: str) -> Path | None:
-        text = os.environ.get(variable, "").strip()
+    local = desk.store.local()
+
+    def path_of(variable: str, key: str) -> Path | None:
+        text = os.environ.get(variable, "").strip() or str(local.get(key) or "").strip()
         if not text:
             return None
         path = Path(text).expanduser().resolve()
         root = desk.store.root.resolve()
         if path == root or root in path.parents:
             raise ConfigError(
-                f"{variable} menunjuk ke dalam store ({path}); simpan sertifikat di luar store, hanya di mesin ini"
+                f"{variable} / lokal {key} menunjuk ke dalam store ({path}); simpan sertifikat di luar store, hanya di mesin ini"
             )
         return path
 
-    return SigningSettings(path_of(ENV_P12), os.environ.get(ENV_P12_PASSPHRASE) or None, path_of(ENV_TRUST_ROOTS))
+    return SigningSettings(
+        path_of(ENV_P12, "laporan.sertifikat"),
+        os.environ.get(ENV_P12_PASSPHRASE) or None,
+        path_of(ENV_TRUST_ROOTS, "laporan.akar"),
+    )
 
 
 def _read_p12(path: Path) -> bytes:

@@ -161,6 +161,23 @@ def test_a_certificate_inside_the_store_is_refused(archive, tmp_path):
         reports.machine_signing(Desk(store))
 
 
+def test_the_certificate_can_be_set_with_lokal_and_the_env_overrides_it(archive, tmp_path):
+    from pengaduan.app import reports
+
+    store = copy_store(archive.store, tmp_path / "s")
+    assert run(store, "lokal", "laporan.sertifikat", str(archive.p12)).exit_code == 0
+    assert run(store, "lokal", "laporan.akar", str(archive.root_pem)).exit_code == 0
+    settings = reports.machine_signing(Desk(store))
+    assert (settings.p12, settings.roots) == (archive.p12.resolve(), archive.root_pem.resolve())
+    other = tmp_path / "lain.p12"
+    with environment(**{reports.ENV_P12: str(other)}):
+        assert reports.machine_signing(Desk(store)).p12 == other.resolve()
+    # The shared store never holds it: lokal lives under .git/pengaduan/, outside every commit.
+    assert "p12" not in git(store.root, "show", "--stat", "HEAD") and git(store.root, "status", "--porcelain") == ""
+    lihat = run(store, "laporan", "bulanan", "lihat", "--bulan", "2026-10")
+    assert lihat.exit_code == 0 and "sertifikat dipercaya mesin ini" in lihat.stdout
+
+
 def test_a_wrong_passphrase_changes_nothing(archive, tmp_path):
     store = copy_store(archive.store, tmp_path / "s")
     assert run(store, "laporan", "bulanan", "susun", "--bulan", "2026-10", "--revisi", petugas="hendra").exit_code == 0
