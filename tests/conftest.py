@@ -348,7 +348,10 @@ def sshd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         _stop(proc)
 REPO = Path(__file__).resolve().parents[1]
 # The named points of a transition where the crash tests SIGKILL the tool (pengaduan/store/killpoint.py).
-KILL_POINTS = ("temp-written", "renamed", "index-updated", "tree-written", "commit-made", "before-update-ref", "ref-updated")
+# One `git fast-import` writes the objects and moves the branch: "before-update-ref" is just before
+# it, "ref-updated" just after. (A signed commit, made by write-tree and commit-tree, also passes
+# "tree-written" and "commit-made" between the two.)
+KILL_POINTS = ("temp-written", "renamed", "index-updated", "before-update-ref", "ref-updated")
 
 
 def tool(

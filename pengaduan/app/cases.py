@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
+
 from pengaduan.app.context import Desk
 from pengaduan.core import ids, intake
 from pengaduan.core.case import Case
@@ -10,6 +14,10 @@ from pengaduan.core.workflow import Request, apply, check_text_field
 from pengaduan.core.workflow import correct as correct_case
 from pengaduan.errors import InputError, PermissionDenied
 from pengaduan.store import commits, layout
+from pengaduan.store.index import Filter
+
+# `--status terbuka`: every case not in one of the SOP's final statuses.
+OPEN = "terbuka"
 
 
 def record(desk: Desk, request: Request, case_id: str | None = None) -> tuple[Case, str]:
@@ -67,8 +75,86 @@ def find(desk: Desk, typed: str) -> Case:
 
 
 def all_cases(desk: Desk) -> list[Case]:
-    """Every case as committed at HEAD."""
+    """Every case as committed at HEAD (whole Case objects: prefer `rows` for lists)."""
     return desk.store.load_all()
+
+
+# -- lists through the derived index -------------------------------------------------------------
+class Row(NamedTuple):
+    """One case as lists show it (daftar, cari, antrean): read from the index, no case file parsed."""
+
+    id: str
+    received: float  # epoch seconds (`moment(row, tz)` gives the datetime)
+    received_text: str  # ISO 8601 in the store's time zone, as case files write moments
+    platform: str
+    kind: str
+    status: str
+    step: int
+    bidang: str | None
+    category: str | None
+    text: str  # as committed (a sealed value stays sealed)
+
+    def moment(self, tz: tzinfo) -> datetime:
+        return datetime.fromtimestamp(self.received, tz)
+
+
+def list_filter(
+    desk: Desk,
+    status: str | None = None,
+    platform: str | None = None,
+    bidang: str | None = None,
+    category: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    ids_: list[str] | None = None,
+) -> Filter:
+    """A checked filter for `rows` and `app.search.search`: an unknown status, platform, bidang or
+    category is refused with the values allowed; `status` OPEN means every case not yet closed."""
+    known = sorted({t.status for t in desk.sop.transitions}) + [OPEN]
+    if status and status not in known:
+        raise InputError(f"status '{status}' tidak dikenal; pilih salah satu: {', '.join(known)}")
+    if platform:
+        desk.config.check_choice(platform, "platform")
+    if bidang:
+        desk.config.check_choice(bidang, "bidang")
+    if category:
+        desk.config.check_choice(category, "kategori")
+    tz = desk.tz
+    start = datetime.combine(since, time(0), tz).timestamp() if since else None
+    end = datetime.combine(until + timedelta(days=1), time(0), tz).timestamp() if until else None
+    return Filter(
+        status=status if status and status != OPEN else None,
+        open_only=status == OPEN,
+        platform=platform or None,
+        bidang=bidang or None,
+        category=category or None,
+        received_from=start,
+        received_before=end,
+        ids=ids_,
+    )
+
+
+def rows(desk: Desk, where: Filter | None = None) -> Iterator[Row]:
+    """The matching cases in the order received (then ID), streamed from the index: a list of
+    100,000 cases never holds them all in memory. Files that are not valid cases are left out and
+    named in `desk.store.skipped`."""
+    index = desk.store.index()
+    try:
+        yield from map(Row._make, index.rows(where or Filter()))
+    finally:
+        index.close()
+
+
+def row_of(desk: Desk, values: tuple) -> Row:
+    """A Row from the index's LIST_COLUMNS."""
+    return Row._make(values)
+
+
+def complete_ids(desk: Desk, typed: str, limit: int = 50) -> list[str]:
+    """IDs that start with what was typed, or whose random part does (shell completion)."""
+    wanted = ids.normalise(typed)
+    with desk.store.index() as index:
+        return index.ids_starting(wanted, limit)
 
 
 def file_of(case_id: str) -> str:

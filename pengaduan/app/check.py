@@ -4,12 +4,12 @@ Beside `audit` (which judges history against the SOP), this checks what a crash,
 or a hand edit can break: `git fsck`, the store's invariants at HEAD (each case file a regular
 file in the folder of its month, its `id` the one its name says, schema valid, within the size
 limit), leftovers of an interrupted transaction or merge (intent file, MERGE_HEAD, git lock
-files, temp files, uncommitted changes), git's fsync settings, and the derived data under
-.git/pengaduan/ (caches keyed by blob id: every entry for a blob at HEAD must say what the blob
-says). `repair=True` fixes what can be fixed without judgement and says what it did: it finishes
-or undoes the interrupted transaction, aborts a leftover merge, removes temp files and lock
-files no process has open, drops a derived file that disagrees with HEAD, sets git's fsync
-settings. A case file that breaks the rules is reported, never changed.
+files, temp files, uncommitted changes -- which transitions no longer scan for), git's fsync
+settings, and the derived data under .git/pengaduan/ (the index: at HEAD, every row must say
+what its case file says). `repair=True` fixes what can be fixed without judgement and says
+what it did: it finishes or undoes the interrupted transaction, aborts a leftover merge,
+removes temp files and lock files no process has open, drops a derived file that disagrees
+with HEAD, sets git's fsync settings. A case file that breaks the rules is reported, never changed.
 """
 
 from __future__ import annotations
@@ -26,14 +26,15 @@ from pengaduan.app.context import Desk
 from pengaduan.core import ids
 from pengaduan.core.case import Case
 from pengaduan.errors import PengaduanError
-from pengaduan.store import layout, recovery, spans, yamlio
+from pengaduan.store import index, layout, recovery, yamlio
 from pengaduan.store import lock as locks
-from pengaduan.store.cache import BlobCache
 from pengaduan.store.lock import store_lock
 from pengaduan.store.store import Store
 
 TEMP_FILE = re.compile(r"(^|/)\.[^/]+\.[A-Za-z0-9_]{8}\.tmp$")
 DERIVED_JSON = ("libur-nasional.json", "audit.json")
+# The read cache and span index the one index replaced: deleted by --perbaiki.
+OLD_DERIVED = ("cache.sqlite", "laporan.sqlite")
 
 
 @dataclass(frozen=True)
@@ -188,23 +189,18 @@ def _cases(store: Store, head: str) -> tuple[int, list[Finding], dict[str, Any]]
 
 
 def _derived(store: Store, parsed: dict[str, Any]) -> list[Finding]:
-    """The blob-keyed caches must say, for each blob at HEAD, what the blob itself says."""
+    """The derived index must say, of every case file at HEAD, what the file itself says."""
     found = []
     private = store.private_dir()
-    cache_file = private / "cache.sqlite"
-    if cache_file.exists():
-        problem = _cache_problem(cache_file, {blob: raw for blob, (raw, _case) in parsed.items()}, _same_case)
+    index_file = private / index.FILE
+    if index_file.exists():
+        problem = _index_problem(store, index_file, parsed)
         if problem:
-            found.append(Finding("turunan", str(cache_file), problem, True))
-    span_file = private / spans.FILE
-    if span_file.exists():
-        expected = {}
-        for blob, (_raw, case) in parsed.items():
-            span = spans.span_of(case, store.sop) or spans.Span(0, 0, None)
-            expected[blob] = [span.first, span.last, span.closed]
-        problem = _cache_problem(span_file, expected, lambda a, b: a == b)
-        if problem:
-            found.append(Finding("turunan", str(span_file), problem, True))
+            found.append(Finding("turunan", str(index_file), problem, True))
+    for name in OLD_DERIVED:
+        path = private / name
+        if path.exists():
+            found.append(Finding("turunan", str(path), "berkas turunan versi lama (kini indeks.sqlite)", True))
     for name in DERIVED_JSON:
         path = private / name
         if path.exists():
@@ -215,30 +211,35 @@ def _derived(store: Store, parsed: dict[str, Any]) -> list[Finding]:
     return found
 
 
-def _same_case(cached: Any, raw: Any) -> bool:
-    return json.loads(json.dumps(raw, ensure_ascii=False, default=str)) == cached
-
-
-def _cache_problem(path: Path, expected: dict[str, Any], same: Any) -> str | None:
+def _index_problem(store: Store, path: Path, parsed: dict[str, Any]) -> str | None:
+    """Why the index file cannot be trusted, or None. An index of an older commit is only behind
+    (the next reader brings it up to date); one of HEAD must hold exactly HEAD's case files."""
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        try:
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                return "berkas SQLite rusak"
-        finally:
-            db.close()
     except sqlite3.DatabaseError:
         return "bukan berkas SQLite yang sah"
-    cache = BlobCache(path)
     try:
-        cached = cache.get_many(expected)
-    except (sqlite3.DatabaseError, ValueError):
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            return "berkas SQLite rusak"
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "meta" not in tables:
+            return None  # nothing built yet
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta.get("commit") != store.git.head() or meta.get("version") != index.VERSION:
+            return None
+        rows = {blob_path: (blob, data) for blob_path, blob, data in db.execute("SELECT path, blob, data FROM cases")}
+    except sqlite3.DatabaseError:
         return "isinya tidak dapat dibaca"
     finally:
-        cache.close()
-    wrong = [blob for blob, value in cached.items() if not same(value, expected[blob])]
+        db.close()
+    expected = {layout.case_path(case.id): (blob, raw) for blob, (raw, case) in parsed.items()}
+    wrong = sorted(p for p in rows.keys() - expected.keys())
+    for rel, (blob, raw) in expected.items():
+        got = rows.get(rel)
+        if got is None or got[0] != blob or json.loads(got[1]) != json.loads(json.dumps(raw, ensure_ascii=False, default=str)):
+            wrong.append(rel)
     if wrong:
-        return f"{len(wrong)} entri tidak sesuai dengan isi berkas di HEAD (mis. blob {wrong[0][:10]})"
+        return f"{len(wrong)} baris tidak sesuai dengan berkas di HEAD (mis. {wrong[0]})"
     return None
 
 

@@ -28,6 +28,7 @@ from pengaduan.app import kop as kop_use
 from pengaduan.app.context import Desk
 from pengaduan.core import monthly_report as record
 from pengaduan.core import timeutil
+from pengaduan.core.case import Case
 from pengaduan.core.config import LOGO_DIR, Staff
 from pengaduan.core.logo import Logo
 from pengaduan.core.monthly_report import MonthlyRecord
@@ -36,7 +37,7 @@ from pengaduan.reports import pdf, tables
 from pengaduan.reports.daily import DailyReport, daily_figures, day_bounds
 from pengaduan.reports.monthly import MonthlyReport, month_bounds, monthly_figures, previous_month
 from pengaduan.reports.render import Letterhead, render_daily, render_monthly
-from pengaduan.store import commits, layout, spans, yamlio
+from pengaduan.store import commits, index, layout, yamlio
 
 # The fingerprint covers the report code and templates; bump this for any other change in what
 # a report says for the same data (a dependency's formatting, say).
@@ -269,9 +270,16 @@ def make_daily(
     return Outcome(True, files, [f"{relbase}.{s}" for s in stale], txn.commit)
 
 
+def relevant_cases(desk: Desk, rev: str, keep: tuple[Any, str, tuple[float, ...]]) -> list[Case]:
+    """The cases at `rev` whose report span can touch the report (`index.day_keep`/`months_keep`):
+    on a store of years a few hundred of 100,000, read from the derived index."""
+    with desk.store.index() as found:
+        return found.cases_at(rev, *keep)
+
+
 def _daily_report(desk: Desk, rev: str, day: date, cutoff: datetime) -> DailyReport:
     start, _ = day_bounds(day, desk.tz)
-    cases = spans.load_relevant(desk.store, rev, spans.day_keep(start, cutoff))
+    cases = relevant_cases(desk, rev, index.day_keep(start, cutoff))
     return daily_figures(cases, day, cutoff, desk.sop, desk.config, desk.tz, desk.calendar)
 
 
@@ -303,7 +311,7 @@ def _monthly_report(desk: Desk, rec: MonthlyRecord, rev: str) -> MonthlyReport:
     year, month = parse_month(rec.month)
     cutoff = timeutil.from_text(rec.cutoff, desk.tz)
     previous_start, _ = month_bounds(*previous_month(year, month), desk.tz)
-    cases = spans.load_relevant(desk.store, rev, spans.months_keep(previous_start, cutoff))
+    cases = relevant_cases(desk, rev, index.months_keep(previous_start, cutoff))
     return monthly_figures(cases, year, month, cutoff, desk.sop, desk.config, desk.tz, desk.calendar)
 
 

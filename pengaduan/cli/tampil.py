@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import click
 
 from pengaduan.app import cases
 from pengaduan.app.context import Desk
-from pengaduan.cli.common import Env, emit, format_option, pass_env, say
+from pengaduan.cli.common import Env, emit, format_option, pass_env, say, semua_option
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import allowed_commands
-from pengaduan.errors import InputError
 from pengaduan.i18n import KIND_LABELS, action_label, status_label
 
-if TYPE_CHECKING:
-    pass
-
-OPEN = "terbuka"
+OPEN = cases.OPEN
 
 
 def _minutes(value: float) -> str:
@@ -130,49 +127,37 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
 @click.option("--status", help=f"Status kasus, atau '{OPEN}' untuk semua yang belum selesai.")
 @click.option("--platform")
 @click.option("--bidang")
+@click.option("--kategori")
 @click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
 @click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
 @format_option("tabel", "json", "csv")
+@semua_option
 @pass_env
-def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
-    """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
+def daftar(env: Env, status, platform, bidang, kategori, sejak, sampai, fmt, semua):
+    """Daftar kasus, disaring menurut status, platform, bidang, kategori dan tanggal diterima."""
     store = env.desk()
-    config = store.config
-    known_status = sorted({t.status for t in store.sop.transitions}) + [OPEN]
-    if status and status not in known_status:
-        raise InputError(f"status '{status}' tidak dikenal; pilih salah satu: {', '.join(known_status)}")
-    if platform:
-        config.check_choice(platform, "platform")
-    if bidang:
-        config.check_choice(bidang, "bidang")
     since = timeutil.parse_day(sejak, "--sejak") if sejak else None
     until = timeutil.parse_day(sampai, "--sampai") if sampai else None
-    tz = store.tz
-    rows = []
-    for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at.astimezone(tz), c.id)):
-        received = case.received_at.astimezone(tz)
-        if status == OPEN and case.status in store.sop.final_statuses:
-            continue
-        if status and status != OPEN and case.status != status:
-            continue
-        if (platform and case.platform != platform) or (bidang and case.bidang != bidang):
-            continue
-        if (since and received.date() < since) or (until and received.date() > until):
-            continue
-        rows.append(
-            {
-                "id": case.id,
-                "diterima": timeutil.to_text(received) if fmt != "tabel" else f"{received:%Y-%m-%d %H.%M}",
-                "platform": case.platform,
-                "jenis": case.kind,
-                "status": case.status,
-                "langkah": case.step,
-                "bidang": case.bidang or "",
-                "kategori": case.category or "",
-                "ringkasan": _summary(case.text) if fmt == "tabel" else case.text,
-            }
-        )
-    emit(rows, fmt)
+    where = cases.list_filter(store, status, platform, bidang, kategori, since, until)
+    emit(list_rows(cases.rows(store, where), fmt), fmt, everything=semua)
+
+
+def list_rows(found: Iterable[cases.Row], fmt: str) -> Iterator[dict[str, Any]]:
+    """The rows of a case list as `emit` prints them (daftar, and the other lists of cases)."""
+    table = fmt == "tabel"
+    for row in found:
+        when = row.received_text
+        yield {
+            "id": row.id,
+            "diterima": f"{when[:10]} {when[11:13]}.{when[14:16]}" if table else when,
+            "platform": row.platform,
+            "jenis": row.kind,
+            "status": row.status,
+            "langkah": row.step,
+            "bidang": row.bidang or "",
+            "kategori": row.category or "",
+            "ringkasan": _summary(row.text) if table else row.text,
+        }
 
 
 def register(group: click.Group) -> None:

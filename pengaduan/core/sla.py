@@ -215,6 +215,26 @@ def _command(sop: Sop, at_step: int, target: int, case_id: str) -> str:
     return ""
 
 
+def awaited_step(sop: Sop, step: int, status: str) -> int | None:
+    """The step a case waits for after recording `step` with `status` (None: nothing is awaited).
+
+    Moment-independent (the derived index keeps it per case). Of several ways on (step 3:
+    forward to the Redaktur, or answer the reporter) the one with the longest standard sets the
+    limit, so the list never cries wolf.
+    """
+    if status in sop.final_statuses:
+        return None
+    targets = {t.target for t in sop.allowed_from(step, status)} - set(sop.silence_steps)
+    if not targets:
+        return None
+    return min(targets, key=lambda n: (-sop.steps[n].minutes, n))
+
+
+def clock_steps(case: Case, sop: Sop) -> list[Entry]:
+    """The entries that move the SOP clock (what `waiting` and `step_timings` measure)."""
+    return _steps(case, sop)
+
+
 def waiting(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> Waiting | None:
     """What the case waits for as of `moment` (its history up to then); None when closed or not yet received."""
     entries = _steps(case, sop)
@@ -223,13 +243,10 @@ def waiting(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, momen
     if not entries or entries[-1].status in sop.final_statuses:
         return None
     last = entries[-1]
-    silence = sop.silence_steps
-    targets = {t.target for t in sop.allowed_from(last.step, last.status)} - set(silence)
-    if not targets:
+    step = awaited_step(sop, last.step, last.status)
+    if step is None:
         return None
-    # Of several ways on (step 3: forward to the Redaktur, or answer the reporter) the one with
-    # the longest standard sets the limit, so the list never cries wolf.
-    step = min(targets, key=lambda n: (-sop.steps[n].minutes, n))
+    silence = sop.silence_steps
     clock = _clock(calendar, tz)
     since = last.time.astimezone(tz)
     allowed = sop.steps[step].minutes

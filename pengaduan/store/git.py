@@ -85,6 +85,7 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = _base_env()
+        self.maintenance: subprocess.Popen | None = None  # the last background `gc --auto`, if any
         # How long to wait for git's own lock files held by another git (the store's batas_kunci_detik).
         self.lock_seconds = 30.0
 
@@ -286,6 +287,116 @@ class Git:
             ) from None
         killpoint.here("ref-updated")
         return commit
+
+    def index_matches_head(self) -> bool:
+        """True when git's index holds exactly HEAD's tree: nothing staged that HEAD lacks.
+
+        Reads the index and HEAD's trees, never the work tree (`git status` lstats every file:
+        ~140 ms at 100,000 cases; this ~19 ms).
+        """
+        return self._ok("diff-index", "--cached", "--quiet", "HEAD", "--")
+
+    def staged_paths(self) -> list[str]:
+        """Paths whose entry in git's index differs from HEAD's."""
+        out = self._run("diff-index", "--cached", "--name-only", "-z", "HEAD", "--")
+        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    def index_stamp(self) -> str | None:
+        """The checksum git ends its index file with (None: no index): the same stamp, the same index.
+
+        With a split index the file names its shared part by id, so the stamp covers both.
+        """
+        try:
+            with open(self.git_dir / "index", "rb") as handle:
+                handle.seek(-20, os.SEEK_END)  # sha1 (a sha256 repository's last 20 bytes serve as well)
+                return handle.read(20).hex()
+        except OSError:
+            return None
+
+    def commit_files(
+        self, parent: str, files: dict[str, tuple[str, bytes] | None], message: str, author: Identity
+    ) -> str:
+        """One commit on `parent`: its tree with these paths set ((mode, bytes)) or removed (None),
+        and the branch moved to it if it still names `parent` (compare-and-swap). One process.
+
+        `git fast-import` writes the blobs, the trees along their paths, the commit (into one small
+        pack, never as loose objects) and the ref: the whole tree is never rewritten from an index,
+        so the cost does not grow with the number of cases. It updates the branch only when the new
+        commit contains the branch's tip at that moment, which for a new commit on `parent` means
+        the tip is still `parent`; otherwise it exits non-zero and nothing moves.
+        """
+        when = f"{int(time.time())} {time.strftime('%z')}"
+        name, email = (_ident(part) for part in (author.name, author.email))
+        who = f"{name} <{email}> {when}".encode()
+        body = message.encode("utf-8")
+        parts = [
+            b"commit refs/heads/" + BRANCH.encode() + b"\nmark :1\n",
+            b"author " + who + b"\ncommitter " + who + b"\n",
+            b"data %d\n" % len(body), body, b"\nfrom " + parent.encode() + b"\n",
+        ]
+        for path, entry in files.items():
+            target = _fast_import_path(path)
+            if entry is None:
+                parts.append(b"D " + target + b"\n")
+            else:
+                mode, data = entry
+                parts += [b"M " + mode.encode() + b" inline " + target + b"\n", b"data %d\n" % len(data), data, b"\n"]
+        parts.append(b"\nget-mark :1\ndone\n")
+        killpoint.here("before-update-ref")
+        try:
+            out = self._run("fast-import", "--quiet", "--done", input=b"".join(parts), env=_ONE_PACK)
+        except GitError as exc:
+            refused = "not updating" in exc.message or "does not contain" in exc.message
+            if "kunci git" in exc.message or not refused:
+                raise
+            raise StoreError(
+                "store berubah oleh proses lain di tengah pencatatan; tidak ada yang dicatat, ulangi perintahnya"
+            ) from None
+        killpoint.here("ref-updated")
+        return out.decode().strip().splitlines()[-1]
+
+    def maintain_in_background(self) -> None:
+        """Start git's own packing (`git gc --auto`) in a process of its own and do not wait for it.
+
+        Plumbing never triggers git's auto-gc; the tool calls this after it released the store
+        lock. It does nothing unless loose objects or packs are over git's thresholds (gc.auto,
+        gc.autoPackLimit), and git's gc.pid keeps two from running at once.
+        """
+        try:
+            self.maintenance = subprocess.Popen(
+                ["git", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
+                cwd=self.root,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=self._env,
+                start_new_session=True,
+            )
+        except OSError:
+            self.maintenance = None  # packing is an optimisation; the next write tries again
+
+    def loose_objects(self) -> tuple[int, int]:
+        """(loose objects, packs) as `git count-objects -v` counts them."""
+        found = dict(
+            line.split(": ", 1) for line in self._text("count-objects", "-v").splitlines() if ": " in line
+        )
+        return int(found.get("count", 0)), int(found.get("packs", 0))
+
+    def changed_entries(self, base: str, tip: str, paths: Sequence[str]) -> list[tuple[str, str, str | None]] | None:
+        """(path, mode at tip, blob at tip or None when gone) of every file under `paths` that
+        differs between two commits; None when `base` is no longer a commit here (one process)."""
+        done = self._once(("diff-tree", "-r", "-z", "--no-renames", base, tip, "--", *paths), None, None)
+        if done.returncode != 0:
+            return None
+        tokens = done.stdout.split(b"\0")
+        found = []
+        for index in range(0, len(tokens) - 1, 2):
+            meta = tokens[index].lstrip(b"\n").decode()
+            if not meta.startswith(":"):
+                continue
+            fields = meta[1:].split(" ")
+            found.append((tokens[index + 1].decode("utf-8", "surrogateescape"), fields[1], _blob(fields[3])))
+        return found
 
     # -- sharing through a remote -----------------------------------------------------------
     # Network operations run the git binary with a bounded time; what the remote or the network
@@ -780,6 +891,24 @@ def _ssh_target(url: str) -> tuple[str, str, str] | None:
         host, _, path = url.partition(":")
         return host, "", path
     return None
+# fast-import unpacks imports of under 100 objects into loose files by default: one small pack
+# per commit instead, which `gc --auto` folds together at gc.autoPackLimit (50) packs.
+_ONE_PACK = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "fastimport.unpackLimit", "GIT_CONFIG_VALUE_0": "0"}
+
+
+def _ident(text: str) -> str:
+    """A name or e-mail for a commit's author line: without the characters git itself drops there."""
+    return "".join(ch for ch in text if ch not in "<>\n\0").strip()
+
+
+def _fast_import_path(path: str) -> bytes:
+    """A path as fast-import reads it: C-style quoted when it could be misread."""
+    raw = path.encode("utf-8", "surrogateescape")
+    if not raw.startswith(b'"') and b"\n" not in raw:
+        return raw
+    return b'"' + raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"').replace(b"\n", b"\\n") + b'"'
+
+
 def blob_id(data: bytes, length: int = 40) -> str:
     """The id git gives a blob of these bytes (sha1, or sha256 in a repository of 64-digit ids)."""
     algo = hashlib.sha1 if length == 40 else hashlib.sha256

@@ -146,7 +146,7 @@ def clear_git_locks(store: Store, seconds: float) -> list[str]:
     return done
 
 
-def _current_blob(store: Store, path: str) -> str | None | bool:
+def current_blob(store: Store, path: str) -> str | None | bool:
     """The blob id of the work tree's file, None when absent, False when it is not a regular file."""
     full = store.root / path
     try:
@@ -172,7 +172,7 @@ def _recover_commit(store: Store, intent: Intent) -> list[str]:
     before = git.tree_blobs(intent.head, paths) if intent.head else dict.fromkeys(paths)
     after = git.tree_blobs(target, paths) if target else dict.fromkeys(paths)
     for path in paths:
-        current = _current_blob(store, path)
+        current = current_blob(store, path)
         known = {(before[path] or (None, None))[1], intent.files[path]}
         if current is False or current not in known:
             raise StoreError(_unknown(store, path, "isinya bukan isi sebelum maupun sesudah transaksi itu"))
@@ -184,7 +184,7 @@ def _recover_commit(store: Store, intent: Intent) -> list[str]:
         if data is None:
             full.unlink(missing_ok=True)
             _prune_empty_dirs(full.parent, store.root)
-        elif _current_blob(store, path) != after[path][1]:  # type: ignore[index]
+        elif current_blob(store, path) != after[path][1]:  # type: ignore[index]
             yamlio.write_atomic(full, data)
     removed = remove_temp_files(store, paths)
     shown = ", ".join(paths[:3]) + (" ..." if len(paths) > 3 else "")
@@ -239,7 +239,7 @@ def _remove_merge_leftovers(store: Store, theirs: str) -> int:
     count = 0
     for path in leftovers:
         entry = remote.get(path)
-        if entry is not None and _current_blob(store, path) == entry[1]:
+        if entry is not None and current_blob(store, path) == entry[1]:
             (store.root / path).unlink()
             _prune_empty_dirs((store.root / path).parent, store.root)
             count += 1

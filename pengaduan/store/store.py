@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,12 +23,16 @@ from pengaduan.store.lock import store_lock
 
 if TYPE_CHECKING:
     from pengaduan.store.holiday_cache import HolidayCache
+    from pengaduan.store.index import Index, Progress
     from pengaduan.store.local import LocalSettings
 
 ENV_STORE = "PENGADUAN_STORE"
 SYSTEM_IDENTITY = Identity("pengaduan", "pengaduan@localhost")
 # A branch move in progress (sinkron): old and new commit, so a killed run is finished by the next.
 INTENT = "sinkron-niat.json"
+# "<commit> <git index stamp>" after our last transaction: git's index was then exactly that
+# commit's tree, so while both are unchanged there is nothing staged to look for.
+CLEAN_MARK = "index-bersih"
 
 
 def default_root() -> Path:
@@ -96,6 +100,7 @@ class Store:
         self.recovered: list[str] = []  # what the last lock's recovery finished or undid
         # Case files load_all left out, path -> why (one line naming the file and the rule).
         self.skipped: dict[str, str] = {}
+        self.progress: Progress | None = None  # shows the index being built (a terminal sets it)
 
     # -- opening and creating --------------------------------------------------------------
     @classmethod
@@ -245,63 +250,46 @@ class Store:
             raise CaseNotFound(f"kasus '{case_id}' tidak ada di store ({relpath} belum di-commit); lihat 'pengaduan daftar'")
         return Case.from_dict(yamlio.load_text(data, relpath, self.config.file_limit), relpath)
 
-    def load_all(
-        self, rev: str = "HEAD", prefix: str = layout.CASES, select: Callable[[str, str], bool] | None = None
-    ) -> list[Case]:
-        """Every case as committed at rev: one ls-tree, the cache, one cat-file batch for the rest.
+    def index(self) -> Index:
+        """The derived index, up to date with HEAD (built first when missing or stale); close it after use."""
+        from pengaduan.store.index import Index
 
-        `select(path, blob_id)`, when given, keeps only the files it returns True for (the reports
-        use it to read just the cases a day or a month needs).
+        index = Index.open(self, self.progress)
+        for path, message in index.broken().items():
+            self._skip(path, message)
+        return index
+
+    def load_all(self, rev: str = "HEAD") -> list[Case]:
+        """Every case as committed at rev (at HEAD through the derived index).
 
         A file that cannot be a case (not a regular file, outside its month folder, over the size
         limit, invalid, holding another case's ID) is left out and noted in `self.skipped` (path ->
         one-line message) for the caller to report: one bad file never hides the other cases.
         """
-        from pengaduan.store.cache import BlobCache
+        if rev == "HEAD":
+            with self.index() as index:
+                return list(index.cases())
+        from pengaduan.store.index import _Rows
 
-        limit = self.config.file_limit
-        rows: list[tuple[str, str]] = []
-        for mode, path, blob in self.git.tree_entries(rev, prefix):
-            if layout.case_id_of(path) is None or (select is not None and not select(path, blob)):
+        rows = _Rows(self)
+        wanted: dict[str, list[str]] = {}
+        for mode, path, blob in self.git.tree_entries(rev, layout.CASES):
+            if layout.case_id_of(path) is None:
                 continue
             problem = layout.entry_problem(mode, path)
             if problem is not None:
                 self._skip(path, f"berkas kasus {path} tidak sah: {problem}")
                 continue
-            rows.append((path, blob))
-        cache = BlobCache(self.private_dir() / "cache.sqlite")
-        try:
-            known = cache.get_many(blob for _, blob in rows)
-            by_blob = {blob: path for path, blob in rows}
-            missing = [blob for blob in by_blob if blob not in known]
-            fresh: dict[str, Any] = {}
-            checked: dict[str, Case] = {}
-            for blob, data in self.git.read_blobs(missing):
-                path = by_blob[blob]
-                try:
-                    raw = yamlio.load_text(data, path, limit)
-                    checked[blob] = Case.from_dict(raw, path)
-                except StoreError as exc:  # never cached: it must be skipped on every run until fixed
-                    self._skip(path, exc.message)
-                    continue
-                fresh[blob] = raw
-            cache.put_many(fresh)  # the good ones, even when one file is broken
-        finally:
-            cache.close()
+            wanted.setdefault(blob, []).append(path)
         out = []
-        for path, blob in rows:
-            if blob in checked:
-                case = checked[blob]
-            elif blob in known:
-                # What the cache holds passed Case.from_dict when it was first read: built without re-checking.
-                case = Case.from_checked(known[blob])
-            else:
-                continue  # skipped above
-            if case.id != layout.case_id_of(path):
-                self._skip(path, f"berkas kasus {path} tidak sah: berisi kasus '{case.id}', bukan {layout.case_id_of(path)}")
-                continue
-            out.append(case)
-        return out
+        for blob, data in self.git.read_blobs(list(wanted)):
+            for path in wanted[blob]:
+                parsed = rows.parse(path, data)
+                if isinstance(parsed, str):
+                    self._skip(path, parsed)
+                else:
+                    out.append(parsed)
+        return sorted(out, key=lambda c: c.id)
 
     def _skip(self, path: str, message: str) -> None:
         self.skipped.setdefault(path, message)
@@ -359,7 +347,7 @@ class Store:
         return done
 
     def require_clean(self) -> None:
-        """Refuse to go on while the store has changes git has not committed."""
+        """Refuse to go on while the store has changes git has not committed (a scan: sinkron only)."""
         self.recover()
         dirty = self.git.dirty()
         if dirty:
@@ -369,20 +357,74 @@ class Store:
                 "status', lalu commit atau kembalikan dulu"
             )
 
+    def _require_nothing_staged(self, head: str | None, full: bool) -> None:
+        """Refuse when git's index holds something HEAD lacks (it would otherwise stay staged, or,
+        on the write-tree path, enter the commit). Free while the index is as our last commit left
+        it; else `git diff-index --cached` (reads the index, never the work tree)."""
+        if head is None:
+            return
+        stamp = self.git.index_stamp()
+        if not full and stamp is not None and self._clean_mark() == f"{head} {stamp}":
+            return
+        if self.git.index_matches_head():
+            return
+        staged = self.git.staged_paths()
+        shown = ", ".join(staged[:3]) + (" ..." if len(staged) > 3 else "")
+        raise StoreError(
+            f"store punya perubahan di index git yang belum di-commit ({shown}); periksa dengan 'git -C {self.root} "
+            "status', lalu commit atau kembalikan dulu (git restore --staged BERKAS)"
+        )
+
+    def _require_as_committed(self, paths: list[str], before: dict[str, tuple[str, str] | None]) -> None:
+        """Refuse when a file this transaction writes differs, in the work tree, from HEAD: a hand
+        edit there would be overwritten. Other files are not looked at (`periksa` reports them)."""
+        for path in paths:
+            entry = before.get(path)
+            current = recovery.current_blob(self, path)
+            if current != (entry[1] if entry else None):
+                raise StoreError(
+                    f"berkas {path} punya perubahan yang belum di-commit; tidak ada yang dicatat. Periksa dengan "
+                    f"'git -C {self.root} diff -- {path}', lalu commit atau kembalikan dulu "
+                    f"(git -C {self.root} checkout HEAD -- {path})"
+                )
+
+    def _clean_mark(self) -> str:
+        try:
+            with open(self.git.git_dir / layout.PRIVATE / CLEAN_MARK, encoding="ascii") as handle:
+                return handle.read().strip()
+        except (OSError, ValueError):
+            return ""
+
+    def _note_clean(self, commit: str) -> None:
+        stamp = self.git.index_stamp()
+        try:
+            with open(self.private_dir() / CLEAN_MARK, "w", encoding="ascii") as handle:
+                handle.write(f"{commit} {stamp}\n" if stamp else "")
+        except OSError:
+            pass  # only costs a diff-index next time
+
     @contextmanager
     def transaction(
         self, message: str, author: Staff | None, expect_head: str | None = None
     ) -> Iterator[Transaction]:
-        """Lock, check the tree is clean, let the caller prepare its files, then commit them; or nothing.
+        """Lock, check what the commit will contain, let the caller prepare its files, then commit them; or nothing.
 
         `expect_head`: the commit the caller read its data at (before taking the lock). When
         another process committed since, what the caller prepared is stale: refuse, change nothing.
         The caller's writes stay in memory until its block ends; a failure (or a kill) after that
         is undone here (or by the next command's recovery) from the intent written first.
+
+        Nothing scans the store: the checks are that git's index holds nothing HEAD lacks and
+        that the files written are, in the work tree, as HEAD has them. The commit is made by one
+        `git fast-import` from HEAD's tree (compare-and-swap on the branch), then git's index gets
+        the new entries; a signed commit goes through write-tree and commit-tree instead.
         """
+        identity = self.identity_for(author)
+        slow = self.sign_commits or any(k in os.environ for k in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"))
         with self.locked():
-            self.require_clean()
+            self.recover()
             head = self.git.head()
+            self._require_nothing_staged(head, full=slow)
             if expect_head is not None and head != expect_head:
                 raise StoreError(
                     "store berubah oleh proses lain selama perintah ini menyiapkan datanya; tidak ada yang "
@@ -392,20 +434,24 @@ class Store:
             yield txn
             if not txn.files:
                 return
+            paths = list(txn.files)
+            before = self.git.tree_blobs(head, paths) if head else dict.fromkeys(paths)
+            self._require_as_committed(paths, before)
             width = len(head) if head else 40
-            intent = recovery.Intent(
-                recovery.COMMIT, head, {p: None if d is None else blob_id(d, width) for p, d in txn.files.items()}
-            )
-            recovery.begin(self, intent)
+            blobs = {p: None if d is None else blob_id(d, width) for p, d in txn.files.items()}
+            recovery.begin(self, recovery.Intent(recovery.COMMIT, head, blobs))
             try:
                 txn.apply()
-                self.git.stage(txn.files)
-                txn.commit = self.git.commit_index(
-                    txn.message,
-                    self.identity_for(author),
-                    parent=head,
-                    sign=self.sign_commits,
-                )
+                modes = {p: (before.get(p) or ("100644", ""))[0] for p in paths}
+                if head is None or slow:
+                    self.git.stage(txn.files)
+                    txn.commit = self.git.commit_index(txn.message, identity, parent=head, sign=self.sign_commits)
+                else:
+                    # git's index first (a kill before the ref moves is undone by recovery, after it finished)
+                    self.git.set_index({p: None if b is None else (modes[p], b) for p, b in blobs.items()})
+                    killpoint.here("index-updated")
+                    files = {p: None if d is None else (modes[p], d) for p, d in txn.files.items()}
+                    txn.commit = self.git.commit_files(head, files, txn.message, identity)
             except BaseException:
                 try:
                     recovery.recover(self)
@@ -413,6 +459,26 @@ class Store:
                     pass  # the next command's recovery finishes it, or names what it cannot
                 raise
             recovery.end(self)
+            self._note_clean(txn.commit)
+            self._index_committed(head, txn.commit, txn.files)
+        self.git.maintain_in_background()  # outside the lock: git packs while the next step runs
+
+    def _index_committed(self, old: str | None, new: str, files: dict[str, bytes | None]) -> None:
+        """Let the derived index follow the commit (never fails the step: it is derived data)."""
+        import sqlite3
+
+        from pengaduan.store.index import FILE, Index, _connect
+
+        if not (self.git.git_dir / layout.PRIVATE / FILE).is_file():
+            return  # never built here: the first reader builds it
+        try:
+            index = Index(self, *_connect(self))
+            try:
+                index.committed(old, new, files)
+            finally:
+                index.close()
+        except (sqlite3.Error, OSError, StoreError):
+            pass  # the next reader brings it up to date from git
 
     @property
     def sign_commits(self) -> bool:

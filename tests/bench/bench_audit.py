@@ -32,7 +32,7 @@ from pengaduan.core import ids, timeutil  # noqa: E402
 from pengaduan.core.case import Case  # noqa: E402
 from pengaduan.core.config import Staff  # noqa: E402
 from pengaduan.core.workflow import Intake, Request, apply  # noqa: E402
-from pengaduan.store import layout, yamlio  # noqa: E402
+from pengaduan.store import commits, layout, yamlio  # noqa: E402
 from pengaduan.store.store import Store  # noqa: E402
 from tests.conftest import ROSTER  # noqa: E402
 
@@ -49,7 +49,8 @@ PATHS = {
     ],
     "eskalasi": [
         ("terima", "A", {}), ("verifikasi", "A", {}), ("respon", "A", {"answer": "Kami tindak lanjuti."}),
-        ("teruskan_redaktur", "A", {}), ("teruskan_pimred", "A", {"channel": "telepon"}),
+        ("teruskan_redaktur", "A", {}),
+        ("teruskan_pimred", "A", {"channel": "telepon", "note": "Redaktur belum menjawab; kasus mendesak."}),
         ("koordinasi_kabid", "hendra", {"bidang": "phpa"}), ("koordinasi_kadin", "sri", {}),
         ("jawab_kabid", "sri", {"answer": "Tim menjangkau lokasi."}), ("jawab_pimred", "hendra", {"answer": "Sampaikan."}),
         ("selesai", "A", {"answer": "Tim kami menjangkau lokasi hari ini."}),
@@ -114,7 +115,7 @@ def fast_import(store: Store, events: list[Event], rng: random.Random) -> None:
         after = apply(sop, config, before, request, far_future, event.case_id)
         cases[event.case_id] = after
         data = yamlio.dump(after.to_dict()).encode()
-        message = store.case_message(after).encode()
+        message = commits.case_step(after, sop.number).encode()
         # The commit is made a little after the moment it records, as the desk types it.
         stamp = int((event.at + timedelta(seconds=rng.randint(5, 90))).timestamp())
         who = f"{event.actor.name} <{event.actor.commit_email}> {stamp} +0700"

@@ -212,15 +212,19 @@ def test_case_file_with_a_broken_structure_names_the_file(store, receive, refuse
 
 
 def test_uncommitted_change_to_a_case(store, receive, refused):
-    first, second = receive("09:00"), receive("09:01")
-    path = store.root / "kasus" / "2026" / "11" / f"{first}.yaml"
+    first, _second = receive("09:00"), receive("09:01")
+    relpath = f"kasus/2026/11/{first}.yaml"
+    path = store.root / relpath
     path.write_text(path.read_text().replace("@warga123", "@warga_lain"))
-    refused("verifikasi", second, "--waktu", at("09:05"), needles=(f"belum di-commit (kasus/2026/11/{first}.yaml)",))
+    refused("verifikasi", first, "--waktu", at("09:05"), needles=(f"berkas {relpath} punya perubahan yang belum di-commit",))
+    assert "@warga_lain" in path.read_text()  # the hand edit is never overwritten
 
 
-def test_untracked_file(store, refused):
+def test_untracked_file_is_left_alone(store, cli):
     (store.root / "catatan.txt").write_text("draf\n")
-    refused("terima", "--platform", "x", "--akun", "@a", "--isi", "halo", "--waktu", at("09:00"), needles=("catatan.txt",))
+    result = cli("terima", "--platform", "x", "--akun", "@a", "--isi", "halo", "--waktu", at("09:00"))
+    assert result.exit_code == 0, result.output
+    assert git(store.root, "status", "--porcelain") == "?? catatan.txt\n"
 
 
 def test_staged_change(store, receive, refused):

@@ -89,26 +89,35 @@ def test_stale_git_lock_and_leftover_temp_file_are_removed(store, cli, receive):
     assert not lock.exists() and not temp.exists()
 
 
-def test_wrong_cache_entry_is_found_and_dropped(store, cli, receive):
+def test_wrong_index_row_is_found_and_dropped(store, cli, receive):
     case_id = receive("09:00")
-    assert cli("daftar").exit_code == 0  # fills the cache
-    cache = store.root / ".git/pengaduan/cache.sqlite"
-    db = sqlite3.connect(cache)
-    blob = git(store.root, "rev-parse", f"HEAD:{layout.case_path(case_id)}").strip()
-    (data,) = db.execute("SELECT data FROM blobs_v2 WHERE id = ?", (blob,)).fetchone()
-    db.execute("UPDATE blobs_v2 SET data = ? WHERE id = ?", (data.replace("@warga123", "@palsu"), blob))
+    assert cli("daftar").exit_code == 0  # builds the index
+    path = store.root / ".git/pengaduan/indeks.sqlite"
+    db = sqlite3.connect(path)
+    (data,) = db.execute("SELECT data FROM cases WHERE id = ?", (case_id,)).fetchone()
+    db.execute("UPDATE cases SET data = ? WHERE id = ?", (data.replace("@warga123", "@palsu"), case_id))
     db.commit()
     db.close()
     result = cli("periksa")
-    assert result.exit_code == 1 and "cache.sqlite" in result.stdout and "turunan" in result.stdout
+    assert result.exit_code == 1 and "indeks.sqlite" in result.stdout and "turunan" in result.stdout
     fixed = cli("periksa", "--perbaiki")
-    assert fixed.exit_code == 0 and "cache.sqlite" in fixed.stdout
-    assert not cache.exists() or blob not in cache.read_bytes().decode("latin-1")
-    assert cli("daftar").exit_code == 0  # rebuilt from the blob itself
-    db = sqlite3.connect(cache)
-    (data,) = db.execute("SELECT data FROM blobs_v2 WHERE id = ?", (blob,)).fetchone()
+    assert fixed.exit_code == 0 and "indeks.sqlite" in fixed.stdout
+    assert not path.exists()
+    assert cli("daftar").exit_code == 0  # rebuilt from the case files themselves
+    db = sqlite3.connect(path)
+    (data,) = db.execute("SELECT data FROM cases WHERE id = ?", (case_id,)).fetchone()
     db.close()
     assert "@warga123" in data and "@palsu" not in data
+    assert cli("periksa").exit_code == 0
+
+
+def test_the_old_read_cache_is_named_and_removed(store, cli, receive):
+    receive("09:00")
+    old = store.root / ".git/pengaduan/cache.sqlite"
+    old.write_bytes(b"")
+    assert "cache.sqlite" in cli("periksa").stdout
+    assert cli("periksa", "--perbaiki").exit_code == 0
+    assert not old.exists()
 
 
 def test_fsync_settings_are_set_by_init_and_restored_by_perbaiki(store, cli):

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from pengaduan.app.context import Desk
+from pengaduan.app.reports import relevant_cases
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.config import load_config
@@ -17,8 +18,7 @@ from pengaduan.core.workflow import Intake, Request, apply
 from pengaduan.reports import charts, figures
 from pengaduan.reports.daily import daily_figures, day_bounds
 from pengaduan.reports.monthly import month_bounds, monthly_figures
-from pengaduan.store import spans as index
-from pengaduan.store.cache import BlobCache
+from pengaduan.store import index
 from tests.conftest import ROSTER
 from tests.reports.conftest import DAILY_EXPECTED, build_daily
 
@@ -156,29 +156,42 @@ def test_chart_scale_is_round():
 
 def test_span_index_reads_only_the_cases_a_day_needs(daily_store):
     store, ids = daily_store
-    (store.private_dir() / index.FILE).unlink(missing_ok=True)
+    desk = Desk(store)
+    index.remove(store)
     next_day = date(2026, 11, 3)
     start, end = day_bounds(next_day, store.tz)
-    first = {c.id for c in index.load_relevant(store, "HEAD", index.day_keep(start, end))}
+    first = {c.id for c in relevant_cases(desk, "HEAD", index.day_keep(start, end))}
     # A, B and D were closed on 2 November and not touched since; C and the old case are open; E was verified.
     assert first == {ids["c"], ids["old"], ids["e"]}
-    again = {c.id for c in index.load_relevant(store, "HEAD", index.day_keep(start, end))}  # from the index now
+    assert (store.private_dir() / index.FILE).is_file()
+    again = {c.id for c in relevant_cases(desk, "HEAD", index.day_keep(start, end))}  # from the index now
     assert again == first
-    spans = BlobCache(store.private_dir() / index.FILE)
-    assert len(spans.get_many(b for _, b in store.git.ls_tree("HEAD", "kasus"))) == 6
-    spans.close()
+    with store.index() as found:
+        assert found.count() == 6
     day_start, day_end = day_bounds(date(2026, 11, 2), store.tz)
-    args = (date(2026, 11, 2), day_end, store.sop, store.config, store.tz, Desk(store).calendar)
-    relevant = index.load_relevant(store, "HEAD", index.day_keep(day_start, day_end))
+    args = (date(2026, 11, 2), day_end, store.sop, store.config, store.tz, desk.calendar)
+    relevant = relevant_cases(desk, "HEAD", index.day_keep(day_start, day_end))
     assert daily_figures(relevant, *args) == daily_figures(store.load_all(), *args)
+
+
+def test_span_index_at_an_older_commit_reads_what_that_commit_held(daily_store):
+    store, ids = daily_store
+    desk = Desk(store)
+    older = store.git.commit_id("HEAD~2")
+    assert older is not None
+    day_start, day_end = day_bounds(date(2026, 11, 2), store.tz)
+    args = (date(2026, 11, 2), day_end, store.sop, store.config, store.tz, desk.calendar)
+    at_older = relevant_cases(desk, older, index.day_keep(day_start, day_end))
+    assert daily_figures(at_older, *args) == daily_figures(store.load_all(older), *args)
+    assert daily_figures(at_older, *args) != daily_figures(store.load_all(), *args)
 
 
 def test_months_keep_drops_only_cases_without_entries_in_the_two_months(october):
     _, end = month_bounds(2026, 10, TZ)
     september, _ = month_bounds(2026, 9, TZ)
-    keep = index.months_keep(september, end)
+    keep = index.months_keep(september, end)[0]
     august = case(9, "instagram", [("terima", "08-03 09:00"), ("verifikasi", "08-03 09:04")])  # open, untouched since
-    kept = [c for c in [*october, august] if keep(index.span_of(c, SOP))]
+    kept = [c for c in [*october, august] if keep(index.span_of(c, SOP.final_statuses))]
     assert [c.id for c in kept] == [c.id for c in october]
     figures_all = monthly_figures([*october, august], 2026, 10, end, SOP, CONFIG, TZ, WALL)
     assert monthly_figures(kept, 2026, 10, end, SOP, CONFIG, TZ, WALL) == figures_all

@@ -98,23 +98,26 @@ def test_same_content_outside_kasus_does_not_smuggle_a_broken_case_into_the_cach
         )
 
 
-def test_good_cases_are_cached_while_one_is_broken(store, cli, receive):
+def test_good_cases_are_indexed_while_one_is_broken(store, cli, receive):
     import sqlite3
 
     good, bad = receive("09:00"), receive("09:01")
     _break_case(store, bad)
     assert cli("daftar").exit_code == 3
-    db = sqlite3.connect(store.root / ".git" / "pengaduan" / "cache.sqlite")
-    cached = [row[0] for row in db.execute("SELECT id FROM blobs_v2")]
-    assert cached == [git(store.root, "rev-parse", f"HEAD:kasus/2026/11/{good}.yaml").strip()]
+    db = sqlite3.connect(store.root / ".git" / "pengaduan" / "indeks.sqlite")
+    indexed = [row for row in db.execute("SELECT id, blob FROM cases")]
+    broken = [row[0] for row in db.execute("SELECT path FROM broken")]
+    db.close()
+    assert indexed == [(good, git(store.root, "rev-parse", f"HEAD:kasus/2026/11/{good}.yaml").strip())]
+    assert broken == [f"kasus/2026/11/{bad}.yaml"]
 
 
-def test_an_unwritable_cache_only_costs_speed(store, cli, receive):
+def test_an_unwritable_index_only_costs_speed(store, cli, receive):
     case_id = receive("09:00")
-    cache = store.root / ".git" / "pengaduan" / "cache.sqlite"
-    cache.unlink(missing_ok=True)
-    cache.mkdir()  # sqlite cannot open it: not writable, not a database file either
+    index = store.root / ".git" / "pengaduan" / "indeks.sqlite"
+    index.unlink(missing_ok=True)
+    index.mkdir()  # sqlite cannot open it: not writable, not a database file either
     result = cli("daftar", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert case_id in result.stdout
-    assert cache.is_dir()  # left as it was
+    assert index.is_dir()  # left as it was

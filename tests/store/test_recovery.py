@@ -22,7 +22,7 @@ from pengaduan.store import layout
 from tests.conftest import KILL_POINTS, REPO, at, git, tool
 
 KILLED = -signal.SIGKILL
-# Up to commit-made the branch has not moved: the step is undone. After update-ref it is recorded.
+# Until the branch moves the step is undone; once it moved (ref-updated) it is recorded.
 RECORDED = {"ref-updated"}
 
 
@@ -81,7 +81,7 @@ def test_new_case_killed_leaves_no_file_or_folder(store, sound, point):
     sound()
 
 
-@pytest.mark.parametrize("point", ["temp-written", "renamed", "index-updated", "commit-made", "ref-updated"])
+@pytest.mark.parametrize("point", ["temp-written", "renamed", "index-updated", "before-update-ref", "ref-updated"])
 def test_temp_file_and_intent_of_the_kill_are_gone_after_the_next_command(store, receive, point):
     case_id = receive("09:00")
     folder = store.root / layout.case_path(case_id)

@@ -28,12 +28,15 @@ def break_commit(monkeypatch):
     """Call it to make the commit step fail after git has written the tree (the middle of a commit)."""
     calls: list[str] = []
 
-    def commit_index(self: Git, *args, **kwargs) -> str:
-        calls.append(self.write_tree())
+    def commit_files(self: Git, parent: str, files: dict, *args, **kwargs) -> str:
+        for entry in files.values():  # what fast-import writes first: the blobs, then the trees
+            if entry is not None:
+                self.write_blob(entry[1])
+        calls.append(self.write_tree())  # git's index already holds the new entry here
         raise Boom("commit gagal")
 
     def install() -> list[str]:
-        monkeypatch.setattr(Git, "commit_index", commit_index)
+        monkeypatch.setattr(Git, "commit_files", commit_files)
         return calls
 
     return install
@@ -79,10 +82,10 @@ def test_failed_commit_on_a_new_case_leaves_no_file_and_no_folder(store, snapsho
 def test_failed_commit_on_a_new_case_in_a_month_that_has_cases(store, snapshot, monkeypatch):
     first = _receive(store, "09:00")
     before = snapshot()
-    def commit_index(*args, **kwargs):
+    def commit_files(*args, **kwargs):
         raise Boom("x")
 
-    monkeypatch.setattr(Git, "commit_index", commit_index)
+    monkeypatch.setattr(Git, "commit_files", commit_files)
     with pytest.raises(Boom):
         _receive(store, "09:30")
     assert snapshot() == before
@@ -95,12 +98,12 @@ def test_git_error_inside_commit_is_rolled_back_and_reported(store, snapshot, mo
     real_run = Git._run
 
     def run(self, *args, **kwargs):
-        if args[0] == "commit-tree":
-            return real_run(self, "commit-tree", "no-such-tree", **kwargs)
+        if args[0] == "fast-import":  # git refuses what it is given: nothing is written
+            return real_run(self, "fast-import", "--no-such-option", **kwargs)
         return real_run(self, *args, **kwargs)
 
     monkeypatch.setattr(Git, "_run", run)
-    with pytest.raises(GitError, match="git commit-tree gagal"):
+    with pytest.raises(GitError, match="git fast-import gagal"):
         record(Desk(store), _request("verifikasi", "09:05"), case_id)
     assert snapshot() == before
 
@@ -143,12 +146,49 @@ def test_one_transaction_is_one_commit_with_its_files(store):
     assert git(store.root, "status", "--porcelain") == ""
 
 
-def test_uncommitted_changes_stop_a_transaction_before_any_write(store, snapshot):
+def test_staged_changes_stop_a_transaction_before_any_write(store, snapshot):
     (store.root / "catatan.txt").write_text("draf\n")
+    git(store.root, "add", "catatan.txt")
     before = snapshot()
     with pytest.raises(StoreError, match=r"belum di-commit \(catatan.txt\)"):
         _receive(store)
     assert snapshot() == before
+
+
+def test_a_staged_change_is_seen_even_right_after_a_transition(store, snapshot):
+    """The cheap check (git's index as our last commit left it) never hides a later `git add`."""
+    case_id = _receive(store)
+    path = store.root / layout.case_path(case_id)
+    path.write_text(path.read_text() + "# catatan tangan\n")
+    git(store.root, "add", str(path))
+    with pytest.raises(StoreError, match="belum di-commit"):
+        _receive(store, "09:30")
+
+
+def test_a_hand_edit_of_the_file_a_step_writes_stops_it(store, snapshot):
+    case_id = _receive(store)
+    path = store.root / layout.case_path(case_id)
+    path.write_text(path.read_text().replace("Mohon info", "Mohon info (diubah tangan)"))
+    before = snapshot()
+    with pytest.raises(StoreError, match=rf"berkas {layout.case_path(case_id)} punya perubahan yang belum di-commit"):
+        record(Desk(store), _request("verifikasi", "09:05"), case_id)
+    assert snapshot() == before
+    assert "diubah tangan" in path.read_text()
+
+
+def test_other_uncommitted_files_neither_stop_a_step_nor_enter_its_commit(store):
+    """A transition no longer scans the store: a draft beside it stays the user's, uncommitted."""
+    first = _receive(store)
+    other = store.root / layout.case_path(first)
+    other.write_text(other.read_text().replace("Mohon info", "Mohon info (draf)"))
+    (store.root / "catatan.txt").write_text("draf\n")
+    second = _receive(store, "09:30")
+    assert git(store.root, "show", "--name-only", "--format=", "HEAD").split() == [layout.case_path(second)]
+    assert sorted(git(store.root, "status", "--porcelain").splitlines()) == [
+        f" M {layout.case_path(first)}",
+        "?? catatan.txt",
+    ]
+    assert "(draf)" in other.read_text()
 
 
 # -- IDs ----------------------------------------------------------------------------------------------

@@ -1,0 +1,592 @@
+"""The one derived index of a store: a SQLite file under .git/pengaduan/, deletable at any time.
+
+One row per case file at the commit the index reflects (`meta.commit`): what lists, filters,
+the SOP clock and the reports need (status, step, platform, bidang, kategori, the received
+moment, the report span, the last clock entry and the step it awaits), the case file's data as
+JSON (so a Case is built without parsing YAML), and an FTS5 row for `cari` (accent- and
+case-insensitive) holding only `core.search.searchable_text`: never a value a key protects.
+
+It is brought up to date from `git diff-tree` between its commit and HEAD (after a transition,
+a `sinkron`, a hand-made commit): only the case files that changed are read. It is built from
+nothing (one `ls-tree`, one `cat-file --batch`) when missing, unreadable, of another version, or
+made under another SOP, time zone or file size limit. A transition updates it in place for the
+file it committed. Files that cannot be cases are kept with their one-line reason (`broken`),
+so every list names them until they are fixed.
+
+Deadlines depend on the working calendar and the moment: the index keeps what does not (the
+awaited step and since when), and the app computes the rest for the few rows a query returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pengaduan.core import sla
+from pengaduan.core.case import Case
+from pengaduan.core.search import fts_query, searchable_text
+from pengaduan.errors import StoreError
+from pengaduan.store import layout, yamlio
+from pengaduan.store.git import blob_id
+
+if TYPE_CHECKING:
+    from pengaduan.store.store import Store
+
+FILE = "indeks.sqlite"
+# Bumped whenever a row's meaning changes: an index of another version is rebuilt, never trusted.
+VERSION = "1"
+# (phase, done, total): a terminal shows a progress bar while the index is built.
+Progress = Callable[[str, int, int], None]
+
+_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE cases (
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL UNIQUE,
+    blob TEXT NOT NULL,
+    schema INTEGER NOT NULL,
+    private INTEGER NOT NULL,      -- confidential or erased: nothing personal in the FTS row
+    status TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    platform TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    account TEXT NOT NULL,         -- as the file holds it (ciphertext where the file seals it)
+    bidang TEXT,
+    category TEXT,
+    received REAL NOT NULL,        -- epoch seconds
+    received_text TEXT NOT NULL,   -- ISO 8601 in the store's time zone (meta.tz)
+    text TEXT NOT NULL,            -- as the file holds it (ciphertext where the file seals it)
+    span_first REAL NOT NULL,      -- report span: first entry, last entry, first closing entry
+    span_last REAL NOT NULL,
+    span_closed REAL,
+    clock_first REAL,              -- first entry that moves the SOP clock
+    clock_step INTEGER,            -- last such entry: step, status, time
+    clock_status TEXT,
+    clock_time REAL,
+    closed INTEGER NOT NULL,       -- that last entry has a final status
+    awaited INTEGER,               -- the step awaited after it (NULL: none), and who brings it
+    awaited_role TEXT,
+    steps TEXT NOT NULL,           -- JSON [[step, action, status, epoch], ...] of the clock entries
+    data TEXT NOT NULL             -- the case file's data as JSON
+);
+CREATE TABLE broken (path TEXT PRIMARY KEY, blob TEXT NOT NULL, message TEXT NOT NULL);
+CREATE VIRTUAL TABLE search USING fts5(body, tokenize = "unicode61 remove_diacritics 2");
+"""
+_INDEXES = """
+CREATE INDEX cases_received ON cases (received, id);
+CREATE INDEX cases_status ON cases (status);
+CREATE INDEX cases_open ON cases (closed, clock_first);
+CREATE INDEX cases_span ON cases (span_last);
+"""
+_COLUMNS = (
+    "id", "path", "blob", "schema", "private", "status", "step", "platform", "kind", "account", "bidang", "category",
+    "received", "received_text", "text", "span_first", "span_last", "span_closed", "clock_first", "clock_step",
+    "clock_status", "clock_time", "closed", "awaited", "awaited_role", "steps", "data",
+)  # fmt: skip
+_INSERT = f"INSERT INTO cases ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+# What list rows carry (daftar, cari, antrean).
+LIST_COLUMNS = ("id", "received", "received_text", "platform", "kind", "status", "step", "bidang", "category", "text")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which cases a query returns; None leaves a criterion out."""
+
+    status: str | None = None
+    open_only: bool = False  # not in a final status (the SOP's)
+    platform: str | None = None
+    bidang: str | None = None
+    category: str | None = None
+    received_from: float | None = None  # epoch seconds, inclusive
+    received_before: float | None = None  # epoch seconds, exclusive
+    ids: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Epoch seconds of a case's first and last entry, and of the entry that closed it."""
+
+    first: float
+    last: float
+    closed: float | None
+
+
+class Index:
+    """An open index, up to date with the commit it names (`commit`)."""
+
+    def __init__(self, store: Store, db: sqlite3.Connection, path: str) -> None:
+        self.store = store
+        self.db = db
+        self.path = path
+        self.commit: str | None = None
+
+    # -- opening --------------------------------------------------------------------------
+    @classmethod
+    def open(cls, store: Store, progress: Progress | None = None) -> Index:
+        """The store's index brought up to date with HEAD (built first when it must be)."""
+        index = cls(store, *_connect(store))
+        try:
+            index.refresh(progress)
+        except sqlite3.DatabaseError:
+            # Corrupt in a way opening did not show: start again from nothing.
+            index.close()
+            _remove(index.path)
+            index = cls(store, *_connect(store))
+            index.refresh(progress)
+        return index
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _meta(self) -> dict[str, str]:
+        try:
+            return dict(self.db.execute("SELECT key, value FROM meta"))
+        except sqlite3.OperationalError:
+            return {}  # no tables yet
+
+    def _settings(self) -> dict[str, str]:
+        """What every row depends on besides the case file: rebuilt when one of these changes."""
+        config = self.store.config
+        return {"version": VERSION, "tz": config.timezone, "limit": str(config.file_limit)}
+
+    def refresh(self, progress: Progress | None = None) -> None:
+        head = self.store.git.head()
+        meta = self._meta()
+        settings = self._settings()
+        current = all(meta.get(k) == v for k, v in settings.items())
+        if current and meta.get("commit") == (head or ""):
+            self.commit = head
+            return
+        if current and meta.get("commit") and head is not None:
+            changes = self.store.git.changed_entries(meta["commit"], head, [layout.CASES, layout.SOP])
+            if changes is not None and not any(path == layout.SOP for path, _m, _b in changes):
+                self._update(meta["commit"], head, changes)
+                return
+        self._rebuild(head, settings, progress)
+
+    # -- building --------------------------------------------------------------------------
+    def _rebuild(self, head: str | None, settings: dict[str, str], progress: Progress | None) -> None:
+        """Every row from the commit's files, into a new file that then replaces the old one."""
+        entries = self.store.git.tree_entries(head, layout.CASES) if head else []
+        target = self.path if self.path == ":memory:" else f"{self.path}.{os.getpid()}.tmp"
+        if target != ":memory:":
+            _remove(target)
+            db = sqlite3.connect(target, timeout=30, isolation_level=None)
+        else:
+            db = self.db
+            for table in ("meta", "cases", "broken", "search"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+        try:
+            self._fill(db, head, settings, entries, progress)
+        except BaseException:
+            if target != ":memory:":
+                db.close()
+                _remove(target)
+            raise
+        if target != ":memory:":
+            db.execute("PRAGMA journal_mode=DELETE")
+            db.close()
+            self.db.close()
+            os.replace(target, self.path)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            _pragmas(self.db)
+        self.commit = head
+
+    def _fill(
+        self,
+        db: sqlite3.Connection,
+        head: str | None,
+        settings: dict[str, str],
+        entries: list[tuple[str, str, str]],
+        progress: Progress | None,
+    ) -> None:
+        _pragmas(db)
+        db.execute("PRAGMA journal_mode=OFF")  # a new file: a failure leaves it to be removed, never read
+        db.executescript(_TABLES)
+        db.execute("BEGIN")
+        builder = _Rows(self.store)
+        wanted: list[tuple[str, str]] = []
+        for mode, path, blob in entries:
+            if layout.case_id_of(path) is None:
+                continue
+            problem = layout.entry_problem(mode, path)
+            if problem is not None:
+                db.execute("INSERT INTO broken VALUES (?, ?, ?)", (path, blob, f"berkas kasus {path} tidak sah: {problem}"))
+                continue
+            wanted.append((path, blob))
+        by_blob: dict[str, list[str]] = {}
+        for path, blob in wanted:
+            by_blob.setdefault(blob, []).append(path)
+        total = len(wanted)
+        done = 0
+        for blob, data in self.store.git.read_blobs(list(by_blob)):
+            for path in by_blob[blob]:
+                _insert(db, builder, path, blob, data)
+                done += 1
+                if progress is not None and done % 2000 == 0:
+                    progress("indeks", done, total)
+        for statement in _INDEXES.strip().split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [*settings.items(), ("commit", head or "")])
+        db.execute("COMMIT")
+        if progress is not None:
+            progress("indeks", total, total)
+
+    def _update(self, base: str, head: str, changes: list[tuple[str, str, str | None]]) -> None:
+        """Bring the rows from `base` to `head`: only the case files that differ are read."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if self._meta().get("commit") != base:  # another process moved it meanwhile: start over
+                db.execute("ROLLBACK")
+                self.refresh()
+                return
+            builder = _Rows(self.store)
+            fresh: dict[str, list[str]] = {}
+            previous: dict[str, tuple[int, int] | None] = {}
+            for path, mode, blob in changes:
+                if layout.case_id_of(path) is None:
+                    continue
+                previous[path] = builder.forget(db, path)
+                if blob is None:
+                    continue
+                problem = layout.entry_problem(mode, path)
+                if problem is not None:
+                    db.execute("INSERT INTO broken VALUES (?, ?, ?)", (path, blob, f"berkas kasus {path} tidak sah: {problem}"))
+                    continue
+                fresh.setdefault(blob, []).append(path)
+            for blob, data in self.store.git.read_blobs(list(fresh)):
+                for path in fresh[blob]:
+                    _insert(db, builder, path, blob, data, previous.get(path))
+            db.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (head,))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        builder.tidy(db)
+        self.commit = head
+
+    # -- what a transition committed -------------------------------------------------------
+    def committed(self, old: str | None, new: str, files: dict[str, bytes | None]) -> None:
+        """The transition from `old` to `new` changed these files: the rows follow, when the index
+        reflected `old` (otherwise the next reader catches up through diff-tree)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            meta = self._meta()
+            if meta.get("commit") != (old or "") or not all(meta.get(k) == v for k, v in self._settings().items()):
+                db.execute("ROLLBACK")
+                return
+            if layout.SOP in files:  # rows depend on the SOP: the next reader rebuilds
+                db.execute("UPDATE meta SET value = '' WHERE key = 'version'")
+                db.execute("COMMIT")
+                return
+            builder = _Rows(self.store)
+            width = len(new)
+            for path, data in files.items():
+                if layout.case_id_of(path) is None:
+                    continue
+                previous = builder.forget(db, path)
+                if data is not None:
+                    _insert(db, builder, path, blob_id(data, width), data, previous)
+            db.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (new,))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        builder.tidy(db)
+        self.commit = new
+
+    # -- queries ---------------------------------------------------------------------------
+    def broken(self) -> dict[str, str]:
+        """Case files at the index's commit that cannot be cases: path -> one-line reason."""
+        return dict(self.db.execute("SELECT path, message FROM broken ORDER BY path"))
+
+    def open_steps(self) -> dict[str, int]:
+        """Every case not in a final status -> the step it rests at."""
+        finals = list(self.store.sop.final_statuses)
+        query = f"SELECT id, step FROM cases WHERE status NOT IN ({', '.join('?' * len(finals))})"
+        return dict(self.db.execute(query, finals))
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+    def rows(self, where: Filter = Filter(), columns: Sequence[str] = LIST_COLUMNS) -> Iterator[tuple[Any, ...]]:
+        """Matching cases in the order received (then ID), one tuple of `columns` each, streamed."""
+        sql, params = _where(where, self.store)
+        query = f"SELECT {', '.join(columns)} FROM cases {sql} ORDER BY received, id"
+        yield from self.db.execute(query, params)
+
+    def ids_starting(self, prefix: str, limit: int = 50) -> list[str]:
+        """IDs beginning with `prefix`, or whose random part (after the dash) does."""
+        if not prefix:
+            rows = self.db.execute("SELECT id FROM cases ORDER BY id LIMIT ?", (limit,))
+        else:
+            rows = self.db.execute(
+                "SELECT id FROM cases WHERE substr(id, 1, ?) = ? OR substr(id, 8, ?) = ? ORDER BY id LIMIT ?",
+                (len(prefix), prefix, len(prefix), prefix, limit),
+            )
+        return [r[0] for r in rows]
+
+    def search(
+        self, words: str, where: Filter = Filter(), columns: Sequence[str] = LIST_COLUMNS, limit: int | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Cases whose searchable text holds every typed word (accents and case ignored), best
+        match first (FTS5 rank), as tuples of `columns`."""
+        match = fts_query(words)
+        if match is None:
+            return
+        sql, params = _where(where, self.store, prefix="c.")
+        cond = "search MATCH ?" + (" AND " + sql[len("WHERE ") :] if sql else "")
+        cols = ", ".join(f"c.{c}" for c in columns)
+        query = f"SELECT {cols} FROM search JOIN cases c ON c.n = search.rowid WHERE {cond} ORDER BY rank, c.id"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        yield from self.db.execute(query, [match, *params])
+
+    def cases(self, sql: str = "", params: Sequence[Any] = ()) -> Iterator[Case]:
+        """Case objects of the rows matching a WHERE clause over the columns (from their JSON)."""
+        query = f"SELECT data FROM cases {('WHERE ' + sql) if sql else ''} ORDER BY id"
+        for (data,) in self.db.execute(query, params):
+            yield Case.from_checked(json.loads(data))
+
+    def waiting_candidates(self, moment: datetime) -> Iterator[Case]:
+        """Cases that may wait for a step at `moment`: received by then and not closed by then
+        (`sla.waiting` decides; this only skips the rows that certainly cannot)."""
+        at = moment.timestamp()
+        return self.cases("clock_first <= ? AND NOT (closed = 1 AND clock_time <= ?)", (at, at))
+
+    def cases_at(self, rev: str, keep: Callable[[Span], bool], keep_sql: str, params: Sequence[Any]) -> list[Case]:
+        """The cases committed at `rev` whose report span `keep` accepts (`keep_sql` says the same
+        over the span columns). At the index's own commit a query; at another one, the rows of the
+        files that did not change since plus the files at `rev` of those that did."""
+        target = self.store.git.commit_id(rev)
+        if target == self.commit:
+            return list(self.cases(keep_sql, params))
+        changes = self.store.git.changed_entries(self.commit, target, [layout.CASES]) if self.commit and target else None
+        if changes is None:
+            changes = [(p, m, b) for m, p, b in (self.store.git.tree_entries(target, layout.CASES) if target else [])]
+            kept: list[Case] = []
+        else:
+            gone = {path for path, _m, _b in changes}
+            rows = self.db.execute(f"SELECT path, data FROM cases WHERE {keep_sql}", params)
+            kept = [Case.from_checked(json.loads(data)) for path, data in rows if path not in gone]
+        builder = _Rows(self.store)
+        wanted: dict[str, list[str]] = {}
+        for path, mode, blob in changes:
+            if blob is not None and layout.case_id_of(path) is not None and layout.entry_problem(mode, path) is None:
+                wanted.setdefault(blob, []).append(path)
+        for blob, data in self.store.git.read_blobs(list(wanted)):
+            for path in wanted[blob]:
+                parsed = builder.parse(path, data)
+                if isinstance(parsed, str):
+                    self.store._skip(path, parsed)
+                elif keep(span_of(parsed, self.store.sop.final_statuses)):
+                    kept.append(parsed)
+        return sorted(kept, key=lambda c: c.id)
+
+
+def span_of(case: Case, finals: Iterable[str]) -> Span:
+    """A case's report span (all zero for a case without entries)."""
+    if not case.history:
+        return Span(0.0, 0.0, None)
+    final = set(finals)
+    times = [e.time.timestamp() for e in case.history]
+    closed = next((t for e, t in zip(case.history, times, strict=True) if e.status in final), None)
+    return Span(min(times), max(times), closed)
+
+
+def day_keep(start: datetime, cutoff: datetime) -> tuple[Callable[[Span], bool], str, tuple[float, ...]]:
+    """Cases received by the cutoff that were not closed (and left alone) before the day began."""
+    begin, end = start.timestamp(), cutoff.timestamp()
+
+    def keep(s: Span) -> bool:
+        return s.first <= end and (s.closed is None or s.closed >= begin or s.last >= begin)
+
+    sql = "span_first <= ? AND (span_closed IS NULL OR span_closed >= ? OR span_last >= ?)"
+    return keep, sql, (end, begin, begin)
+
+
+def months_keep(start: datetime, cutoff: datetime) -> tuple[Callable[[Span], bool], str, tuple[float, ...]]:
+    """Cases with an entry between `start` (the previous month's first day) and the cutoff: the
+    monthly figures count cases received in the month (or the one before) and steps done in it."""
+    begin, end = start.timestamp(), cutoff.timestamp()
+
+    def keep(s: Span) -> bool:
+        return s.first <= end and s.last >= begin
+
+    return keep, "span_first <= ? AND span_last >= ?", (end, begin)
+
+
+# -- rows ------------------------------------------------------------------------------------
+class _Rows:
+    """Turns case files into rows, with what the store's SOP and configuration say."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.sop = store.sop
+        self.finals = set(self.sop.final_statuses)
+        self.tz = store.tz
+        self.limit = store.config.file_limit
+        self.optimise = False  # a row lost what it showed in the FTS table: merge its segments
+
+    def parse(self, path: str, data: bytes) -> Case | str:
+        """The case a file holds, or the one-line reason it cannot be one."""
+        parsed = self.load(path, data)
+        return parsed if isinstance(parsed, str) else parsed[1]
+
+    def load(self, path: str, data: bytes) -> tuple[Any, Case] | str:
+        try:
+            raw = yamlio.load_text(data, path, self.limit)
+            case = Case.from_dict(raw, path)
+        except StoreError as exc:
+            return exc.message
+        if case.id != layout.case_id_of(path):
+            return f"berkas kasus {path} tidak sah: berisi kasus '{case.id}', bukan {layout.case_id_of(path)}"
+        return raw, case
+
+    def forget(self, db: sqlite3.Connection, path: str) -> tuple[int, int] | None:
+        """Drop the path's rows; (schema, private) of the case row dropped, if there was one."""
+        row = db.execute("SELECT n, schema, private FROM cases WHERE path = ?", (path,)).fetchone()
+        db.execute("DELETE FROM broken WHERE path = ?", (path,))
+        if row is None:
+            return None
+        db.execute("DELETE FROM search WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM cases WHERE n = ?", (row[0],))
+        return row[1], row[2]
+
+    def tidy(self, db: sqlite3.Connection) -> None:
+        """FTS5 keeps a replaced row's words in old segments until they merge: when a row lost
+        words it must not show (a schema-1 case migrated, a case made confidential or erased),
+        merge now, so the file keeps none of them (secure_delete zeroes the freed pages)."""
+        if self.optimise:
+            db.execute("INSERT INTO search(search) VALUES ('optimize')")
+
+    def values(
+        self, path: str, blob: str, data: bytes, previous: tuple[int, int] | None
+    ) -> tuple[tuple[Any, ...], str] | str:
+        """The row and FTS text of a case file (or why it is not a case). `previous`: what
+        `forget` said of the row this one replaces."""
+        parsed = self.load(path, data)
+        if isinstance(parsed, str):
+            return parsed
+        raw, case = parsed
+        history = case.history
+        times = [e.time.timestamp() for e in history]
+        span_closed = next((t for e, t in zip(history, times, strict=True) if e.status in self.finals), None)
+        clock = [(e, t) for e, t in zip(history, times, strict=True) if e.action != "koreksi" and e.step in self.sop.steps]
+        last = clock[-1][0] if clock else None
+        awaited = sla.awaited_step(self.sop, last.step, last.status) if last is not None else None
+        private = bool(getattr(case, "confidential", False)) or any(e.action == "hapus_data" for e in history)
+        received = case.received_at.astimezone(self.tz)
+        row = (
+            case.id, path, blob, case.schema, int(private), case.status, case.step, case.platform, case.kind,
+            case.account, case.bidang, case.category, received.timestamp(), received.isoformat(timespec="seconds"),
+            case.text, min(times) if times else 0.0, max(times) if times else 0.0, span_closed,
+            clock[0][1] if clock else None, last.step if last else None, last.status if last else None,
+            clock[-1][1] if clock else None, int(last is not None and last.status in self.finals), awaited,
+            sla.awaited_role(self.sop, awaited) if awaited is not None else None,
+            json.dumps([[e.step, e.action, e.status, t] for e, t in clock], separators=(",", ":")),
+            json.dumps(raw, ensure_ascii=False, default=str, separators=(",", ":")),
+        )  # fmt: skip
+        if previous is not None and (previous[0] < case.schema or (private and not previous[1])):
+            self.optimise = True
+        return row, searchable_text(case)
+
+
+def _insert(
+    db: sqlite3.Connection, builder: _Rows, path: str, blob: str, data: bytes, previous: tuple[int, int] | None = None
+) -> None:
+    made = builder.values(path, blob, data, previous)
+    if isinstance(made, str):
+        db.execute("INSERT OR REPLACE INTO broken VALUES (?, ?, ?)", (path, blob, made))
+        return
+    row, text = made
+    cursor = db.execute(_INSERT, row)
+    db.execute("INSERT INTO search(rowid, body) VALUES (?, ?)", (cursor.lastrowid, text))
+
+
+def _where(where: Filter, store: Store, prefix: str = "") -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    if where.status is not None:
+        parts.append(f"{prefix}status = ?")
+        params.append(where.status)
+    if where.open_only:
+        finals = list(store.sop.final_statuses)
+        parts.append(f"{prefix}status NOT IN ({', '.join('?' * len(finals))})")
+        params += finals
+    for column, value in (("platform", where.platform), ("bidang", where.bidang), ("category", where.category)):
+        if value is not None:
+            parts.append(f"{prefix}{column} = ?")
+            params.append(value)
+    if where.received_from is not None:
+        parts.append(f"{prefix}received >= ?")
+        params.append(where.received_from)
+    if where.received_before is not None:
+        parts.append(f"{prefix}received < ?")
+        params.append(where.received_before)
+    if where.ids is not None:
+        ids = list(where.ids)
+        parts.append(f"{prefix}id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(ids))
+    return ("WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+# -- the file --------------------------------------------------------------------------------
+def _pragmas(db: sqlite3.Connection) -> None:
+    # Derived data: a power cut may cost a rebuild (a damaged file is detected and rebuilt),
+    # never a step; freed pages are zeroed so deleted text does not linger in the file.
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA secure_delete=ON")
+
+
+def _connect(store: Store) -> tuple[sqlite3.Connection, str]:
+    folder = store.private_dir()
+    path = str(folder / FILE)
+    writable = os.access(folder, os.W_OK) and (not os.path.exists(path) or os.access(path, os.W_OK))
+    for _attempt in range(2) if writable else ():
+        try:
+            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            _pragmas(db)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db, path
+        except sqlite3.DatabaseError:
+            if not os.path.isfile(path) or os.path.islink(path):
+                break  # a folder or a link in its place: leave it, work from memory
+            _remove(path)  # not a database at all: rebuilt, never trusted
+    # Another user's file, a read-only mount, something else in its place: built in memory for
+    # this command, nothing on disk touched.
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    _pragmas(db)
+    return db, ":memory:"
+
+
+def _remove(path: str) -> None:
+    if path == ":memory:":
+        return
+    for name in (path, path + "-journal"):
+        try:
+            os.unlink(name)
+        except FileNotFoundError:
+            pass
+
+
+def remove(store: Store) -> None:
+    """Delete the index (it is rebuilt on next use)."""
+    _remove(str(store.private_dir() / FILE))

@@ -1,0 +1,260 @@
+"""Benchmark of issue 12 (run by hand, not collected by pytest): the derived index and the transition.
+
+    python3 tests/bench/bench_index.py --cases 100000 [--runs 11] [--simpan DIR]
+
+Builds a store of N cases with `git fast-import` (one commit per 1,000 cases): 99 % closed in
+three steps, 1 % open, texts drawn from a small vocabulary ("stunting" in about 1 % of them).
+Then times whole processes in pairs, A then B, and prints the median of the per-pair ratios
+(pairing keeps a ratio meaningful on a machine whose speed drifts), and peak memory per process
+(os.wait4's ru_maxrss):
+
+- a transition (`pengaduan verifikasi ID`) vs `git commit -q -- FILE` of the same kind of change;
+- `pengaduan lihat ID` and the transition vs `python -c pass`;
+- `pengaduan daftar --status terbuka` (warm) vs `pengaduan --versi`;
+- `pengaduan daftar --format json` of every case (warm) vs Python + SQLite returning the same JSON;
+- `pengaduan cari stunting` (warm) vs `pengaduan --versi` (only where the `cari` command exists);
+- the index built from nothing vs `git cat-file --batch` of every case blob + CSafeLoader parsing;
+- the index brought up to date after 1,000 new commits (as a `sinkron` brings) vs a rebuild.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from pengaduan.core.case import Case, Entry  # noqa: E402
+from pengaduan.core.config import Staff  # noqa: E402
+from pengaduan.core.ids import new_id  # noqa: E402
+from pengaduan.store import index, layout, yamlio  # noqa: E402
+from pengaduan.store.store import Store  # noqa: E402
+
+WIB = timezone(timedelta(hours=7))
+WORDS = ("jalan rusak lampu padam bantuan sekolah puskesmas antrean layanan anak keluarga konseling pendaftaran "
+         "jadwal posyandu desa kecamatan kabupaten kekerasan rumah aman pengaduan informasi syarat").split()  # fmt: skip
+ANI = Staff("ani", "Ani Lestari", ("admin",), "ani@example.go.id")
+
+
+def _case(n: int, received: datetime, rng: random.Random, closed: bool) -> Case:
+    words = rng.sample(WORDS, 8) + (["stunting"] if n % 100 == 7 else [])
+    text = " ".join(words).capitalize() + f" (nomor {n})"
+    entries = [Entry(1, "terima", "diterima", "admin", "Ani Lestari", "ani", received)]
+    if closed:
+        entries += [
+            Entry(2, "verifikasi", "diverifikasi", "admin", "Ani Lestari", "ani", received + timedelta(minutes=2)),
+            Entry(3, "respon_tuntas", "selesai", "admin", "Ani Lestari", "ani", received + timedelta(minutes=5),
+                  answer="Terima kasih, informasinya sudah kami sampaikan."),
+        ]  # fmt: skip
+    last = entries[-1]
+    return Case(new_id(received.date()), last.status, last.step, "instagram", f"@warga{n}", text, received,
+                category="lainnya" if closed else None, history=tuple(entries))  # fmt: skip
+
+
+def _commands(cases: list[tuple[str, bytes]], parent: str, first_mark: int, per_commit: int) -> bytes:
+    chunks, mark = [], first_mark
+    for start in range(0, len(cases), per_commit):
+        batch = cases[start : start + per_commit]
+        message = f"impor {len(batch)} kasus\n".encode()
+        lines = [b"commit refs/heads/main\n", f"mark :{mark}\n".encode(),
+                 b"committer Ani Lestari <ani@example.go.id> 1767600000 +0700\n",
+                 f"data {len(message)}\n".encode() + message,
+                 (f"from {parent}\n" if mark == first_mark else f"from :{mark - 1}\n").encode()]  # fmt: skip
+        for path, data in batch:
+            lines.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+        chunks.append(b"".join(lines))
+        mark += 1
+    return b"".join(chunks)
+
+
+def build(root: Path, count: int) -> list[str]:
+    """The store; the IDs of its open cases."""
+    store = Store.create(root, roster=[ANI])
+    rng = random.Random(12)
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=WIB)
+    files, open_ids = [], []
+    for n in range(count):
+        closed = n % 100 != 0
+        case = _case(n, start + timedelta(minutes=n * 3), rng, closed)
+        files.append((layout.case_path(case.id), yamlio.dump(case.to_dict()).encode()))
+        if not closed:
+            open_ids.append(case.id)
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=_commands(files, store.git.head() or "", 1, 1000),
+                   check=True)  # fmt: skip
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    subprocess.run(["git", "gc", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "status", "--porcelain"], cwd=root, check=True, capture_output=True)  # refresh the index
+    return open_ids
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], out: Path | None = None) -> tuple[float, int]:
+    """(seconds, peak RSS in MB) of one whole process."""
+    sink = open(out or os.devnull, "wb")
+    begin = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=sink, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - begin
+    sink.close()
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) not in (0, 3):
+        raise SystemExit(f"{args} failed: {err[-500:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def paired(name: str, a, b, runs: int) -> None:  # noqa: ANN001
+    """a() and b() return (seconds, MB); run in turn, the median of the per-pair ratios."""
+    ratios, ta, tb, ma = [], [], [], []
+    for _ in range(runs):
+        (sa, mem), (sb, _mb) = a(), b()
+        ratios.append(sa / sb)
+        ta.append(sa)
+        tb.append(sb)
+        ma.append(mem)
+    print(f"{name:62} {statistics.median(ta) * 1000:9.0f} {statistics.median(tb) * 1000:9.0f} "
+          f"{statistics.median(ratios):7.2f}x {max(ma):6d} MB", flush=True)  # fmt: skip
+
+
+FLOOR_JSON = """
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+keys = ("id", "diterima", "platform", "jenis", "status", "langkah", "bidang", "kategori", "ringkasan")
+rows = db.execute("SELECT id, received_text, platform, kind, status, step, coalesce(bidang, ''), "
+                  "coalesce(category, ''), text FROM cases ORDER BY received, id")
+print(json.dumps([dict(zip(keys, r)) for r in rows], ensure_ascii=False))
+"""
+FLOOR_PARSE = """
+import subprocess, sys, yaml
+root = sys.argv[1]
+out = subprocess.run(["git", "-C", root, "ls-tree", "-r", "HEAD", "kasus"], capture_output=True, check=True).stdout
+blobs = [line.split()[2] for line in out.decode().splitlines()]
+proc = subprocess.Popen(["git", "-C", root, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+for start in range(0, len(blobs), 256):
+    chunk = blobs[start:start + 256]
+    proc.stdin.write("".join(b + "\\n" for b in chunk).encode()); proc.stdin.flush()
+    for _ in chunk:
+        size = int(proc.stdout.readline().split()[2]); data = proc.stdout.read(size); proc.stdout.read(1)
+        yaml.load(data, Loader=yaml.CSafeLoader)
+proc.stdin.close(); proc.wait()
+"""
+REBUILD = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from pengaduan.store import index
+from pengaduan.store.store import Store
+store = Store.open(Path(sys.argv[1]))
+index.remove(store)
+index.Index.open(store).close()
+"""
+UPDATE = """
+import shutil, sys
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from pengaduan.store import index
+from pengaduan.store.store import Store
+store = Store.open(Path(sys.argv[1]))
+shutil.copyfile(sys.argv[3], store.private_dir() / index.FILE)
+index.Index.open(store).close()
+"""
+
+
+def measure(root: Path, count: int, runs: int) -> None:
+    t0 = time.perf_counter()
+    open_ids = build(root, count) if not (root / ".git").exists() else []
+    if not open_ids:
+        with Store.open(root).index() as found:
+            open_ids = [r[0] for r in found.rows(index.Filter(open_only=True), ("id",))]
+    print(f"store of {count} cases ({len(open_ids)} open) ready in {time.perf_counter() - t0:.1f} s", flush=True)
+    env = {**os.environ, "PENGADUAN_STORE": str(root), "PENGADUAN_PETUGAS": "ani", "PYTHONPATH": str(REPO)}
+    env.pop("PENGADUAN_SEKARANG", None)
+    py = sys.executable
+    tool = [py, "-m", "pengaduan"]
+    when = "2026-11-27T10:00:00+07:00"
+    run([*tool, "daftar", "--status", "terbuka"], root, env)  # builds the index (warm from here on)
+    print(f"{'measure (median of ' + str(runs) + ' pairs)':62} {'A ms':>9} {'B ms':>9} {'A/B':>8} {'peak A':>9}")
+
+    targets = iter(open_ids)
+    others = iter(open_ids[::-1])
+
+    def transition() -> tuple[float, int]:
+        return run([*tool, "verifikasi", next(targets), "--waktu", when], root, env)
+
+    def plain_commit() -> tuple[float, int]:
+        path = root / layout.case_path(next(others))
+        path.write_text(path.read_text().replace("status: diterima", "status: diverifikasi"))
+        return run(["git", "commit", "-q", "-m", "ubah", "--", str(path)], root, env)
+
+    def python_pass() -> tuple[float, int]:
+        return run([py, "-c", "pass"], root, env)
+
+    def versi() -> tuple[float, int]:
+        return run([*tool, "--versi"], root, env)
+
+    half = max(1, min(runs, len(open_ids) // 4))
+    paired("transition vs git commit -q -- FILE", transition, plain_commit, half)
+    paired("transition vs python -c pass", transition, python_pass, half)
+    look = iter(open_ids[::-1][half:])
+    paired("lihat ID vs python -c pass", lambda: run([*tool, "lihat", next(look)], root, env), python_pass, runs)
+    paired("daftar --status terbuka (warm) vs pengaduan --versi",
+           lambda: run([*tool, "daftar", "--status", "terbuka"], root, env), versi, runs)  # fmt: skip
+    db = root / ".git" / "pengaduan" / index.FILE
+    paired("daftar --format json, every case (warm) vs Python+SQLite floor",
+           lambda: run([*tool, "daftar", "--format", "json"], root, env),
+           lambda: run([py, "-c", FLOOR_JSON, str(db)], root, env), max(3, runs // 2))  # fmt: skip
+    has_cari = subprocess.run([*tool, "cari", "--help"], cwd=root, env=env, capture_output=True).returncode == 0
+    if has_cari:
+        paired("cari stunting (warm) vs pengaduan --versi", lambda: run([*tool, "cari", "stunting"], root, env), versi, runs)
+    paired("index rebuilt from nothing vs cat-file --batch + CSafeLoader",
+           lambda: run([py, "-c", REBUILD, str(root), str(REPO)], root, env),
+           lambda: run([py, "-c", FLOOR_PARSE, str(root)], root, env), 3)  # fmt: skip
+    # A sinkron of 1,000 commits: 500 new cases and 500 steps on open ones, one commit each.
+    saved = root.parent / "indeks-sebelum.sqlite"
+    run([*tool, "daftar", "--status", "terbuka"], root, env)
+    shutil.copyfile(db, saved)
+    store = Store.open(root)
+    rng = random.Random(7)
+    files = []
+    base = datetime(2026, 11, 20, 8, 0, tzinfo=WIB)
+    for n in range(500):
+        case = _case(count + n, base + timedelta(minutes=n), rng, False)
+        files.append((layout.case_path(case.id), yamlio.dump(case.to_dict()).encode()))
+    with store.index() as found:
+        steps = list(found.cases("id IN (SELECT id FROM cases WHERE closed = 0 LIMIT 500)"))
+    for case in steps:
+        files.append((layout.case_path(case.id), yamlio.dump({**case.to_dict(), "kategori": "lainnya"}).encode()))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=_commands(files, store.git.head() or "", 1, 1),
+                   check=True)  # fmt: skip
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    paired("index after 1,000 new commits vs rebuilt from nothing",
+           lambda: run([py, "-c", UPDATE, str(root), str(REPO), str(saved)], root, env),
+           lambda: run([py, "-c", REBUILD, str(root), str(REPO)], root, env), 3)  # fmt: skip
+    _s, mem = run([*tool, "daftar", "--format", "json"], root, env)
+    print(f"peak memory: daftar --format json of every case {mem} MB", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--simpan", type=Path, help="build (or reuse) the store in this folder")
+    args = parser.parse_args()
+    base = args.simpan or Path(tempfile.mkdtemp(prefix="bench-index-"))
+    try:
+        measure(base / "store", args.cases, args.runs)
+    finally:
+        if args.simpan is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

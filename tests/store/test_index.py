@@ -1,0 +1,250 @@
+"""The one derived index (store/index.py): built from nothing, brought up to date from git, disposable;
+and what a transition costs the repository (packed objects, git's own maintenance)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+import pytest
+
+from pengaduan.app import cases
+from pengaduan.app.context import Desk
+from pengaduan.app.search import search
+from pengaduan.core.case import Case, Entry
+from pengaduan.core.search import fts_query, searchable_text
+from pengaduan.core.workflow import Intake, Request
+from pengaduan.store import index, layout
+from pengaduan.store.store import Store
+from tests.conftest import ROSTER, at, git
+
+ANI = ROSTER[0]
+HAND = ("-c", "user.name=Ani", "-c", "user.email=ani@example.go.id")
+
+
+def _receive(store, clock: str, text: str = "Mohon info", account: str = "@warga") -> str:
+    intake = Intake(platform="instagram", account=account, text=text)
+    request = Request(action="terima", actor=ANI, at=datetime.fromisoformat(at(clock)), intake=intake)
+    case, _ = cases.record(Desk(store), request)
+    return case.id
+
+
+def _rows(store) -> dict[str, tuple]:
+    db = sqlite3.connect(store.private_dir() / index.FILE)
+    try:
+        return {row[0]: row[1:] for row in db.execute("SELECT id, blob, status, step, data FROM cases")}
+    finally:
+        db.close()
+
+
+def _meta(store) -> dict[str, str]:
+    db = sqlite3.connect(store.private_dir() / index.FILE)
+    try:
+        return dict(db.execute("SELECT key, value FROM meta"))
+    finally:
+        db.close()
+
+
+def test_built_from_nothing_it_holds_every_case_at_head(store):
+    ids = {_receive(store, f"09:{n:02d}") for n in range(3)}
+    index.remove(store)
+    with store.index() as found:
+        assert found.commit == store.git.head()
+        assert {c.id for c in found.cases()} == ids
+    assert _meta(store)["commit"] == store.git.head()
+
+
+def test_a_transition_updates_its_row_in_place(store):
+    case_id = _receive(store, "09:00")
+    with store.index():
+        pass
+    inode = (store.private_dir() / index.FILE).stat().st_ino
+    request = Request(action="verifikasi", actor=ANI, at=datetime.fromisoformat(at("09:05")))
+    cases.record(Desk(store), request, case_id)
+    assert _meta(store)["commit"] == store.git.head()  # followed the commit, no reader needed
+    assert (store.private_dir() / index.FILE).stat().st_ino == inode  # not rebuilt
+    assert _rows(store)[case_id][1:3] == ("diverifikasi", 2)
+
+
+def test_a_hand_made_commit_is_caught_up_from_diff_tree_not_rebuilt(store):
+    first, second = _receive(store, "09:00"), _receive(store, "09:01")
+    with store.index():
+        pass
+    inode = (store.private_dir() / index.FILE).stat().st_ino
+    path = store.root / layout.case_path(second)
+    path.write_text(path.read_text().replace("Mohon info", "Mohon info, diubah tangan"))
+    git(store.root, *HAND, "commit", "-q", "-am", "edit tangan")
+    with store.index() as found:
+        assert found.commit == store.git.head()
+        texts = {c.id: c.text for c in found.cases()}
+    assert texts == {first: "Mohon info", second: "Mohon info, diubah tangan"}
+    assert (store.private_dir() / index.FILE).stat().st_ino == inode
+    caught_up = _rows(store)
+    index.remove(store)
+    with store.index():
+        pass
+    assert _rows(store) == caught_up  # exactly what a rebuild gives
+
+
+def test_a_deleted_case_file_leaves_the_index(store):
+    first, second = _receive(store, "09:00"), _receive(store, "09:01")
+    with store.index():
+        pass
+    git(store.root, *HAND, "rm", "-q", layout.case_path(first))
+    git(store.root, *HAND, "commit", "-q", "-m", "hapus")
+    with store.index() as found:
+        assert [c.id for c in found.cases()] == [second]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "old-version", "unknown-commit"])
+def test_a_damaged_or_foreign_index_is_rebuilt(store, damage):
+    case_id = _receive(store, "09:00")
+    with store.index():
+        pass
+    path = store.private_dir() / index.FILE
+    if damage == "garbage":
+        path.write_bytes(b"this is not sqlite" * 100)
+    else:
+        db = sqlite3.connect(path)
+        key, value = ("version", "0") if damage == "old-version" else ("commit", "0" * 40)
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        db.execute("DELETE FROM cases")  # so a kept row could not pass for a rebuilt one
+        db.commit()
+        db.close()
+    with store.index() as found:
+        assert [c.id for c in found.cases()] == [case_id]
+    assert _meta(store)["version"] == index.VERSION
+
+
+def test_a_changed_sop_rebuilds_the_rows_that_depend_on_it(store, revise_sop):
+    case_id = _receive(store, "09:00")
+    with store.index():
+        pass
+    inode = (store.private_dir() / index.FILE).stat().st_ino
+    revise_sop(lambda text: text.replace("waktu_menit: 5", "waktu_menit: 6", 1))
+    with Store(store.root).index() as found:
+        assert found.commit == store.git.head()
+        assert [c.id for c in found.cases()] == [case_id]
+    assert (store.private_dir() / index.FILE).stat().st_ino != inode
+
+
+def test_daftar_filters_and_formats_through_the_index(store, cli, receive):
+    first, second = receive("09:00"), receive("09:01")
+    assert cli("verifikasi", second, "--waktu", at("09:05")).exit_code == 0
+    result = cli("daftar", "--status", "diverifikasi", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [row["id"] for row in json.loads(result.stdout)] == [second]
+    open_ids = [row["id"] for row in json.loads(cli("daftar", "--status", "terbuka", "--format", "json").stdout)]
+    assert open_ids == [first, second]
+    assert json.loads(cli("daftar", "--sejak", "2026-11-03", "--format", "json").stdout) == []
+    csv_lines = cli("daftar", "--format", "csv").stdout.splitlines()
+    assert csv_lines[0].startswith("id,diterima,platform") and len(csv_lines) == 3
+
+
+@pytest.mark.parametrize("chunk", [2, 3, 2000])
+def test_json_and_csv_stream_in_chunks_as_one_valid_document(store, cli, monkeypatch, chunk):
+    from pengaduan.cli import common
+
+    monkeypatch.setattr(common, "CHUNK", chunk)
+    case = _receive(store, "09:00")
+    for n in range(3):
+        _receive(store, f"10:{n:02d}")
+    out = cli("daftar", "--format", "json").stdout
+    rows = json.loads(out)
+    assert len(rows) == 4 and rows[0]["id"] == case
+    lines = out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 6  # compact: one row a line
+    csv_lines = cli("daftar", "--format", "csv").stdout.splitlines()
+    assert len(csv_lines) == 5 and csv_lines[1].startswith(case)
+
+
+def test_search_ignores_accents_and_case_and_matches_word_starts(store):
+    wanted = _receive(store, "09:00", text="Jalan RUSÁK di Kecamatan Tembalang")
+    _receive(store, "09:01", text="Lampu jalan padam")
+    desk = Desk(store)
+    assert [r.id for r in search(desk, "rusak")] == [wanted]
+    assert [r.id for r in search(desk, "tembal")] == [wanted]  # the start of a word
+    assert [r.id for r in search(desk, "JALAN rusak")] == [wanted]  # every word must appear
+    assert len(list(search(desk, "jalan"))) == 2
+    assert list(search(desk, 'rusak" OR "lampu')) == list(search(desk, "rusak OR lampu"))  # operators are words
+
+
+def test_search_with_a_filter(store):
+    first = _receive(store, "09:00", text="Jalan rusak")
+    _receive(store, "09:01", text="Jalan rusak juga")
+    desk = Desk(store)
+    request = Request(action="verifikasi", actor=ANI, at=datetime.fromisoformat(at("09:05")))
+    cases.record(desk, request, first)
+    where = cases.list_filter(desk, status="diverifikasi")
+    assert [r.id for r in search(desk, "rusak", where)] == [first]
+
+
+def test_searchable_text_never_takes_a_sealed_value():
+    entry = Entry(1, "terima", "diterima", "admin", "Ani", "ani", datetime.fromisoformat(at("09:00")), note="sandi:1:AAAA")
+    case = Case(
+        "261102-ABCDEFG", "diterima", 1, "instagram", "sandi:1:QUJD", "sandi:1:REVG", datetime.fromisoformat(at("09:00")),
+        history=(entry,),
+    )  # fmt: skip
+    text = searchable_text(case)
+    assert "sandi:" not in text
+    assert "261102-ABCDEFG" in text and "instagram" in text
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query("jalan  rusák") == '"jalan"* "rusák"*'
+    assert fts_query(" * - ") is None
+
+
+def test_completion_by_id_and_by_its_random_part(store):
+    case_id = _receive(store, "09:00")
+    desk = Desk(store)
+    assert cases.complete_ids(desk, case_id[:4]) == [case_id]
+    assert cases.complete_ids(desk, case_id[7:10].lower()) == [case_id]
+    assert cases.complete_ids(desk, "ZZZZZZZ") == []
+
+
+def test_report_at_an_older_commit_overlays_only_what_changed(store):
+    first = _receive(store, "09:00")
+    older = store.git.head()
+    second = _receive(store, "09:30")
+    with store.index() as found:
+        assert {c.id for c in found.cases_at(older, lambda s: True, "1", ())} == {first}
+        assert {c.id for c in found.cases_at("HEAD", lambda s: True, "1", ())} == {first, second}
+
+
+# -- what transitions leave in the repository ------------------------------------------------------
+
+
+def test_a_transition_writes_no_loose_object(store):
+    _receive(store, "09:00")
+    loose, _packs = store.git.loose_objects()
+    before = loose
+    _receive(store, "09:01")
+    assert store.git.loose_objects()[0] == before
+
+
+@pytest.mark.slow
+def test_a_thousand_transitions_stay_within_gits_own_packing_thresholds(store):
+    """Every transition is one small pack (fast-import); git's `gc --auto`, started in the
+    background after each write, folds them together once they pass gc.autoPackLimit."""
+    git(store.root, "config", "gc.autoPackLimit", "20")
+    auto = 6700  # git's default gc.auto (loose objects)
+    desk = Desk(store)
+    ids = [_receive(store, "09:00")]
+    started = 0
+    for n in range(1000):
+        request = Request(action="terima", actor=ANI, at=datetime.fromisoformat(at("10:00")),
+                          intake=Intake(platform="instagram", account=f"@w{n}", text=f"aduan {n}"))  # fmt: skip
+        cases.record(desk, request)
+        if store.git.maintenance is not None:
+            started += 1
+            store.git.maintenance.wait()  # serialised here only so the end state is deterministic
+    loose, packs = store.git.loose_objects()
+    assert started == 1000
+    assert loose <= auto
+    assert packs <= 20 + 1
+    assert int(git(store.root, "rev-list", "--count", "HEAD")) >= 1001
+    assert git(store.root, "status", "--porcelain") == ""
+    with store.index() as found:
+        assert found.count() == 1001 and ids[0] in {c.id for c in found.cases("id = ?", (ids[0],))}
