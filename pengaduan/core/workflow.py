@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import safetext, timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.case import Case, Entry, Reporter, stored_value
 from pengaduan.core.config import Config, Staff
+from pengaduan.core import sla
 from pengaduan.core.sla import awaited_role
 from pengaduan.core.sop import START, Sop, Step, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
@@ -49,6 +51,7 @@ TEXT_FIELDS: dict[str, tuple[str, bool, int]] = {
     "note": ("--catatan", False, safetext.NOTE_BYTES),
     "reason": ("--alasan", False, safetext.NOTE_BYTES),
     "performer_name": ("--oleh", True, safetext.LINE_CHARS),
+    "referral": ("--ke", True, safetext.LINE_CHARS),
 }
 
 
@@ -82,7 +85,22 @@ class Request:
 
 
 def allowed_commands(sop: Sop, case: Case) -> list[str]:
+    """The SOP steps the case may take next."""
     return [t.command for t in sop.allowed_from(case.step, case.status)]
+
+
+def case_action_commands(sop: Sop, case: Case) -> list[str]:
+    """The case actions (undo, reopen, pause, resume, refer) that apply to the case now."""
+    from pengaduan.core import actions
+
+    out = []
+    for item in sop.case_actions.values():
+        try:
+            actions.next_state(sop, case, item, "-")
+        except TransitionError:
+            continue
+        out.append(item.command)
+    return out
 
 
 def _check_state(sop: Sop, case: Case | None, transition: Transition) -> None:
@@ -90,7 +108,12 @@ def _check_state(sop: Sop, case: Case | None, transition: Transition) -> None:
     if case is not None and case.status in sop.final_statuses:
         raise TransitionError(
             f"kasus {case.id} sudah berstatus {status_label(case.status)} (langkah {case.step}); "
-            "tidak ada aksi lagi yang boleh dicatat"
+            "tidak ada langkah lagi yang boleh dicatat"
+            + (f" (buka lagi dengan 'pengaduan buka-kembali {case.id} --alasan TEKS')" if "buka_kembali" in sop.case_actions else "")
+        )
+    if case is not None and sop.hold_status is not None and case.status == sop.hold_status:
+        raise TransitionError(
+            f"kasus {case.id} sedang ditunda (menunggu pelapor); lanjutkan dulu dengan 'pengaduan lanjutkan {case.id}'"
         )
     if current in transition.sources:
         return
@@ -127,16 +150,16 @@ def _check_time(case: Case | None, request: Request, now: datetime, tz: tzinfo) 
 
 
 def _check_silence(
-    sop: Sop, case: Case | None, request: Request, step: Step, calendar: Calendar | None, tz: tzinfo
+    sop: Sop, case: Case | None, request: Request, step: Step, calendar: Calendar | None, tz: ZoneInfo
 ) -> None:
     """A step that applies on silence (6: the Redaktur gives no answer) before that silence is a
     fact (step 5's standard has not run out) needs the reason written down."""
     if step.after_silence is None or case is None or case.last is None or (request.note or "").strip():
         return
-    since = case.last.time.astimezone(tz)
-    waited = (
-        calendar.working_minutes(since, request.at) if calendar is not None else timeutil.minutes_between(since, request.at)
-    )
+    steps = sla._steps(case, sop)
+    since = (steps[-1] if steps else case.last).time.astimezone(tz)
+    # Working minutes (wall-clock without a calendar), the case's pauses left out.
+    waited = sla.case_clock(case, sop, tz, calendar, request.at).working_minutes(since, request.at)
     standard = sop.steps[step.after_silence].minutes
     if waited < standard:
         awaited = sop.roles[awaited_role(sop, step.after_silence)]
