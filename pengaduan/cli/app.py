@@ -16,6 +16,7 @@ COMMANDS = {
     **dict.fromkeys(("init", "demo", "sinkron"), "store_cmds"),
     "petugas": "petugas",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
+    **dict.fromkeys(("batal", "buka-kembali", "tunda", "lanjutkan", "rujuk"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),
     **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
     "kalender": "kalender",

@@ -284,7 +284,9 @@ class Calendar:
                 found += 1
                 if found >= count:
                     return current
-        raise ConfigError(f"kalender kerja tidak punya {count} hari kerja sesudah {day:%Y-%m-%d}; periksa kalender di pengaduan.yaml")
+        raise ConfigError(
+            f"kalender kerja tidak punya {count} hari kerja sesudah {day:%Y-%m-%d}; periksa kalender di pengaduan.yaml"
+        )
 
 
 Span = tuple[datetime, datetime]

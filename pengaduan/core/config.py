@@ -31,6 +31,9 @@ class Staff:
     # Public keys this person signs commits with: the audit checks a signature's key belongs to its author.
     ssh_key: str = ""  # one OpenSSH public key line: "ssh-ed25519 AAAA... comment"
     gpg_key: str = ""  # an OpenPGP key fingerprint (40 hex digits)
+    # A deactivated person stays in the roster (their history keeps its names) but can no longer act.
+    active: bool = True
+    inactive_reason: str = ""
 
     @property
     def commit_email(self) -> str:
@@ -49,6 +52,10 @@ class Staff:
             data["kunci_ssh"] = self.ssh_key
         if self.gpg_key:
             data["kunci_gpg"] = self.gpg_key
+        if not self.active:
+            data["aktif"] = False
+            if self.inactive_reason:
+                data["alasan_nonaktif"] = self.inactive_reason
         return data
 
 
@@ -83,11 +90,13 @@ class Config:
         return next((s for s in self.staff if s.email and s.email.lower() == wanted), None)
 
     def staff_with_role(self, role: str) -> list[Staff]:
-        return [s for s in self.staff if role in s.roles]
+        """The active people with the role (a deactivated one acts no more, so is never asked to)."""
+        return [s for s in self.staff if role in s.roles and s.active]
 
     def roster_managed(self, sop: Sop) -> bool:
-        """Whether the roster has someone who manages it: from then on only such a person may change
-        the roster and the configuration (before, anyone may set the store up)."""
+        """Whether the roster has someone who manages it: from then on only such a person (while
+        active) may change the roster and the configuration (before, anyone may set the store up).
+        A deactivated manager still counts: deactivating never reopens the first set-up."""
         return any(sop.manages(s.roles) for s in self.staff)
 
     def check_choice(self, value: str, kind: str) -> str:
@@ -109,7 +118,7 @@ class Config:
         kept on the changed one too: a roster change must not drop what the desk recorded.
         """
         data = dict(self.raw)
-        known = ("kode", "nama", "peran", "email", "bidang", "telepon", "kunci_ssh", "kunci_gpg")
+        known = STAFF_KEYS
         entries = [dict(item) for item in self.raw.get("petugas") or []]
         changed = staff.to_dict()
         for entry in entries:
@@ -122,6 +131,41 @@ class Config:
             entries.append(changed)
         data["petugas"] = entries
         return data
+
+
+# The roster keys Staff writes (to_dict); any other key of an entry is the desk's own and is kept.
+STAFF_KEYS = ("kode", "nama", "peran", "email", "bidang", "telepon", "kunci_ssh", "kunci_gpg", "aktif", "alasan_nonaktif")
+
+
+def managers_lost(before: Config, after: Config, sop: Sop) -> list[str]:
+    """The managing roles (sop.yaml `pengelola`) that had an active holder before a roster change
+    and have none after it: a change that leaves any is refused (and found by the audit)."""
+
+    def held(config: Config, role: str) -> bool:
+        return any(role in s.roles and s.active for s in config.staff)
+
+    return [role for role in sop.managers if held(before, role) and not held(after, role)]
+
+
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\Z")
+_PHONE_RE = re.compile(r"^\+?[0-9]{6,15}\Z")
+
+
+def check_email(text: str) -> str:
+    """An e-mail address as the roster keeps it, or why it is not one."""
+    value = text.strip()
+    if value and not _EMAIL_RE.match(value):
+        raise InputError(f"--email '{value}' bukan alamat email; contoh: ani@jatengprov.go.id")
+    return value
+
+
+def check_phone(text: str) -> str:
+    """A phone number (digits, an optional leading +; spaces and dashes allowed), or why it is not one."""
+    value = text.strip()
+    digits = re.sub(r"[\s-]", "", value)
+    if value and not _PHONE_RE.match(digits):
+        raise InputError(f"--telepon '{value}' bukan nomor telepon; tulis 6-15 angka, boleh diawali +, contoh: 081234567890")
+    return digits
 
 
 def _mapping(data: dict[str, Any], key: str) -> dict[str, str]:
@@ -153,7 +197,12 @@ def parse_staff(item: Any, roles_known: Sequence[str] | None = None) -> Staff:
                 f"pengaduan.yaml tidak sah: petugas '{item['kode']}' berperan '{role}' yang tidak dikenal "
                 f"(peran: {', '.join(roles_known)})"
             )
+    active = item.get("aktif", True)
+    if not isinstance(active, bool):
+        raise ConfigError(f"pengaduan.yaml tidak sah: 'aktif' petugas '{item['kode']}' harus true atau false")
     return Staff(
+        active=active,
+        inactive_reason=str(item.get("alasan_nonaktif") or ""),
         code=str(item["kode"]),
         name=str(item["nama"]),
         roles=tuple(roles),

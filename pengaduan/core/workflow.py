@@ -10,15 +10,14 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pengaduan.core import safetext, timeutil
+from pengaduan.core import safetext, sla, timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.case import Case, Entry, Reporter, stored_value
 from pengaduan.core.config import Config, Staff
-from pengaduan.core import sla
 from pengaduan.core.sla import awaited_role
 from pengaduan.core.sop import START, Sop, Step, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
-from pengaduan.i18n import CASE_KEYS, action_label, status_label
+from pengaduan.i18n import CASE_KEYS, REPORTER_KEYS, action_label, status_label
 
 
 @dataclass(frozen=True)
@@ -106,10 +105,13 @@ def case_action_commands(sop: Sop, case: Case) -> list[str]:
 def _check_state(sop: Sop, case: Case | None, transition: Transition) -> None:
     current = case.step if case else START
     if case is not None and case.status in sop.final_statuses:
+        reopen = ""
+        if "buka_kembali" in sop.case_actions:
+            reopen = f" (buka lagi dengan 'pengaduan buka-kembali {case.id} --alasan TEKS')"
         raise TransitionError(
             f"kasus {case.id} sudah berstatus {status_label(case.status)} (langkah {case.step}); "
             "tidak ada langkah lagi yang boleh dicatat"
-            + (f" (buka lagi dengan 'pengaduan buka-kembali {case.id} --alasan TEKS')" if "buka_kembali" in sop.case_actions else "")
+            + reopen
         )
     if case is not None and sop.hold_status is not None and case.status == sop.hold_status:
         raise TransitionError(
@@ -270,9 +272,22 @@ def apply(
 
 
 def correct(case: Case, field_name: str, value: str | datetime | None, reason: str, actor: Staff, at: datetime) -> Case:
-    """A recorded correction of one intake field; history keeps the old and new value."""
+    """A recorded correction of one field; history keeps the old and new value (the reporter's
+    fields, 'reporter.name' and 'reporter.contact': only which one changed, never the values)."""
+    if field_name.startswith("reporter."):
+        attr = field_name.split(".", 1)[1]
+        reporter = replace(case.reporter, **{attr: value if isinstance(value, str) else None})
+        key = f"{CASE_KEYS['reporter']}.{REPORTER_KEYS[attr]}"
+        return replace(case.with_entry(_correction_entry(case, actor, at, reason, {"kolom": key})), reporter=reporter)
     old = getattr(case, field_name)
-    entry = Entry(
+    # The field by its YAML key and its values as the case file writes them.
+    changes = {"kolom": CASE_KEYS.get(field_name, field_name), "lama": stored_value(old), "baru": stored_value(value)}
+    change: dict[str, Any] = {field_name: value}  # one field, named at run time
+    return replace(case.with_entry(_correction_entry(case, actor, at, reason, changes)), **change)
+
+
+def _correction_entry(case: Case, actor: Staff, at: datetime, reason: str, changes: dict[str, Any]) -> Entry:
+    return Entry(
         step=case.step,
         action="koreksi",
         status=case.status,
@@ -282,8 +297,5 @@ def correct(case: Case, field_name: str, value: str | datetime | None, reason: s
         recorder=actor.code,
         time=_to_second(at),
         note=reason,
-        # The field by its YAML key and its values as the case file writes them.
-        changes={"kolom": CASE_KEYS.get(field_name, field_name), "lama": stored_value(old), "baru": stored_value(value)},
+        changes=changes,
     )
-    change: dict[str, Any] = {field_name: value}  # one intake field, named at run time
-    return replace(case.with_entry(entry), **change)

@@ -35,7 +35,7 @@ def test_add_is_one_config_commit(store, cli):
     roster = _roster(cli)
     assert roster["dewi"] == {
         "kode": "dewi", "nama": "Dewi Anggraini", "peran": "redaktur", "email": "dewi@example.go.id", "bidang": "",
-        "telepon": "",
+        "telepon": "", "aktif": "ya",
     }  # fmt: skip
     assert len(roster) == 7
 
@@ -100,7 +100,7 @@ def test_update_keeps_what_it_does_not_restate(cli):
 def test_daftar_formats(cli):
     table = cli("petugas", "daftar")
     assert table.exit_code == 0
-    assert table.stdout.splitlines()[0].split() == ["kode", "nama", "peran", "email", "bidang", "telepon"]
+    assert table.stdout.splitlines()[0].split() == ["kode", "nama", "peran", "email", "bidang", "telepon", "aktif"]
     assert "Hendra Wijayanto" in table.stdout
     rows = list(csv.DictReader(io.StringIO(cli("petugas", "daftar", "--format", "csv").stdout)))
     assert [r["kode"] for r in rows] == ["ani", "bayu", "rina", "hendra", "sri", "retno"]
