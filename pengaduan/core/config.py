@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 # `pengelola`).
 # Default of `batas.berkas_kb`: far above a real case (64 KB of text, a dozen answers).
 FILE_LIMIT_KB = 1024
+# Default of `batas.tunda_hari_kerja` (LAPOR!: closed 10 working days after a follow-up nobody answers).
+PAUSE_LIMIT_DAYS = 5
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")  # \Z: "$" would let a trailing newline in
 
 
@@ -76,6 +78,8 @@ class Config:
     time_tolerance: float = 120.0
     # `batas.berkas_kb`: the largest case file read (bytes); bigger ones are refused unparsed.
     file_limit: int = FILE_LIMIT_KB * 1024
+    # `batas.tunda_hari_kerja`: a pause longer than this many working days is listed as too long.
+    pause_limit_days: int = PAUSE_LIMIT_DAYS
 
     @property
     def signing_required(self) -> bool:
@@ -262,6 +266,7 @@ def load_config(data: Any, sop: Sop | None = None) -> Config:
         raise ConfigError("pengaduan.yaml tidak sah: 'toleransi_waktu_detik' harus angka detik, 0 atau lebih (bawaan 120)")
     return Config(
         file_limit=_file_limit(data),
+        pause_limit_days=_pause_limit(data),
         agency=" ".join(str(data.get("instansi", "")).split()),
         agency_short=str(data.get("instansi_singkat", "")),
         city=str(data.get("kota", "Semarang")),
@@ -287,6 +292,17 @@ def _file_limit(data: dict[str, Any]) -> int:
             f"pengaduan.yaml tidak sah: 'batas.berkas_kb' harus bilangan bulat KB, 1 atau lebih (bawaan {FILE_LIMIT_KB})"
         )
     return value * 1024
+
+
+def _pause_limit(data: dict[str, Any]) -> int:
+    limits = data.get("batas")
+    value = limits.get("tunda_hari_kerja", PAUSE_LIMIT_DAYS) if isinstance(limits, dict) else PAUSE_LIMIT_DAYS
+    if type(value) is not int or value < 1:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: 'batas.tunda_hari_kerja' harus bilangan bulat hari kerja, 1 atau lebih "
+            f"(bawaan {PAUSE_LIMIT_DAYS})"
+        )
+    return value
 
 
 def parse_roles(text: str, sop: Sop) -> tuple[str, ...]:
