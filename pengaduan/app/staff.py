@@ -16,21 +16,21 @@ from pengaduan.core.safetext import check_line
 from pengaduan.errors import InputError, PermissionDenied
 
 
-def _author(desk: Desk) -> Staff | None:
+def manager(desk: Desk, what: str = "daftar petugas") -> Staff | None:
     """Who changes the roster: once it has a manager, only an active one (None before: set-up)."""
     config, sop = desk.config, desk.sop
     if not config.roster_managed(sop):
         return None
     author = desk.actor()
     if not sop.manages(author.roles):
-        raise PermissionDenied(f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(sop.managers)}")
+        raise PermissionDenied(f"petugas '{author.code}' tidak boleh mengubah {what}; minta {', '.join(sop.managers)}")
     return author
 
 
 def _save(desk: Desk, staff: Staff, subject: str) -> str:
     store = desk.store
     config, sop = store.config, store.sop
-    author = _author(desk)
+    author = manager(desk)
     data = config.with_staff(staff)
     lost = managers_lost(config, load_config(data, sop), sop)
     if lost:

@@ -15,6 +15,7 @@ from pengaduan.cli.common import Env
 COMMANDS = {
     **dict.fromkeys(("init", "demo", "sinkron"), "store_cmds"),
     "petugas": "petugas",
+    "atur": "atur",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
     **dict.fromkeys(("batal", "buka-kembali", "tunda", "lanjutkan", "rujuk"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),

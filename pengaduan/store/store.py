@@ -354,3 +354,23 @@ class Store:
         self.forget_config()
         assert txn.commit is not None
         return txn.commit
+
+    def save_sop(self, text: str, subject: str, author: Staff | None) -> str:
+        """Write a new sop.yaml (validated first) as one configuration commit."""
+        load_config(self.config.raw, load_sop(yamlio.load_text(text, layout.SOP)))  # the roster must still fit it
+        message = commits.configuration(subject, self.sop.number)
+        with self.transaction(message, author) as txn:
+            txn.write(layout.SOP, text.encode("utf-8"))
+        self.__dict__.pop("sop", None)
+        self.forget_config()
+        assert txn.commit is not None
+        return txn.commit
+
+    def sop_text(self) -> str:
+        """The store's sop.yaml as written (comments included)."""
+        return yamlio.read_regular(self.root / layout.SOP, layout.SOP).decode("utf-8")
+
+    @staticmethod
+    def default_sop_text() -> str:
+        """The package's sop.yaml (what a store made by `init` starts from)."""
+        return _data_file("sop.yaml").decode("utf-8")

@@ -186,8 +186,13 @@ def _update_block(lines: list[str], indent: int, old: dict[str, Any], new: dict[
         )
         if nested:
             lines[start + 1 : end] = _update_block(inner, _indent_of(children[0]), old[key], new[key])
-        else:
-            lines[start:end] = [block]
+            continue
+        if isinstance(new[key], list) and children and children[0].lstrip().startswith("- "):
+            # A list written with its items indented keeps that indentation.
+            extra = " " * (_indent_of(children[0]) - indent)
+            head_line, *rest = block.splitlines(keepends=True)
+            block = head_line + "".join(extra + line if line.strip() else line for line in rest)
+        lines[start:end] = [block]
     return lines
 
 
