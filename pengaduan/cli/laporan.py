@@ -50,7 +50,7 @@ def laporan() -> None:
     "--keluaran",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
-    help="Tulis berkas ke folder ini saja (tanpa commit ke store).",
+    help="Tulis berkas ke folder ini saja (tanpa commit ke store; boleh oleh petugas aktif mana pun).",
 )
 @quiet_option
 @pass_env

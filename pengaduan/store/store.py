@@ -100,8 +100,11 @@ class Store:
     @classmethod
     def create(cls, root: Path | None = None, roster: list[Staff] | None = None) -> Store:
         store = cls(root or default_root())
-        if (store.root / layout.CONFIG).exists() or (store.root / ".git").exists():
+        if (store.root / layout.CONFIG).exists():
             raise StoreError(f"store sudah ada di {store.root}; tidak ditimpa. Pakai --store DIR untuk store baru")
+        existing = (store.root / ".git").exists()
+        if existing:
+            store._check_empty_repository()
         # Files already in the folder are not the store's (e.g. cases/README.md of the code
         # repository): the store's git ignores them, so they never make the store look dirty.
         foreign = sorted(p.name for p in store.root.iterdir()) if store.root.is_dir() else []
@@ -111,7 +114,11 @@ class Store:
                 f"{store.root} sudah berisi {', '.join(data_dirs)}/ tanpa store; tidak ditimpa. Pindahkan folder itu, "
                 "atau pakai --store DIR untuk store baru"
             )
-        store.git.init()
+        if existing:
+            store.git.adopt_empty()
+            foreign = [name for name in foreign if name != ".git"]
+        else:
+            store.git.init()
         store.git.exclude(foreign)
         config_text = _data_file("pengaduan.yaml").decode("utf-8")
         template = yamlio.load_text(config_text, "pengaduan.yaml")
@@ -129,6 +136,30 @@ class Store:
         store.git.stage(files)
         store.git.commit_index(commits.store_created(store.sop.number), store.identity_for(None), parent=None)
         return store
+
+    def _check_empty_repository(self) -> None:
+        """A git repository already in the folder becomes the store only while it is empty: no
+        commit on any branch, nothing in its index, no file beside .git."""
+        if not self.git.is_repo():
+            raise StoreError(
+                f"{self.root}/.git ada tetapi bukan folder repositori git biasa (worktree atau submodule?); "
+                "pakai --store DIR untuk folder lain"
+            )
+        commits_found = self.git.any_commit()
+        files = sorted(p.name for p in self.root.iterdir() if p.name != ".git")
+        if commits_found or files or self.git.index_entries():
+            what = []
+            if commits_found:
+                what.append("sudah punya commit")
+            if files:
+                shown = ", ".join(files[:5]) + (f" (dan {len(files) - 5} lagi)" if len(files) > 5 else "")
+                what.append(f"berisi {shown}")
+            elif not commits_found:
+                what.append("index-nya tidak kosong")
+            raise StoreError(
+                f"{self.root} sudah repositori git yang tidak kosong ({'; '.join(what)}); store hanya dibuat di folder "
+                "baru atau repositori git kosong (git init tanpa commit dan tanpa berkas). Pakai --store DIR lain"
+            )
 
     # -- configuration ---------------------------------------------------------------------
     @cached_property
