@@ -56,10 +56,13 @@ SETTINGS: dict[str, Setting] = {
             Setting(f"kalender.jam_kerja.{day}", HOURS, f"jam kerja hari {day}: libur, atau MASUK-PULANG[,ISTIRAHAT]")
             for day in WEEKDAYS
         ),
-        Setting("notifikasi.ulang_menit", INTEGER, "ulangi pengingat eskalasi tiap sekian menit kerja", minimum=1),
-        Setting("notifikasi.batas_detik", INTEGER, "batas waktu satu perintah notifikasi (detik)", minimum=1),
+        # (notifikasi.perintah and notifikasi.batas_detik are each machine's own: 'pengaduan lokal'.)
+        Setting("notifikasi.ulang_menit", INTEGER, "ulangi pengingat eskalasi tiap sekian menit kerja", minimum=1, default=60),
     )
 }
+
+# Settings that are each machine's own (store/local.py): never in the shared pengaduan.yaml.
+MACHINE_KEYS = ("notifikasi.perintah", "notifikasi.batas_detik", "tanda_tangan.kunci", "tanda_tangan.format")
 
 # The lists `atur` keeps: command word -> (where in pengaduan.yaml, what it holds).
 HOLIDAYS = ("kalender", "libur_tambahan")
@@ -70,6 +73,8 @@ PLATFORMS = "platform"  # a list of codes
 
 def setting(key: str) -> Setting:
     found = SETTINGS.get(key.strip())
+    if found is None and key.strip() in MACHINE_KEYS:
+        raise InputError(f"{key.strip()} milik tiap mesin, bukan store bersama; atur dengan 'pengaduan lokal {key.strip()} NILAI'")
     if found is None:
         raise InputError(
             f"kunci '{key}' tidak dapat diatur; yang dapat: {', '.join(SETTINGS)} (daftar: libur, bukan-libur, "
