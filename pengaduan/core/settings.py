@@ -74,7 +74,7 @@ PLATFORMS = "platform"  # a list of codes
 def setting(key: str) -> Setting:
     found = SETTINGS.get(key.strip())
     if found is None and key.strip() in MACHINE_KEYS:
-        raise InputError(f"{key.strip()} milik tiap mesin, bukan store bersama; atur dengan 'pengaduan lokal {key.strip()} NILAI'")
+        raise InputError(f"{key.strip()} milik tiap mesin, bukan store bersama; atur dengan 'pengaduan lokal {key.strip()} ...'")
     if found is None:
         raise InputError(
             f"kunci '{key}' tidak dapat diatur; yang dapat: {', '.join(SETTINGS)} (daftar: libur, bukan-libur, "
