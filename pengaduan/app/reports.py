@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -89,8 +89,13 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
-def _digest(path: Path) -> str | None:
-    data = _read(path)
+def _stored(desk: Desk, rel: str, rev: str | None = None) -> bytes | None:
+    """A report file as committed (at rev, else HEAD): never a half-written work-tree file."""
+    return desk.store.read_committed(rel, rev or "HEAD")
+
+
+def _digest(desk: Desk, rel: str, rev: str | None = None) -> str | None:
+    data = _stored(desk, rel, rev)
     return sha256(data) if data is not None else None
 
 
@@ -116,15 +121,15 @@ def _documents(
     return out
 
 
-def _stale(base: Path, html: str, formats: Sequence[str]) -> list[str]:
+def _stale(read: Callable[[str], bytes | None], html: str, formats: Sequence[str]) -> list[str]:
     """Suffixes of documents of the other format that no longer match the report (to remove)."""
     stale = []
     if "html" not in formats:
-        old = _read(base.with_suffix(".html"))
+        old = read("html")
         if old is not None and old != html.encode("utf-8"):
             stale.append("html")
     if "pdf" not in formats:
-        old = _read(base.with_suffix(".pdf"))
+        old = read("pdf")
         if old is not None and pdf.identifier_of(old) != pdf.fingerprint(html):
             stale.append("pdf")
     return stale
@@ -175,19 +180,18 @@ def make_daily(
     )
 
     if outdir is None:
-        record_path = desk.store.root / record_rel
-        previous = yamlio.load_file(record_path, record_rel) if record_path.is_file() else None
-        if _daily_unchanged(desk, previous, fingerprint, relbase, formats):
+        recorded = _stored(desk, record_rel, head)
+        previous = yamlio.load_text(recorded, record_rel) if recorded is not None else None
+        if _daily_unchanged(desk, previous, fingerprint, relbase, formats, head):
             return Outcome(False, [f"{relbase}.{f}" for f in formats])
 
     cases = spans.load_relevant(desk.store, head or "HEAD", spans.day_keep(start, cutoff))
     report = daily_figures(cases, day, cutoff, desk.sop, desk.config, tz, desk.calendar)
     del cases  # rendering allocates a lot: let the collector forget the cases
     html = render_daily(report, Letterhead.of(desk.config, desk.sop), desk.sop, actor, desk.calendar)
-    base = (outdir / day.isoformat()) if outdir is not None else desk.store.root / relbase
-    docs = _documents(html, formats, cutoff, _read(base.with_suffix(".pdf")))
-
     if outdir is not None:
+        base = outdir / day.isoformat()
+        docs = _documents(html, formats, cutoff, _read(base.with_suffix(".pdf")))
         written = []
         for suffix, data in docs.items():
             target = base.with_suffix("." + suffix)
@@ -196,8 +200,10 @@ def make_daily(
                 written.append(str(target))
         return Outcome(bool(written), [str(base.with_suffix("." + s)) for s in docs])
 
-    stale = _stale(base, html, formats)
-    changed = {s: d for s, d in docs.items() if _read(base.with_suffix("." + s)) != d}
+    committed = {s: _stored(desk, f"{relbase}.{s}", head) for s in ("html", "pdf")}
+    docs = _documents(html, formats, cutoff, committed["pdf"])
+    stale = _stale(committed.get, html, formats)
+    changed = {s: d for s, d in docs.items() if committed[s] != d}
     files = [f"{relbase}.{s}" for s in docs]
     if not changed and not stale:
         return Outcome(False, files)
@@ -222,12 +228,14 @@ def make_daily(
     return Outcome(True, files, [f"{relbase}.{s}" for s in stale], txn.commit)
 
 
-def _daily_unchanged(desk: Desk, previous: Any, fingerprint: str, relbase: str, formats: Sequence[str]) -> bool:
+def _daily_unchanged(
+    desk: Desk, previous: Any, fingerprint: str, relbase: str, formats: Sequence[str], rev: str | None
+) -> bool:
     if not isinstance(previous, dict) or previous.get("sidik_data") != fingerprint:
         return False
     files = previous.get("berkas") or {}
     wanted = [f"{relbase}.{suffix}" for suffix in formats]
-    return all(rel in files and _digest(desk.store.root / rel) == files[rel] for rel in wanted)
+    return all(rel in files and _digest(desk, rel, rev) == files[rel] for rel in wanted)
 
 
 # -- the monthly report (steps 13-15) --------------------------------------------------------------
@@ -235,12 +243,13 @@ def monthly_base(year: int, month: int) -> str:
     return f"{layout.REPORTS}/bulanan/{year:04d}-{month:02d}"
 
 
-def load_record(desk: Desk, year: int, month: int) -> MonthlyRecord | None:
+def load_record(desk: Desk, year: int, month: int, rev: str | None = None) -> MonthlyRecord | None:
+    """The month's report record as committed (at rev, else HEAD)."""
     rel = monthly_base(year, month) + ".yaml"
-    path = desk.store.root / rel
-    if not path.is_file():
+    data = _stored(desk, rel, rev)
+    if data is None:
         return None
-    return MonthlyRecord.from_dict(yamlio.load_file(path, rel), rel)
+    return MonthlyRecord.from_dict(yamlio.load_text(data, rel), rel)
 
 
 def _render_monthly(desk: Desk, rec: MonthlyRecord, rev: str) -> str:
@@ -258,7 +267,7 @@ def _commit_monthly(
     year, month = parse_month(rec.month)
     relbase = monthly_base(year, month)
     moment = timeutil.from_text(event.time, desk.tz)
-    docs = _documents(html, ("html", "pdf"), moment, _read(desk.store.root / f"{relbase}.pdf"))
+    docs = _documents(html, ("html", "pdf"), moment, _stored(desk, f"{relbase}.pdf", head))
     rec = replace(rec, files={f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())})
     message = commits.report(subject, event.step, event.action, event.role, event.time, desk.sop.number)
     with desk.store.transaction(message, actor, expect_head=head) as txn:
@@ -287,7 +296,7 @@ def draft_monthly(
     if start > now:
         raise InputError(f"--bulan {name} belum dimulai; pilih bulan yang sudah berjalan")
     head = desk.store.git.head()  # the record and the cases are read at this commit
-    previous = load_record(desk, year, month)
+    previous = load_record(desk, year, month, head)
     revision, event, kept = record.draft(previous, name, actor, at, desk.sop, desk.tz, revise, note)
     # Given anew, or kept from the draft before; stripped, as stored (so a re-run compares equal).
     conclusion = (conclusion if conclusion is not None else (previous.conclusion if previous else "")).strip()
@@ -296,7 +305,7 @@ def draft_monthly(
     basis = head or "HEAD"
     fingerprint = inputs_fingerprint(desk, basis, "bulanan", name, over, conclusion, recommendation, actor.code)
     if previous is not None and previous.status == record.DRAFT and previous.fingerprint == fingerprint:
-        if previous.files and all(_digest(desk.store.root / rel) == digest for rel, digest in previous.files.items()):
+        if previous.files and all(_digest(desk, rel, head) == digest for rel, digest in previous.files.items()):
             return Outcome(False, sorted(previous.files), status=previous.status)
     rec = MonthlyRecord(
         month=name,
@@ -325,7 +334,7 @@ def _sign_off(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str
     name = f"{year:04d}-{month:02d}"
     timeutil.refuse_future(at, desk.recording_now())
     head = desk.store.git.head()  # the record is read at this commit
-    rec = step(load_record(desk, year, month), name, actor, at, desk.sop, desk.tz, note)
+    rec = step(load_record(desk, year, month, head), name, actor, at, desk.sop, desk.tz, note)
     html = _render_monthly(desk, rec, rec.basis)
     steps = {action: item.step for action, item in desk.sop.report_actions.items()}
     return _commit_monthly(desk, rec, html, actor, subject.format(month=name, **steps), rec.events[-1], head)

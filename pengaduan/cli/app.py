@@ -24,6 +24,7 @@ COMMANDS = {
     "kalender": "kalender",
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "periksa": "periksa",
 }
 
 
