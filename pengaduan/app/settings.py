@@ -137,7 +137,7 @@ def update_sop(desk: Desk) -> tuple[list[str], str]:
             "dengan tangan (lihat README) lalu commit dengan trailer Jenis: konfigurasi"
         ) from None
     names = ", ".join(CASE_ACTION_COMMANDS.get(a, a) for a in added)
-    return added, store.save_sop(new_text, f"SOP: aksi kasus ditambahkan ({names})", author)
+    return added, store.save_sop(new_text, text, f"SOP: aksi kasus ditambahkan ({names})", author)
 
 
 def _block(text: str, key: str) -> str:

@@ -467,11 +467,16 @@ class Store:
         assert txn.commit is not None
         return txn.commit
 
-    def save_sop(self, text: str, subject: str, author: Staff | None) -> str:
-        """Write a new sop.yaml (validated first) as one configuration commit."""
+    def save_sop(self, text: str, based_on: str, subject: str, author: Staff | None) -> str:
+        """Write a new sop.yaml (validated first), made from the committed `based_on`, as one
+        configuration commit; refused when another process changed sop.yaml in between."""
         load_config(self.config.raw, load_sop(yamlio.load_text(text, layout.SOP)))  # the roster must still fit it
         message = commits.configuration(subject, self.sop.number)
         with self.transaction(message, author) as txn:
+            if self.sop_text() != based_on:
+                raise StoreError(
+                    "sop.yaml diubah proses lain selama perintah ini berjalan; tidak ada yang dicatat, ulangi perintahnya"
+                )
             txn.write(layout.SOP, text.encode("utf-8"))
         self.__dict__.pop("sop", None)
         self.forget_config()
@@ -479,8 +484,8 @@ class Store:
         return txn.commit
 
     def sop_text(self) -> str:
-        """The store's sop.yaml as written (comments included)."""
-        return yamlio.read_regular(self.root / layout.SOP, layout.SOP).decode("utf-8")
+        """The store's sop.yaml as committed (comments included)."""
+        return (self.read_committed(layout.SOP) or b"").decode("utf-8")
 
     @staticmethod
     def default_sop_text() -> str:
