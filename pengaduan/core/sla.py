@@ -25,7 +25,7 @@ from pengaduan.core.actions import CORRECTION, effective
 from pengaduan.core.calendar import Calendar, Span, StoppedClock
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.config import Config, Staff
-from pengaduan.core.sop import PAUSE, REOPEN, Sop
+from pengaduan.core.sop import CASE_ACTION_COMMANDS, PAUSE, REOPEN, Sop
 
 # A step that applies only when another step's standard has run out without it happening
 # (`sesudah_diam` in sop.yaml; SOP step 6: "if the Redaktur gives no answer" -- the case has
@@ -48,9 +48,15 @@ def _clock(calendar: Calendar | None, tz: ZoneInfo) -> Calendar:
     return calendar if calendar is not None else Calendar.always_open(tz)
 
 
+_CASE_ACTIONS = frozenset(CASE_ACTION_COMMANDS)
+
+
 def counted(case: Case) -> list[Entry]:
     """The entries that count (undone steps and undo entries left out), corrections left out too."""
-    return [e for _, e in effective(case.history) if e.action != CORRECTION]
+    history = case.history
+    if not any(e.action in _CASE_ACTIONS for e in history):  # the common case: nothing undone, paused or reopened
+        return [e for e in history if e.action != CORRECTION]
+    return [e for _, e in effective(history) if e.action != CORRECTION]
 
 
 def _steps(case: Case, sop: Sop) -> list[Entry]:
@@ -63,6 +69,8 @@ def _steps(case: Case, sop: Sop) -> list[Entry]:
 def stopped_spans(case: Case, sop: Sop, until: datetime | None = None) -> list[Span]:
     """When the case's clock stood still: paused (waiting for the reporter), or closed before it
     was reopened. A span still running at the end lasts `until` (left out without it)."""
+    if not any(e.action in _CASE_ACTIONS for e in case.history) and (until is None or case.status not in sop.final_statuses):
+        return []  # without case actions a case stands still only once closed, at its end
     spans: list[Span] = []
     since: datetime | None = None
     for entry in counted(case):
@@ -83,9 +91,14 @@ def paused_spans(case: Case, sop: Sop, until: datetime | None = None) -> list[Sp
     return [span for span in stopped_spans(case, sop, until) if span[0] in starts]
 
 
-def case_clock(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, until: datetime | None = None) -> StoppedClock:
-    """The working calendar with the case's own stopped spans taken out."""
-    return StoppedClock(_clock(calendar, tz), tuple(stopped_spans(case, sop, until)))
+def case_clock(
+    case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, until: datetime | None = None
+) -> Calendar | StoppedClock:
+    """The working calendar with the case's own stopped spans taken out (the calendar itself when
+    the case never stood still)."""
+    spans = stopped_spans(case, sop, until)
+    clock = _clock(calendar, tz)
+    return StoppedClock(clock, tuple(spans)) if spans else clock
 
 
 # -- each recorded step ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pengaduan.errors import InputError, SopError
@@ -127,7 +128,7 @@ class Sop:
         pause = self.case_actions.get(PAUSE)
         return pause.status if pause is not None else None
 
-    @property
+    @cached_property
     def step_actions(self) -> frozenset[str]:
         """The actions of the step table's transitions (the entries the SOP clock measures)."""
         return frozenset(t.action for t in self.transitions)
