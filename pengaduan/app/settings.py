@@ -14,7 +14,7 @@ from pengaduan.core.sop import CASE_ACTION_COMMANDS, load_sop
 from pengaduan.errors import ConfigError, InputError, PengaduanError
 from pengaduan.store import yamlio
 
-WHAT = "konfigurasi"
+WHAT = "mengubah konfigurasi"
 
 
 def show(desk: Desk) -> dict[str, Any]:

@@ -11,19 +11,29 @@ from dataclasses import replace
 from pathlib import Path
 
 from pengaduan.app.context import Desk
-from pengaduan.core.config import Staff, check_code, check_email, check_phone, load_config, managers_lost, parse_roles
+from pengaduan.core.config import (
+    Staff,
+    check_code,
+    check_email,
+    check_nip,
+    check_phone,
+    load_config,
+    managers_lost,
+    parse_roles,
+)
 from pengaduan.core.safetext import check_line
 from pengaduan.errors import InputError, PermissionDenied
 
 
-def manager(desk: Desk, what: str = "daftar petugas") -> Staff | None:
-    """Who changes the roster: once it has a manager, only an active one (None before: set-up)."""
+def manager(desk: Desk, what: str = "mengubah daftar petugas") -> Staff | None:
+    """Who may change the shared configuration: once the roster has a manager, only an active
+    manager (returned as the commit's author); before that anyone (None)."""
     config, sop = desk.config, desk.sop
     if not config.roster_managed(sop):
         return None
     author = desk.actor()
     if not sop.manages(author.roles):
-        raise PermissionDenied(f"petugas '{author.code}' tidak boleh mengubah {what}; minta {', '.join(sop.managers)}")
+        raise PermissionDenied(f"petugas '{author.code}' tidak boleh {what}; minta {', '.join(sop.managers)}")
     return author
 
 
@@ -57,9 +67,15 @@ def _changes(
     bidang: str | None,
     phone: str | None,
     ssh_key: str | None,
+    nip: str | None = None,
+    rank: str | None = None,
+    position: str | None = None,
 ) -> dict[str, object]:
     """The Staff fields given, each checked as the roster needs it."""
-    for option, value in (("--nama", name), ("--email", email), ("--bidang", bidang), ("--telepon", phone)):
+    for option, value in (
+        ("--nama", name), ("--email", email), ("--bidang", bidang), ("--telepon", phone), ("--nip", nip),
+        ("--pangkat", rank), ("--jabatan", position),
+    ):  # fmt: skip
         if value is not None:
             check_line(value, option)
     changes: dict[str, object] = {}
@@ -79,6 +95,11 @@ def _changes(
         changes["phone"] = check_phone(phone)
     if ssh_key is not None:
         changes["ssh_key"] = _key_text(ssh_key)
+    if nip is not None:
+        changes["nip"] = check_nip(nip.strip(), "--nip") if nip.strip() else ""
+    for attr, value in (("rank", rank), ("position", position)):
+        if value is not None:
+            changes[attr] = " ".join(value.split())
     return changes
 
 
@@ -91,10 +112,13 @@ def add_or_update(
     bidang: str | None = None,
     phone: str | None = None,
     ssh_key: str | None = None,
+    nip: str | None = None,
+    rank: str | None = None,
+    position: str | None = None,
 ) -> tuple[Staff, str, str]:
     """Add a person or update one (what is not given stays); returns (person, verb, commit)."""
     config = desk.config
-    changes = _changes(desk, name, roles, email, bidang, phone, ssh_key)
+    changes = _changes(desk, name, roles, email, bidang, phone, ssh_key, nip, rank, position)
     previous = config.staff_by_code(check_code(code)) or Staff(code, name, ())
     staff = _checked(desk, replace(previous, **changes))  # type: ignore[arg-type]
     verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
@@ -128,13 +152,17 @@ def update(
     bidang: str | None = None,
     phone: str | None = None,
     ssh_key: str | None = None,
+    nip: str | None = None,
+    rank: str | None = None,
+    position: str | None = None,
 ) -> tuple[Staff, list[str], str]:
     """Change only the fields given of an existing person; returns (person, fields changed, commit)."""
     previous = _existing(desk, code)
-    changes = _changes(desk, name, roles, email, bidang, phone, ssh_key)
+    changes = _changes(desk, name, roles, email, bidang, phone, ssh_key, nip, rank, position)
     if not changes:
         raise InputError(
-            "tidak ada yang diubah; sebut sedikitnya satu dari --nama, --peran, --email, --telepon, --bidang, --kunci-ssh"
+            "tidak ada yang diubah; sebut sedikitnya satu dari --nama, --peran, --email, --telepon, --bidang, "
+            "--kunci-ssh, --nip, --pangkat, --jabatan"
         )
     staff = _checked(desk, replace(previous, **changes))  # type: ignore[arg-type]
     changed = [key for key, value in staff.to_dict().items() if previous.to_dict().get(key) != value]

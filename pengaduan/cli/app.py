@@ -17,6 +17,7 @@ COMMANDS = {
     **dict.fromkeys(("sinkron", "klon", "konflik", "lokal"), "bersama"),
     "petugas": "petugas",
     "atur": "atur",
+    "kop": "kop",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
     **dict.fromkeys(("batal", "buka-kembali", "tunda", "lanjutkan", "rujuk"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),

@@ -619,6 +619,19 @@ class Git:
                 got = batch.get(blob)
                 out[path] = got[1] if got else None
         return out
+    def file_at(self, rev: str, path: str, limit: int) -> tuple[bytes | None, int]:
+        """(bytes, size) of one committed file at rev; (None, size) when it is over `limit` bytes
+        (not read), (None, -1) when rev has no such regular file."""
+        out = self._run("ls-tree", "-l", "-z", "--full-tree", rev, "--", path, check=False)
+        entry = out.split(b"\0", 1)[0].decode("utf-8", "replace")
+        meta, _, name = entry.partition("\t")
+        fields = meta.split()
+        if name != path or len(fields) != 4 or fields[1] != "blob" or fields[0] not in ("100644", "100755"):
+            return None, -1
+        size = int(fields[3])
+        if size > limit:
+            return None, size
+        return self._run("cat-file", "blob", fields[2]), size
 
     def tree_listing(self, rev: str, paths: Sequence[str]) -> bytes:
         """`git ls-tree rev -- paths` as git prints it (the ids of those entries): a fingerprint of them."""

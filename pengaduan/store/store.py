@@ -449,7 +449,10 @@ class Store:
     def sign_commits(self) -> bool:
         return self.config.signing_required
 
-    def save_config(self, data: dict[str, Any], subject: str, author: Staff | None) -> str:
+    def save_config(
+        self, data: dict[str, Any], subject: str, author: Staff | None, files: dict[str, bytes] | None = None
+    ) -> str:
+        """Commit a new pengaduan.yaml (and `files` beside it: the letterhead's logo) as one configuration commit."""
         load_config(data, self.sop)
         message = commits.configuration(subject, self.sop.number)
         with self.transaction(message, author) as txn:
@@ -463,6 +466,8 @@ class Store:
             # other setting (kalender, notifikasi, ...) stay as the desk wrote them.
             text = yamlio.update_top_level(current, self.config.raw, data)
             txn.write(layout.CONFIG, text.encode("utf-8"))
+            for rel, content in sorted((files or {}).items()):
+                txn.write(rel, content)
         self.forget_config()
         assert txn.commit is not None
         return txn.commit
