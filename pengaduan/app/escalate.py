@@ -48,7 +48,9 @@ def waiting(desk: Desk, moment: datetime) -> list[sla.Waiting]:
 
 def late(desk: Desk, moment: datetime) -> list[sla.Waiting]:
     """Open cases whose awaited step is late or close to it, worst first."""
-    return sla.late_list(waiting_cases(desk, moment), desk.sop, desk.tz, desk.calendar, moment)
+    return sla.late_list(
+        waiting_cases(desk, moment), desk.sop, desk.tz, desk.calendar, moment, desk.config.pause_limit_days
+    )
 
 
 @dataclass(frozen=True)

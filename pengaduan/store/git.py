@@ -86,6 +86,8 @@ class Git:
         self.root = Path(root)
         self._env = _base_env()
         self.maintenance: subprocess.Popen | None = None  # the last background `gc --auto`, if any
+        # (rev, path) -> (mode, object id) or None (not there), as read_committed last found them.
+        self.seen: dict[tuple[str, str], tuple[str, str] | None] = {}
         # How long to wait for git's own lock files held by another git (the store's batas_kunci_detik).
         self.lock_seconds = 30.0
 
@@ -155,6 +157,21 @@ class Git:
     def unhardened(self) -> list[str]:
         """The FSYNC_CONFIG keys this repository does not have set as wanted."""
         return [key for key, value in FSYNC_CONFIG.items() if self.config_value(key) != value]
+
+    def adopt_empty(self) -> None:
+        """Make an existing, empty repository the store's: its first commit goes on BRANCH, with
+        the settings `init` gives a new one."""
+        self._run("symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
+        self._run("config", "feature.manyFiles", "true")
+        self._run("config", "core.untrackedCache", "true")
+        self._run("config", "core.splitIndex", "true")
+
+    def any_commit(self) -> bool:
+        """Whether the repository has any commit on any ref."""
+        return bool(self._run("rev-list", "-n", "1", "--all", check=False).strip())
+
+    def index_entries(self) -> int:
+        return len(self._run("ls-files", "--cached", "-z").split(b"\0")) - 1
 
     def exclude(self, names: Iterable[str]) -> None:
         """Have this repository ignore these top-level names (.git/info/exclude, never committed)."""
@@ -702,6 +719,7 @@ class Git:
                     self._refuse_folder(batch, rev, path, folder)
                     continue
                 entry = _tree_entry(tree[1], name.encode("utf-8"))
+                self.seen[(rev, path)] = entry
                 if entry is None:
                     continue
                 mode, blob = entry
@@ -715,6 +733,11 @@ class Git:
                 got = batch.get(blob)
                 out[path] = got[1] if got else None
         return out
+    def read_committed_entry(self, rev: str, path: str) -> tuple[str, str] | None:
+        """(mode, object id) of a regular file at rev, or None: one batch read, like read_committed."""
+        self.read_committed(rev, [path])
+        return self.seen.get((rev, path))
+
     def file_at(self, rev: str, path: str, limit: int) -> tuple[bytes | None, int]:
         """(bytes, size) of one committed file at rev; (None, size) when it is over `limit` bytes
         (not read), (None, -1) when rev has no such regular file."""

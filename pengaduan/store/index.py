@@ -65,14 +65,14 @@ CREATE TABLE cases (
     span_first REAL NOT NULL,      -- report span: first entry, last entry, first closing entry
     span_last REAL NOT NULL,
     span_closed REAL,
-    clock_first REAL,              -- first entry that moves the SOP clock
-    clock_step INTEGER,            -- last such entry: step, status, time
-    clock_status TEXT,
+    clock_first REAL,              -- first SOP step still counted (not undone)
+    clock_step INTEGER,            -- last counted entry (corrections and undone steps left out):
+    clock_status TEXT,             --   step, status, time
     clock_time REAL,
     closed INTEGER NOT NULL,       -- that last entry has a final status
-    awaited INTEGER,               -- the step awaited after it (NULL: none), and who brings it
-    awaited_role TEXT,
-    steps TEXT NOT NULL,           -- JSON [[step, action, status, epoch], ...] of the clock entries
+    awaited INTEGER,               -- once every entry is past: the step awaited (NULL: none or
+    awaited_role TEXT,             --   paused) and who brings it; deadlines need the calendar
+    steps TEXT NOT NULL,           -- JSON [[step, action, status, epoch], ...] of the counted steps
     data TEXT NOT NULL             -- the case file's data as JSON
 );
 CREATE TABLE broken (path TEXT PRIMARY KEY, blob TEXT NOT NULL, message TEXT NOT NULL);
@@ -81,7 +81,7 @@ CREATE VIRTUAL TABLE search USING fts5(body, tokenize = "unicode61 remove_diacri
 _INDEXES = """
 CREATE INDEX cases_received ON cases (received, id);
 CREATE INDEX cases_status ON cases (status);
-CREATE INDEX cases_open ON cases (closed, clock_first);
+CREATE INDEX cases_open ON cases (closed, span_first);
 CREATE INDEX cases_span ON cases (span_last);
 """
 _COLUMNS = (
@@ -369,7 +369,9 @@ class Index:
         """Cases that may wait for a step at `moment`: received by then and not closed by then
         (`sla.waiting` decides; this only skips the rows that certainly cannot)."""
         at = moment.timestamp()
-        return self.cases("clock_first <= ? AND NOT (closed = 1 AND clock_time <= ?)", (at, at))
+        # Every entry by then and the last counted one final: sla.waiting says None; likewise
+        # when no entry is that old.
+        return self.cases("span_first <= ? AND NOT (closed = 1 AND span_last <= ?)", (at, at))
 
     def cases_at(self, rev: str, keep: Callable[[Span], bool], keep_sql: str, params: Sequence[Any]) -> list[Case]:
         """The cases committed at `rev` whose report span `keep` accepts (`keep_sql` says the same
@@ -489,19 +491,28 @@ class _Rows:
         history = case.history
         times = [e.time.timestamp() for e in history]
         span_closed = next((t for e, t in zip(history, times, strict=True) if e.status in self.finals), None)
-        clock = [(e, t) for e, t in zip(history, times, strict=True) if e.action != "koreksi" and e.step in self.sop.steps]
+        # What the SOP clock counts (undone steps, undo entries and corrections left out), as core.sla does.
+        steps = set(self.sop.step_actions)
+        clock = [(e, e.time.timestamp()) for e in sla.counted(case)]
+        moves = [(e, t) for e, t in clock if e.action in steps]
         last = clock[-1][0] if clock else None
-        awaited = sla.awaited_step(self.sop, last.step, last.status) if last is not None else None
+        closed = last is not None and last.status in self.finals
+        awaited = None
+        if not closed and history:
+            # Moment-independent once every entry is in the past: the step awaited and who brings it.
+            after = history[-1].time
+            found = sla.waiting(case, self.sop, self.tz, None, after.astimezone(self.tz))
+            awaited = found if found is not None and found.paused_since is None else None
         private = bool(getattr(case, "confidential", False)) or any(e.action == "hapus_data" for e in history)
         received = case.received_at.astimezone(self.tz)
         row = (
             case.id, path, blob, case.schema, int(private), case.status, case.step, case.platform, case.kind,
             case.account, case.bidang, case.category, received.timestamp(), received.isoformat(timespec="seconds"),
             case.text, min(times) if times else 0.0, max(times) if times else 0.0, span_closed,
-            clock[0][1] if clock else None, last.step if last else None, last.status if last else None,
-            clock[-1][1] if clock else None, int(last is not None and last.status in self.finals), awaited,
-            sla.awaited_role(self.sop, awaited) if awaited is not None else None,
-            json.dumps([[e.step, e.action, e.status, t] for e, t in clock], separators=(",", ":")),
+            moves[0][1] if moves else None, last.step if last else None, last.status if last else None,
+            clock[-1][1] if clock else None, int(closed), awaited.step if awaited else None,
+            awaited.role if awaited else None,
+            json.dumps([[e.step, e.action, e.status, t] for e, t in moves], separators=(",", ":")),
             json.dumps(raw, ensure_ascii=False, default=str, separators=(",", ":")),
         )  # fmt: skip
         if previous is not None and (previous[0] < case.schema or (private and not previous[1])):

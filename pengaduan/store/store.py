@@ -101,6 +101,7 @@ class Store:
         # Case files load_all left out, path -> why (one line naming the file and the rule).
         self.skipped: dict[str, str] = {}
         self.progress: Progress | None = None  # shows the index being built (a terminal sets it)
+        self._settings_read: dict[str, bytes | None] = {}
 
     # -- opening and creating --------------------------------------------------------------
     @classmethod
@@ -116,8 +117,11 @@ class Store:
     @classmethod
     def create(cls, root: Path | None = None, roster: list[Staff] | None = None) -> Store:
         store = cls(root or default_root())
-        if (store.root / layout.CONFIG).exists() or (store.root / ".git").exists():
+        if (store.root / layout.CONFIG).exists():
             raise StoreError(f"store sudah ada di {store.root}; tidak ditimpa. Pakai --store DIR untuk store baru")
+        existing = (store.root / ".git").exists()
+        if existing:
+            store._check_empty_repository()
         # Files already in the folder are not the store's (e.g. cases/README.md of the code
         # repository): the store's git ignores them, so they never make the store look dirty.
         foreign = sorted(p.name for p in store.root.iterdir()) if store.root.is_dir() else []
@@ -127,7 +131,11 @@ class Store:
                 f"{store.root} sudah berisi {', '.join(data_dirs)}/ tanpa store; tidak ditimpa. Pindahkan folder itu, "
                 "atau pakai --store DIR untuk store baru"
             )
-        store.git.init()
+        if existing:
+            store.git.adopt_empty()
+            foreign = [name for name in foreign if name != ".git"]
+        else:
+            store.git.init()
         store.git.exclude(foreign)
         config_text = _data_file("pengaduan.yaml").decode("utf-8")
         template = yamlio.load_text(config_text, "pengaduan.yaml")
@@ -148,6 +156,30 @@ class Store:
         store.git.commit_index(commits.store_created(store.sop.number), store.identity_for(None), parent=None)
         return store
 
+    def _check_empty_repository(self) -> None:
+        """A git repository already in the folder becomes the store only while it is empty: no
+        commit on any branch, nothing in its index, no file beside .git."""
+        if not self.git.is_repo():
+            raise StoreError(
+                f"{self.root}/.git ada tetapi bukan folder repositori git biasa (worktree atau submodule?); "
+                "pakai --store DIR untuk folder lain"
+            )
+        commits_found = self.git.any_commit()
+        files = sorted(p.name for p in self.root.iterdir() if p.name != ".git")
+        if commits_found or files or self.git.index_entries():
+            what = []
+            if commits_found:
+                what.append("sudah punya commit")
+            if files:
+                shown = ", ".join(files[:5]) + (f" (dan {len(files) - 5} lagi)" if len(files) > 5 else "")
+                what.append(f"berisi {shown}")
+            elif not commits_found:
+                what.append("index-nya tidak kosong")
+            raise StoreError(
+                f"{self.root} sudah repositori git yang tidak kosong ({'; '.join(what)}); store hanya dibuat di folder "
+                "baru atau repositori git kosong (git init tanpa commit dan tanpa berkas). Pakai --store DIR lain"
+            )
+
     # -- configuration ---------------------------------------------------------------------
     @cached_property
     def config(self) -> Config:
@@ -159,8 +191,12 @@ class Store:
         return load_sop(self._committed_yaml(layout.SOP))
 
     def _committed_yaml(self, relpath: str) -> Any:
-        """pengaduan.yaml or sop.yaml as committed at HEAD: a half-done change is never in force."""
-        data = self.read_committed(relpath)
+        """pengaduan.yaml or sop.yaml as committed at HEAD: a half-done change is never in force.
+
+        Both are read in one batch (every command needs both), the other kept for its first use."""
+        if relpath not in self._settings_read:
+            self._settings_read = self.git.read_committed("HEAD", [layout.CONFIG, layout.SOP])
+        data = self._settings_read.pop(relpath)
         if data is None:
             raise StoreError(
                 f"berkas {relpath} tidak ada di commit terakhir store {self.root}; periksa dengan 'pengaduan periksa'"
@@ -219,6 +255,10 @@ class Store:
         wanted = ids.normalise(typed)
         if not wanted:
             raise CaseNotFound("ID kasus kosong; lihat 'pengaduan daftar'")
+        if ids.is_valid(wanted):
+            entry = self.git.read_committed_entry("HEAD", layout.case_path(wanted))
+            if entry is not None:
+                return wanted  # a whole ID of a committed case: no folder listed
         if "-" in wanted:
             matches = [i for i in self.case_ids(wanted) if i.startswith(wanted)]
         else:  # a prefix of the whole ID, or of the random part people read off a screen
@@ -388,6 +428,15 @@ class Store:
                     f"(git -C {self.root} checkout HEAD -- {path})"
                 )
 
+    def _entries_at_head(self, head: str | None, paths: list[str]) -> dict[str, tuple[str, str] | None]:
+        """(mode, blob) of each path at HEAD (None: not there): what the caller's read of HEAD saw
+        (load_case, under this lock), else one ls-tree."""
+        if head is None:
+            return dict.fromkeys(paths)
+        known = {p: self.git.seen[(rev, p)] for p in paths for rev in ("HEAD", head) if (rev, p) in self.git.seen}
+        missing = [p for p in paths if p not in known]
+        return {**known, **(self.git.tree_blobs(head, missing) if missing else {})}
+
     def _clean_mark(self) -> str:
         try:
             with open(self.git.git_dir / layout.PRIVATE / CLEAN_MARK, encoding="ascii") as handle:
@@ -423,6 +472,7 @@ class Store:
         slow = self.sign_commits or any(k in os.environ for k in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"))
         with self.locked():
             self.recover()
+            self.git.seen.clear()  # only what is read under the lock tells what HEAD holds
             head = self.git.head()
             self._require_nothing_staged(head, full=slow)
             if expect_head is not None and head != expect_head:
@@ -435,7 +485,7 @@ class Store:
             if not txn.files:
                 return
             paths = list(txn.files)
-            before = self.git.tree_blobs(head, paths) if head else dict.fromkeys(paths)
+            before = self._entries_at_head(head, paths)
             self._require_as_committed(paths, before)
             width = len(head) if head else 40
             blobs = {p: None if d is None else blob_id(d, width) for p, d in txn.files.items()}
@@ -506,3 +556,28 @@ class Store:
         self.forget_config()
         assert txn.commit is not None
         return txn.commit
+
+    def save_sop(self, text: str, based_on: str, subject: str, author: Staff | None) -> str:
+        """Write a new sop.yaml (validated first), made from the committed `based_on`, as one
+        configuration commit; refused when another process changed sop.yaml in between."""
+        load_config(self.config.raw, load_sop(yamlio.load_text(text, layout.SOP)))  # the roster must still fit it
+        message = commits.configuration(subject, self.sop.number)
+        with self.transaction(message, author) as txn:
+            if self.sop_text() != based_on:
+                raise StoreError(
+                    "sop.yaml diubah proses lain selama perintah ini berjalan; tidak ada yang dicatat, ulangi perintahnya"
+                )
+            txn.write(layout.SOP, text.encode("utf-8"))
+        self.__dict__.pop("sop", None)
+        self.forget_config()
+        assert txn.commit is not None
+        return txn.commit
+
+    def sop_text(self) -> str:
+        """The store's sop.yaml as committed (comments included)."""
+        return (self.read_committed(layout.SOP) or b"").decode("utf-8")
+
+    @staticmethod
+    def default_sop_text() -> str:
+        """The package's sop.yaml (what a store made by `init` starts from)."""
+        return _data_file("sop.yaml").decode("utf-8")
