@@ -33,6 +33,8 @@ class Env:
     def desk(self) -> Desk:
         if self._desk is None:
             self._desk = Desk.open(self.store_path, self.petugas)
+            if sys.stderr.isatty():
+                self._desk.store.progress = progress_bar
         return self._desk
 
     def skipped(self) -> dict[str, str]:
@@ -47,6 +49,17 @@ class Env:
 
 
 pass_env = click.make_pass_decorator(Env)
+
+PHASES = {"indeks": "membangun indeks kasus"}
+
+
+def progress_bar(phase: str, done: int, total: int) -> None:
+    """One self-rewriting stderr line for a terminal (the index being built from nothing)."""
+    width = 30
+    filled = width * done // total if total else width
+    line = f"\r{PHASES.get(phase, phase)} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+    sys.stderr.write(line + ("\n" if done >= total else ""))
+    sys.stderr.flush()
 
 
 FORMAT_HELP = {

@@ -13,6 +13,7 @@ where git runs ssh-keygen once per signature.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -143,13 +144,17 @@ def timed_audit(root: Path, runs: int = 3) -> tuple[list[float], str]:
     return times, summary
 
 
-def cli_audit(root: Path) -> float:
+def cli_audit(root: Path) -> tuple[float, int]:
+    """(seconds, peak memory in MB) of `pengaduan audit` as a new process."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pengaduan", "--store", str(root), "audit"], capture_output=True, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "pengaduan", "--store", str(root), "audit"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    _pid, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"pengaduan audit keluar {done.returncode}: {done.stdout[-300:]} {done.stderr[-300:]}")
-    return elapsed
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"pengaduan audit keluar {os.waitstatus_to_exitcode(status)}: {err[-300:]}")
+    return elapsed, usage.ru_maxrss // 1024
 
 
 def signed_store(root: Path, commits: int) -> None:
@@ -206,7 +211,8 @@ def measure(base: Path, args: argparse.Namespace) -> None:
 
     times, summary = timed_audit(root)
     print(f"audit (run_audit), 3 kali: {', '.join(f'{t:.2f} s' for t in times)} — {summary}")
-    print(f"pengaduan audit (proses baru, termasuk start Python): {cli_audit(root):.2f} s")
+    seconds, peak = cli_audit(root)
+    print(f"pengaduan audit (proses baru, termasuk start Python): {seconds:.2f} s, puncak memori {peak} MB")
     verdict = "LULUS" if max(times) <= 15 else "GAGAL"
     print(f"target <= 15 s untuk {args.transisi} transisi: {verdict}")
 
