@@ -6,7 +6,7 @@ Builds a store of N cases with `git fast-import` (one commit per 1,000 cases): 9
 three steps, 1 % open, texts drawn from a small vocabulary ("stunting" in about 1 % of them).
 Then times whole processes in pairs, A then B, and prints the median of the per-pair ratios
 (pairing keeps a ratio meaningful on a machine whose speed drifts), and peak memory per process
-(os.wait4's ru_maxrss):
+(GNU time's %M, which includes the time process's own start: a few MB):
 
 - a transition (`pengaduan verifikasi ID`) vs `git commit -q -- FILE` of the same kind of change;
 - `pengaduan lihat ID` and the transition vs `python -c pass`;
@@ -97,18 +97,23 @@ def build(root: Path, count: int) -> list[str]:
     return open_ids
 
 
+TIME = "/usr/bin/time"  # GNU time: the peak memory of the command itself (a fork of this large
+# process would report this process's size as the child's peak)
+
+
 def run(args: list[str], cwd: Path, env: dict[str, str], out: Path | None = None) -> tuple[float, int]:
-    """(seconds, peak RSS in MB) of one whole process."""
+    """(seconds, peak RSS in MB; 0 without GNU time) of one whole process."""
     sink = open(out or os.devnull, "wb")
+    wrapped = [TIME, "-f", "%M", *args] if os.path.exists(TIME) else args
     begin = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=sink, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(wrapped, cwd=cwd, env=env, stdout=sink, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - begin
     sink.close()
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) not in (0, 3):
+    err = done.stderr.decode()
+    if done.returncode not in (0, 3):
         raise SystemExit(f"{args} failed: {err[-500:]}")
-    return elapsed, usage.ru_maxrss // 1024
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    return elapsed, int(last) // 1024 if wrapped is not args and last.isdigit() else 0
 
 
 def paired(name: str, a, b, runs: int) -> None:  # noqa: ANN001
