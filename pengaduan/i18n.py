@@ -19,6 +19,9 @@ CASE_KEYS: dict[str, str] = {
     "received_at": "waktu_terima",
     "category": "kategori",
     "bidang": "bidang",
+    "anonymous": "anonim",
+    "confidential": "rahasia",
+    "public_key": "kunci_publik",
     "reporter": "pelapor",
     "history": "riwayat",
 }
@@ -69,6 +72,8 @@ ACTION_LABELS: dict[str, str] = {
     "jawab_pimred": "dijawab Pimpinan Redaksi",
     "selesai": "selesai, jawaban sampai ke pelapor",
     "koreksi": "dikoreksi",
+    "hapus_data": "data pribadi dihapus",
+    "migrasi": "dimigrasi ke schema 2",
 }
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pengaduan.cli import main
+from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
 from pengaduan.store.store import Store
 
@@ -56,6 +57,15 @@ def cli(store: Store) -> Callable[..., Result]:
         return runner.invoke(main, [*head, *args], env=env, catch_exceptions=False)
 
     return invoke
+
+
+def opened(store: Store, case_id: str) -> Case:
+    """A case as this machine reads it: sealed values opened with its key store (case schema 2)."""
+    from pengaduan.app.context import Desk
+    from pengaduan.app.privacy import Keys, open_one
+
+    desk = Desk(store)
+    return open_one(desk, Keys(desk), store.load_case(case_id)).case
 
 
 def git(root: Path, *args: str) -> str:

@@ -412,9 +412,13 @@ class CaseEvent:
 
 def case_history(desk: Desk, case_id: str, with_diff: bool = False) -> list[CaseEvent]:
     """Every commit that touched one case file, oldest first: one log, one blob batch."""
+    from pengaduan.app.privacy import Keys
+    from pengaduan.core.secrecy import open_case
+
     store = desk.store
     path = layout.case_path(case_id)
     history = read_history(store, paths=[path, layout.CONFIG, layout.SOP], keep_text=with_diff)
+    keys = Keys(desk)
     events = []
     for commit in history.commits:
         change = next((c for c in commit.changes if c.path == path), None)
@@ -424,7 +428,9 @@ def case_history(desk: Desk, case_id: str, with_diff: bool = False) -> list[Case
         after, _ = audit.parse_case(change.new, path) if change.new is not None else (None, None)
         entries: tuple[Entry, ...] = ()
         if after is not None:
-            entries = after.history[len(before.history) :] if before is not None else after.history
+            # Sealed text as this machine can read it ([terenkripsi] without the key, [dihapus ...] after erasure).
+            opened = open_case(after, keys.store.get(after.id) if after.schema >= 2 else None, store.tz).case
+            entries = opened.history[len(before.history) :] if before is not None else opened.history
         staff = audit.author_staff(commit.config, commit.author_email)
         diff = None
         if with_diff:

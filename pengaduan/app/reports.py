@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pengaduan import __version__
+from pengaduan.app import privacy
 from pengaduan.app.context import Desk
 from pengaduan.core import monthly_report as record
 from pengaduan.core import timeutil
@@ -176,7 +177,8 @@ def make_daily(
         if _daily_unchanged(desk, previous, fingerprint, relbase, formats):
             return Outcome(False, [f"{relbase}.{f}" for f in formats])
 
-    cases = spans.load_relevant(desk.store, head or "HEAD", spans.day_keep(start, cutoff))
+    # What a report may show: opened with this machine's keys, nothing of a `rahasia` case.
+    cases = privacy.for_sharing(desk, spans.load_relevant(desk.store, head or "HEAD", spans.day_keep(start, cutoff)))
     report = daily_figures(cases, day, cutoff, desk.sop, desk.config, tz, desk.calendar)
     del cases  # rendering allocates a lot: let the collector forget the cases
     html = render_daily(report, Letterhead.of(desk.config, desk.sop), desk.sop, actor, desk.calendar)
@@ -242,7 +244,7 @@ def _render_monthly(desk: Desk, rec: MonthlyRecord, rev: str) -> str:
     year, month = parse_month(rec.month)
     cutoff = timeutil.from_text(rec.cutoff, desk.tz)
     previous_start, _ = month_bounds(*previous_month(year, month), desk.tz)
-    cases = spans.load_relevant(desk.store, rev, spans.months_keep(previous_start, cutoff))
+    cases = privacy.for_sharing(desk, spans.load_relevant(desk.store, rev, spans.months_keep(previous_start, cutoff)))
     report = monthly_figures(cases, year, month, cutoff, desk.sop, desk.config, desk.tz, desk.calendar)
     return render_monthly(report, rec, Letterhead.of(desk.config, desk.sop), desk.sop, desk.tz, desk.calendar)
 

@@ -62,12 +62,19 @@ def _join(*parts: str | None) -> str | None:
 @click.option("--nama-pelapor", help="Nama pelapor (data pribadi, tidak tampil di laporan).")
 @click.option("--kontak", help="Kontak pelapor (data pribadi, tidak tampil di laporan).")
 @click.option("--waktu-unggah", metavar="WAKTU", help="Kapan diunggah pelapor (ISO 8601), bila diketahui.")
+@click.option("--anonim", is_flag=True, help="Pelapor tidak ingin disebut: nama/kontak tidak disimpan, akun selalu tersamar.")
+@click.option("--rahasia", is_flag=True, help="Isi tidak pernah tampil di laporan, ekspor atau pengingat.")
 @waktu_option
 @catatan_option
 @click.option("-q", "--diam", "quiet", is_flag=True, help="Cetak ID saja.")
 @pass_env
-def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet):
-    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru."""
+def terima(
+    env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, anonim, rahasia, waktu, catatan, quiet
+):
+    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru.
+
+    Data pribadi (akun, tautan, isi, nama dan kontak pelapor, jawaban, catatan) disimpan terenkripsi.
+    """
     fields = {
         "platform": platform,
         "account": akun,
@@ -77,6 +84,8 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
         "reporter_name": nama_pelapor,
         "reporter_contact": kontak,
         "posted_at": env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
+        "anonymous": anonim,
+        "confidential": rahasia,
     }
     _record(env, "terima", None, waktu, catatan, quiet, fields=fields)
 
@@ -87,15 +96,17 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
 @click.option("--bidang", help="Bidang terkait (lihat pengaduan.yaml).")
 @click.option("--bukan-pengaduan", is_flag=True, help="Tutup: pesan ini bukan pengaduan.")
 @click.option("--alasan", help="Alasan bukan pengaduan (wajib dengan --bukan-pengaduan).")
+@click.option("--anonim", is_flag=True, help="Pelapor minta tidak disebut: nama/kontak dibuang, akun selalu tersamar.")
+@click.option("--rahasia", is_flag=True, help="Jadikan kasus rahasia (kategori sensitif otomatis rahasia).")
 @waktu_option
 @catatan_option
 @pass_env
-def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan):
+def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, anonim, rahasia, waktu, catatan):
     """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
     if alasan and not bukan_pengaduan:
         raise InputError("--alasan hanya untuk --bukan-pengaduan; catatan verifikasi ditulis dengan --catatan")
     action = "bukan_pengaduan" if bukan_pengaduan else "verifikasi"
-    fields = {"category": kategori, "bidang": bidang, "reason": alasan}
+    fields = {"category": kategori, "bidang": bidang, "reason": alasan, "anonymous": anonim, "confidential": rahasia}
     _record(env, action, kasus, waktu, _join(alasan, catatan), fields=fields)
 
 

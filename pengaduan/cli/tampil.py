@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pengaduan.app import cases
+from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import Env, emit, pass_env
@@ -63,11 +63,13 @@ def _summary(text: str, width: int = 48) -> str:
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
     store = env.desk()
-    case = cases.find(store, kasus)
+    opened = privacy.open_one(store, privacy.Keys(store), cases.find(store, kasus))
+    case = opened.case
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
     if fmt == "json":
         data = case.to_dict()
+        data["data_pribadi"] = opened.state
         data["waktu_langkah"] = timeline
         data["aksi_berikut"] = allowed_commands(store.sop, case)
         data["menunggu"] = _waiting_row(store, wait) if wait else None
@@ -90,7 +92,12 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
     if case.bidang:
         lines.append(f"  Bidang   : {store.config.bidang.get(case.bidang, case.bidang)}")
-    if case.reporter.name or case.reporter.contact:
+    flags = [label for on, label in ((case.anonymous, "anonim"), (case.confidential, "rahasia")) if on]
+    if flags:
+        lines.append(f"  Sifat    : {', '.join(flags)}")
+    if case.anonymous:
+        lines.append("  Pelapor  : anonim (nama dan kontak tidak disimpan)")
+    elif case.reporter.name or case.reporter.contact:
         lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
     lines += ["  Isi      :", *[f"    {line}" for line in case.text.splitlines()], "", "Riwayat:"]
     by_step = {t["selesai"] + str(t["langkah"]): t for t in timeline}
@@ -110,6 +117,9 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
             if value:
                 lines.append(f"      {label}: {value}")
+    if opened.state == "terenkripsi":
+        lines += ["", "Mesin ini tidak memegang kunci kasus ini: data pribadinya [terenkripsi]. Minta izin dengan "
+                  "'pengaduan kunci minta' (lalu admin: 'pengaduan kunci izinkan')."]  # fmt: skip
     allowed = allowed_commands(store.sop, case)
     if allowed:
         lines += ["", "Aksi berikut: " + "; ".join(allowed)]
@@ -145,7 +155,7 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     since = timeutil.parse_day(sejak, "--sejak") if sejak else None
     until = timeutil.parse_day(sampai, "--sampai") if sampai else None
     tz = store.tz
-    rows = []
+    kept = []
     for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at, c.id)):
         received = timeutil.from_text(case.received_at, tz)
         if status == OPEN and case.status in store.sop.final_statuses:
@@ -156,6 +166,12 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
             continue
         if (since and received.date() < since) or (until and received.date() > until):
             continue
+        kept.append((case, received))
+    rows = []
+    # Only what may leave this machine: redacted text, nothing of a `rahasia` case.
+    shared = privacy.for_sharing(store, [case for case, _ in kept])
+    for case, (_, received) in zip(shared, kept, strict=True):
+        text = privacy.redacted_text(case)
         rows.append(
             {
                 "id": case.id,
@@ -166,7 +182,7 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
                 "langkah": case.step,
                 "bidang": case.bidang or "",
                 "kategori": case.category or "",
-                "ringkasan": _summary(case.text) if fmt == "tabel" else case.text,
+                "ringkasan": _summary(text) if fmt == "tabel" else text,
             }
         )
     emit(rows, fmt)

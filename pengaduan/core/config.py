@@ -13,6 +13,74 @@ ROLES = ("admin", "redaktur", "pimred", "kabid", "kadin")
 # Once the roster has one of these, only they may change the configuration (the audit checks it).
 MANAGER_ROLES = ("admin", "pimred", "kadin")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+DEFAULT_SENSITIVE = ("kekerasan-anak", "kekerasan-perempuan", "tpks")
+MACHINE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A machine allowed to hold the cases' data keys: its name and X25519 public key (base64)."""
+
+    name: str
+    public_key: str
+    authorised_by: str = ""
+    authorised_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"nama": self.name, "kunci_publik": self.public_key}
+        if self.authorised_by:
+            data["diizinkan_oleh"] = self.authorised_by
+        if self.authorised_at:
+            data["waktu"] = self.authorised_at
+        return data
+
+
+def check_machine_name(name: str) -> str:
+    if not MACHINE_RE.match(name):
+        raise InputError(
+            f"nama mesin '{name}' tidak sah; pakai huruf kecil, angka, titik, garis bawah atau tanda hubung "
+            "(maks. 63 karakter), contoh: laptop-ani"
+        )
+    return name
+
+
+def parse_public_key(text: str, where: str) -> str:
+    """An X25519 public key as base64 of its 32 bytes; refused otherwise."""
+    value = "".join(str(text or "").split())
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigError(f"{where}: kunci publik mesin harus 32 byte X25519 dalam base64 (keluaran 'pengaduan kunci minta')")
+    return value
+
+
+def _machines(data: dict[str, Any]) -> tuple[Machine, ...]:
+    items = data.get("mesin") or []
+    if not isinstance(items, list):
+        raise ConfigError("pengaduan.yaml tidak sah: 'mesin' harus daftar (nama, kunci_publik)")
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("nama") or not item.get("kunci_publik"):
+            raise ConfigError("pengaduan.yaml tidak sah: setiap mesin perlu 'nama' dan 'kunci_publik'")
+        name = str(item["nama"])
+        if not MACHINE_RE.match(name):
+            raise ConfigError(f"pengaduan.yaml tidak sah: nama mesin '{name}' tidak sah")
+        key = parse_public_key(str(item["kunci_publik"]), f"pengaduan.yaml tidak sah: mesin '{name}'")
+        out.append(Machine(name, key, str(item.get("diizinkan_oleh") or ""), str(item.get("waktu") or "")))
+    if len({m.name for m in out}) != len(out):
+        raise ConfigError("pengaduan.yaml tidak sah: nama mesin di 'mesin' tidak boleh ganda")
+    return tuple(out)
+
+
+def _retention(data: dict[str, Any]) -> int | None:
+    value = data.get("retensi_bulan")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError("pengaduan.yaml tidak sah: 'retensi_bulan' harus bilangan bulat bulan (lebih dari 0), atau kosong")
+    return value
 
 
 @dataclass(frozen=True)
@@ -62,6 +130,21 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     # How far a history entry's time may lie after its commit's time (clock skew), for the audit.
     time_tolerance: float = 120.0
+    # Categories that make a case `rahasia` on their own (child and sexual violence).
+    sensitive: tuple[str, ...] = DEFAULT_SENSITIVE
+    # Months after closing when `pengaduan retensi` erases a case's personal data (None: never).
+    retention_months: int | None = None
+    # The machines authorised to hold the cases' keys (public keys only; see store/keys.py).
+    machines: tuple[Machine, ...] = ()
+
+    def machine(self, name: str) -> Machine | None:
+        return next((m for m in self.machines if m.name == name), None)
+
+    def with_machines(self, machines: list[Machine]) -> dict[str, Any]:
+        """The raw config with the list of authorised machines replaced (for writing back)."""
+        data = dict(self.raw)
+        data["mesin"] = [m.to_dict() for m in machines]
+        return data
 
     @property
     def signing_required(self) -> bool:
@@ -207,6 +290,9 @@ def load_config(data: Any) -> Config:
         staff=[parse_staff(item) for item in data.get("petugas") or []],
         raw=data,
         time_tolerance=tolerance,
+        sensitive=tuple(_list(data, "sensitif")) if "sensitif" in data else DEFAULT_SENSITIVE,
+        retention_months=_retention(data),
+        machines=_machines(data),
     )
 
 

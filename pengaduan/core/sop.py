@@ -12,6 +12,8 @@ from typing import Any
 from pengaduan.errors import SopError
 
 START = 0
+# Who may erase personal data when sop.yaml does not say (`penghapus_data`).
+ERASERS = ("admin", "pimred", "kadin")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Sop:
     final_statuses: tuple[str, ...]
     report_steps: dict[int, Step] = field(default_factory=dict)
     first_response_steps: tuple[int, ...] = ()
+    # Roles that may erase a case's personal data (`pengaduan hapus-data`, `retensi`).
+    erasers: tuple[str, ...] = ERASERS
 
     def transition(self, action: str) -> Transition:
         for item in self.transitions:
@@ -201,7 +205,11 @@ def load_sop(data: Any) -> Sop:
         final_statuses=finals,
         report_steps=report_steps,
         first_response_steps=_sequence(data.get("respon_pertama"), "'respon_pertama'", "[1, 2, 3]"),
+        erasers=_sequence(data.get("penghapus_data"), "'penghapus_data'", "[admin, pimred, kadin]") or ERASERS,
     )
+    for role in sop.erasers:
+        if role not in roles:
+            raise SopError(f"definisi SOP tidak sah: penghapus_data menyebut peran '{role}' yang tidak dikenal")
     for step in steps.values():
         if step.after_silence is not None and step.after_silence not in steps:
             raise SopError(

@@ -110,6 +110,11 @@ def _new_case(config: Config, case_id: str, request: Request, tz: Any) -> Case:
     posted = f.get("posted_at")
     if posted is not None and posted > request.at:
         raise InputError("--waktu-unggah sesudah --waktu diterima; periksa kedua waktu")
+    anonymous = bool(f.get("anonymous"))
+    if anonymous and (f.get("reporter_name") or f.get("reporter_contact")):
+        raise InputError(
+            "--anonim: pelapor tidak ingin disebut, jadi nama dan kontaknya tidak disimpan; hapus --nama-pelapor dan --kontak"
+        )
     return Case(
         id=case_id,
         status="",
@@ -121,16 +126,24 @@ def _new_case(config: Config, case_id: str, request: Request, tz: Any) -> Case:
         kind=kind,
         link=f.get("link") or None,
         posted_at=timeutil.to_text(posted) if posted is not None else None,
+        anonymous=anonymous,
+        confidential=bool(f.get("confidential")),
         reporter=Reporter(name=f.get("reporter_name") or None, contact=f.get("reporter_contact") or None),
     )
 
 
-def _field_changes(config: Config, transition: Transition, request: Request) -> dict[str, Any]:
+def _field_changes(config: Config, case: Case, transition: Transition, request: Request) -> dict[str, Any]:
     action = transition.action
     f = request.fields
     changes: dict[str, Any] = {}
     if f.get("category"):
         changes["category"] = config.check_choice(f["category"], "kategori")
+    # Privacy flags only ever turn on: a sensitive category, or the reporter's wish at verification.
+    if (f.get("confidential") or changes.get("category") in config.sensitive) and not case.confidential:
+        changes["confidential"] = True
+    if f.get("anonymous") and not case.anonymous:
+        changes["anonymous"] = True
+        changes["reporter"] = Reporter()  # no name or contact is kept from now on
     if f.get("bidang"):
         changes["bidang"] = config.check_choice(f["bidang"], "bidang")
     if action == "koordinasi_kabid" and "bidang" not in changes:
@@ -171,7 +184,7 @@ def apply(
         if new_id is None:
             raise ValueError("a new case needs an id")
         case = _new_case(config, new_id, request, tz)
-    changes = _field_changes(config, transition, request)
+    changes = _field_changes(config, case, transition, request)
     entry = Entry(
         step=step.number,
         action=transition.action,

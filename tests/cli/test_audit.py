@@ -94,7 +94,7 @@ def copy(base, tmp_path) -> tuple[Path, dict[str, str]]:
     root, cases = base
     target = tmp_path / "store"
     shutil.copytree(root, target, symlinks=True)
-    shutil.rmtree(target / ".git" / layout.PRIVATE, ignore_errors=True)  # no audit mark from other tests
+    (target / ".git" / layout.PRIVATE / "audit.json").unlink(missing_ok=True)  # no audit mark from other tests
     return target, cases
 
 
@@ -358,11 +358,17 @@ def test_correction_is_one_commit_and_audits_clean(copy):
     out = ok(root, "koreksi", cases["admin"], "--field", "akun", "--nilai", "@warga_123", "--alasan", "salah ketik")
     assert out.startswith(f"{cases['admin']}: kolom akun dikoreksi ('@warga123' -> '@warga_123')")
     assert commit_count(root) == head + 1
+    before = yaml.safe_load(git(root, "show", f"HEAD~1:{layout.case_path(cases['admin'])}"))
     data = read(root, cases["admin"])
-    assert data["akun"] == "@warga_123"
+    # In the file both values stay sealed: the old one is the field's own sealed text, copied.
+    assert data["akun"].startswith("sandi:") and "warga_123" not in case_file(root, cases["admin"]).read_text()
     assert data["riwayat"][-1]["aksi"] == "koreksi"
-    assert data["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": "@warga123", "baru": "@warga_123"}
-    assert data["riwayat"][-1]["catatan"] == "salah ketik"
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": before["akun"], "baru": data["akun"]}
+    assert data["riwayat"][-1]["catatan"].startswith("sandi:")
+    shown = json.loads(ok(root, "lihat", cases["admin"], "--format", "json"))
+    assert shown["akun"] == "@warga_123"
+    assert shown["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": "@warga123", "baru": "@warga_123"}
+    assert shown["riwayat"][-1]["catatan"] == "salah ketik"
     trailers = git(root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
     assert f"Kasus: {cases['admin']}" in trailers and "Aksi: koreksi" in trailers and "Langkah: 3" in trailers
     assert audit(root)[0] == 0
