@@ -348,8 +348,9 @@ def run_audit(desk: Desk, since: str | None = None, progress: Progress | None = 
     findings: list[audit.Finding] = []
     total = len(history.commits)
     memo: dict[int, Any] = {}
+    opener = sealed_opener(store)
     for done, commit in enumerate(history.commits, 1):
-        findings.extend(audit.check_commit(commit, memo))
+        findings.extend(audit.check_commit(commit, memo, opener))
         if progress is not None and (done % 200 == 0 or done == total):
             progress("memeriksa", done, total)
     rewrite = _rewrite_finding(store, history.head)
@@ -364,6 +365,27 @@ def run_audit(desk: Desk, since: str | None = None, progress: Progress | None = 
         }
         yamlio.write_atomic(mark_path(store), (json.dumps(mark, ensure_ascii=False, indent=2) + "\n").encode())
     return AuditResult(total, len(history.cases), findings, history.head)
+
+
+def sealed_opener(store: Store) -> audit.Opener | None:
+    """Rule 10's check with the keys this machine holds (None when it holds none)."""
+    from pengaduan.core import sealed
+    from pengaduan.store.keys import KeyStore
+
+    keys = KeyStore(store.private_dir()).load_all()
+    if not keys:
+        return None
+
+    def open_value(case_id: str, field_name: str, value: str) -> tuple[str | None, str | None]:
+        key = keys.get(case_id)
+        if key is None:
+            return None, None
+        try:
+            return sealed.open_sealed(key, case_id, field_name, value), None
+        except sealed.SealError as exc:
+            return None, exc.message
+
+    return open_value
 
 
 def mark_path(store: Store) -> Path:

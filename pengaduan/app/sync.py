@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pengaduan.app.context import Desk
+from pengaduan.app.keys import KeySync, sync_keys
 from pengaduan.core.config import Staff
 from pengaduan.errors import StoreError
 from pengaduan.store import commits, layout
@@ -24,6 +25,7 @@ class SyncResult:
     received: int  # commits merged in from the remote
     sent: int  # commits the remote did not have
     merged: bool  # a merge commit was made
+    keys: KeySync | None = None  # what the key ref exchange did (app/keys.py)
 
 
 def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResult:
@@ -65,4 +67,5 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
                 break
         else:
             raise StoreError(f"{remote} terus berubah selama sinkron; ulangi 'pengaduan sinkron' sebentar lagi")
-    return SyncResult(remote, received, sent, merged)
+    desk.forget_config()  # the merge may have brought a new list of authorised machines
+    return SyncResult(remote, received, sent, merged, sync_keys(desk, remote))

@@ -20,6 +20,8 @@ COMMANDS = {
     **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "kunci": "kunci",
+    **dict.fromkeys(("hapus-data", "retensi", "migrasi"), "privasi"),
 }
 
 

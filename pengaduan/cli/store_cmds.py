@@ -45,6 +45,12 @@ def sinkron(env: Env, remote: str | None) -> None:
     result = sync(store, actor, remote)
     merged = ", digabung dengan commit merge" if result.merged else ""
     click.echo(f"sinkron dengan {result.remote}: {result.received} commit diterima, {result.sent} commit dikirim{merged}")
+    k = result.keys
+    if k is not None and not k.skipped and (k.received or k.sent or k.destroyed or k.removed):
+        click.echo(
+            f"kunci: {k.received} kunci kasus diterima, {k.sent} dikirim, {k.destroyed} dimusnahkan (kasus dihapus), "
+            f"{k.removed} bungkus lama dibuang"
+        )
 
 
 def register(group: click.Group) -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import timeutil
-from pengaduan.core.case import INTAKE_FIELDS, Case, Entry
+from pengaduan.core import sealed, secrecy, timeutil
+from pengaduan.core.case import ERASURE, INTAKE_FIELDS, Case, Entry
 from pengaduan.core.config import MANAGER_ROLES, Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
@@ -33,6 +33,7 @@ RULES: dict[int, str] = {
     7: "berkas kasus tidak dihapus atau dipindah",
     8: "riwayat tidak ditulis ulang",
     9: "tanda tangan commit sah dan milik penulisnya",
+    10: "data pribadi schema 2 tersegel dan utuh (terbuka dengan kunci kasusnya bila mesin ini memegangnya)",
 }
 
 # Who may record a correction of an intake field (`pengaduan koreksi`); the store enforces it.
@@ -40,6 +41,13 @@ CORRECTOR_ROLES = ("admin", "pimred")
 CORRECTION = "koreksi"
 CONFIG_KIND = "konfigurasi"
 REPORT_KIND = "laporan"
+MIGRATION_KIND = "migrasi"
+REWRITE_KIND = "tulis-ulang"
+# Entries that record something about the case, not an SOP step: they never move it.
+NON_STEPS = (CORRECTION, ERASURE)
+# (case id, field, sealed text) -> (plaintext, None) when it opens, (None, why) when it does not,
+# (None, None) when this machine does not hold the case's key.
+Opener = Callable[[str, str, str], "tuple[str | None, str | None]"]
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
 
@@ -119,6 +127,7 @@ class _Ctx:
     # Parsed cases by the identity of their data: a version is the "after" of one commit and the
     # "before" of the next, and is read once. The data is kept too, so its id stays its own.
     memo: dict[int, tuple[Any, tuple[Case | None, str | None]]] = field(default_factory=dict)
+    opener: Opener | None = None
 
     def case(self, data: Any, path: str) -> tuple[Case | None, str | None]:
         found = self.memo.get(id(data))
@@ -217,9 +226,12 @@ def audit(commits: Iterable[Commit]) -> list[Finding]:
     return findings
 
 
-def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Finding]:
-    """The findings of one commit; pass the same memo for a run of commits to parse each case once."""
-    ctx = _Ctx(commit, memo=memo if memo is not None else {})
+def check_commit(commit: Commit, memo: dict[int, Any] | None = None, opener: Opener | None = None) -> list[Finding]:
+    """The findings of one commit; pass the same memo for a run of commits to parse each case once.
+
+    `opener` tries the sealed values a commit adds with the keys this machine holds (rule 10).
+    """
+    ctx = _Ctx(commit, memo=memo if memo is not None else {}, opener=opener)
     if commit.is_merge:
         for path in commit.merge_own_paths:
             ctx.add(1, f"commit gabungan (merge) mengubah {path} sendiri, bukan lewat commit pencatatan")
@@ -232,8 +244,16 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
             _check_config_commit(ctx)
         elif kind == REPORT_KIND:
             _check_report_commit(ctx)
+        elif kind == MIGRATION_KIND:
+            _check_migration_commit(ctx, cases)
+        elif kind == REWRITE_KIND:
+            _check_rewrite_record(ctx)
         else:
-            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {CONFIG_KIND}, {REPORT_KIND})")
+            known = ", ".join((CONFIG_KIND, REPORT_KIND, MIGRATION_KIND, REWRITE_KIND))
+            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {known})")
+        if kind == MIGRATION_KIND:
+            _check_signature(ctx)
+            return ctx.findings
         if kind is not None and cases:
             ctx.add(1, f"commit berjenis '{kind}' mengubah berkas kasus: {', '.join(c.path for c in cases)}")
         _check_deletions(ctx, cases)
@@ -242,6 +262,81 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
                 _check_case_change(ctx, change, trailers_apply=kind is None)
     _check_signature(ctx)
     return ctx.findings
+
+
+def _check_manager(ctx: _Ctx, what: str) -> None:
+    commit = ctx.commit
+    staff = author_staff(commit.config, commit.author_email)
+    if staff is None:
+        ctx.add(5, f"penulis commit {what} {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
+    elif not set(staff.roles) & set(MANAGER_ROLES):
+        roles = ", ".join(staff.roles)
+        ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh {what}; yang boleh: {', '.join(MANAGER_ROLES)}")
+
+
+def _check_migration_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
+    """`pengaduan migrasi`: every case file it changes goes from schema 1 to schema 2 and nothing
+    else changes -- the same state, the same entries, each plain value now sealed (and, where
+    this machine holds the key, sealing exactly the old text)."""
+    commit = ctx.commit
+    for change in commit.changes:
+        if change.kind != "case":
+            ctx.add(1, f"commit migrasi juga mengubah {change.path}")
+    _check_manager(ctx, "mencatat migrasi")
+    for change in cases:
+        if change.added or change.deleted:
+            ctx.add(7 if change.deleted else 1, f"commit migrasi {'menghapus' if change.deleted else 'menambah'} {change.path}")
+            continue
+        before, problem = ctx.case(change.old, change.path)
+        after, problem_after = ctx.case(change.new, change.path)
+        if before is None or after is None:
+            why = problem or problem_after
+            ctx.add(2, f"berkas kasus {change.path} tidak dapat dibaca di commit migrasi: {why}", change.case_id)
+            continue
+        if (before.schema, after.schema) != (1, 2):
+            ctx.add(3, f"commit migrasi mengubah schema {before.schema} -> {after.schema}; yang sah hanya 1 -> 2", after.id)
+            continue
+        plain = secrecy.plain_values(after)
+        if plain:
+            ctx.add(10, f"sesudah migrasi kolom {', '.join(plain)} masih teks polos", after.id)
+        same = ("id", "status", "step", "platform", "kind", "posted_at", "received_at", "category", "bidang")
+        moved = [CASE_KEYS[n] for n in same if getattr(before, n) != getattr(after, n)]
+        if moved or len(before.history) != len(after.history) or after.anonymous:
+            what = ", ".join(moved) or "riwayat/anonim"
+            ctx.add(3, f"commit migrasi mengubah {what}, bukan hanya menyegel data pribadi", after.id)
+            continue
+        for index, (old, new) in enumerate(zip(before.history, after.history, strict=True)):
+            readable = ("step", "action", "status", "performer_role", "performer_name", "recorder", "time", "channel")
+            if any(getattr(old, n) != getattr(new, n) for n in readable):
+                ctx.add(3, f"commit migrasi mengubah entri riwayat ke-{index + 1} (langkah {old.step})", after.id)
+        if ctx.opener is not None:
+            _check_migrated_values(ctx, before, after)
+
+
+def _check_migrated_values(ctx: _Ctx, before: Case, after: Case) -> None:
+    """With the key here: each sealed value opens to the plain value it replaced."""
+    assert ctx.opener is not None
+    pairs = [(CASE_KEYS[n], getattr(before, n), getattr(after, n)) for n in ("account", "link", "text")]
+    for index, (old, new) in enumerate(zip(before.history, after.history, strict=True)):
+        pairs += [(secrecy.entry_field(index, n), getattr(old, n), getattr(new, n)) for n in ("answer", "note")]
+    for name, old_value, new_value in pairs:
+        if old_value is None and new_value is None:
+            continue
+        if not sealed.is_sealed(new_value):
+            ctx.add(10, f"commit migrasi: kolom {name} bukan data terenkripsi", after.id)
+            continue
+        plain, problem = ctx.opener(after.id, name, new_value)
+        if problem is None and plain is not None and plain != old_value:
+            problem = "isinya bukan nilai sebelum migrasi"
+        if problem:
+            ctx.add(10, f"commit migrasi: kolom {name}: {problem}", after.id)
+
+
+def _check_rewrite_record(ctx: _Ctx) -> None:
+    """The record `migrasi --tulis-ulang-riwayat` leaves: an empty commit by a manager."""
+    if ctx.commit.changes:
+        ctx.add(1, f"commit catatan penulisan ulang mengubah berkas: {', '.join(c.path for c in ctx.commit.changes)}")
+    _check_manager(ctx, "menulis ulang riwayat")
 
 
 def _check_case_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
@@ -353,11 +448,60 @@ def _check_case_change(ctx: _Ctx, change: FileChange, trailers_apply: bool) -> N
         _check_transitions(ctx, commit.sop, before, after, new_entries)
     if before is not None:
         _check_intake(ctx, before, after, new_entries)
+    _check_privacy(ctx, before, after, new_entries)
+    _check_sealed(ctx, before, after)
     last = new_entries[-1] if new_entries else None
     if trailers_apply:
         _check_trailers(ctx, after, last)
     _check_author(ctx, case_id, last)
     _check_times(ctx, after.id, before, new_entries)
+
+
+def _check_privacy(ctx: _Ctx, before: Case | None, after: Case, new_entries: list[Entry]) -> None:
+    """Rule 3 for schema 2: the privacy flags only turn on, the schema and the case's public key
+    never change, and the pelapor block changes only when `anonim` turns on (and is then dropped)."""
+    case_id = after.id
+    if before is None:
+        if after.schema >= 2 and not after.public_key:
+            ctx.add(10, "kasus schema 2 tanpa kunci_publik", case_id)
+        return
+    if after.schema != before.schema:
+        ctx.add(3, f"schema kasus berubah {before.schema} -> {after.schema} di luar commit migrasi", case_id)
+        return
+    for name in ("anonymous", "confidential"):
+        if getattr(before, name) and not getattr(after, name):
+            ctx.add(3, f"'{CASE_KEYS[name]}' dimatikan; sifat anonim/rahasia hanya boleh dinyalakan", case_id)
+    if before.public_key != after.public_key:
+        ctx.add(3, "kunci_publik kasus berubah", case_id)
+    if before.reporter != after.reporter:
+        anonymised = after.anonymous and not before.anonymous and after.reporter.empty
+        if not anonymised:
+            ctx.add(3, "blok pelapor berubah (yang sah hanya: dibuang saat kasus dijadikan anonim)", case_id)
+    erased_before = before.erasure is not None
+    for entry in new_entries:
+        if entry.action == ERASURE and erased_before:
+            ctx.add(2, "data pribadi kasus ini sudah dihapus sebelumnya; penghapusan kedua tidak sah", case_id)
+        erased_before = erased_before or entry.action == ERASURE
+
+
+def _check_sealed(ctx: _Ctx, before: Case | None, after: Case) -> None:
+    """Rule 10: what schema 2 seals is sealed, well formed, and -- where this machine holds the
+    case's key -- opens with it (a value edited, or moved from another case or field, does not)."""
+    if after.schema < 2:
+        return
+    plain = set(secrecy.plain_values(after)) - set(secrecy.plain_values(before) if before is not None else ())
+    if plain:
+        ctx.add(10, f"kolom {', '.join(sorted(plain))} tertulis sebagai teks polos di kasus schema 2", after.id)
+    seen = set(secrecy.sealed_values(before)) if before is not None and before.schema >= 2 else set()
+    for name, value in secrecy.sealed_values(after):
+        if (name, value) in seen:
+            continue  # checked when it first appeared
+        if not sealed.well_formed(value):
+            ctx.add(10, f"kolom {name} bukan data terenkripsi yang sah (bentuknya rusak)", after.id)
+        elif ctx.opener is not None:
+            _, problem = ctx.opener(after.id, name, value)
+            if problem:
+                ctx.add(10, problem, after.id)
 
 
 def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Case) -> list[Entry]:
@@ -394,12 +538,13 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
         ctx.add(2, f"{len(new_entries)} entri riwayat baru dalam satu commit; satu commit mencatat tepat satu langkah", case_id)
     step, status = (before.step, before.status) if before is not None else (START, None)
     for entry in new_entries:
-        if entry.action == CORRECTION:
+        if entry.action in NON_STEPS:
+            what = "koreksi" if entry.action == CORRECTION else "penghapusan data pribadi"
             if before is None:
-                ctx.add(2, "koreksi pada kasus yang belum diterima", case_id)
+                ctx.add(2, f"{what} pada kasus yang belum diterima", case_id)
             elif (entry.step, entry.status) != (step, status):
                 ctx.add(
-                    2, f"koreksi tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
+                    2, f"{what} tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
                 )
             continue
         legal = [
@@ -491,6 +636,15 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
     if entry.recorder != staff.code:
         ctx.add(5, f"pencatat di riwayat '{entry.recorder}' bukan penulis commit '{staff.code}'", case_id)
     roles = ", ".join(staff.roles)
+    if entry.action == ERASURE:
+        erasers = commit.sop.erasers if commit.sop is not None else ()
+        if not set(staff.roles) & set(erasers):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh menghapus data pribadi; yang boleh: {', '.join(erasers)}",
+                case_id,
+            )
+        return
     if entry.action == CORRECTION:
         if not set(staff.roles) & set(CORRECTOR_ROLES):
             ctx.add(

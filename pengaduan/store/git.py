@@ -231,6 +231,98 @@ class Git:
             raise GitError(f"git push {remote} gagal: {detail}")
         return True
 
+    # -- the shared key ref (a small bare repository of its own, see app/keys.py) ------------------
+    def init_bare(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._run("init", "-q", "--bare")
+        self._run("config", "core.logAllRefUpdates", "false")  # no reflog keeps an old key tree alive
+
+    def remote_url(self, remote: str) -> str | None:
+        return self.config_value(f"remote.{remote}.url")
+
+    def fetch_ref(self, url: str, ref: str, into: str) -> str | None:
+        """Fetch one ref of a remote into a local ref (replacing it); its commit, or None when the
+        remote has no such ref."""
+        done = subprocess.run(
+            ["git", "fetch", "-q", "--no-tags", "--no-write-fetch-head", url, f"+{ref}:{into}"],
+            cwd=self.root, capture_output=True, env=self._env,
+        )  # fmt: skip
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace")
+            if "couldn't find remote ref" in detail:
+                self._run("update-ref", "-d", into, check=False)
+                return None
+            raise GitError(f"git fetch {ref} gagal: {_last_line(detail)}")
+        return self.commit_id(into)
+
+    def ls_tree_all(self, rev: str) -> list[tuple[str, str]]:
+        """(path, blob id) of every file of a commit's tree."""
+        out = self._run("ls-tree", "-r", "-z", "--full-tree", rev)
+        rows = []
+        for item in out.decode("utf-8").split("\0"):
+            if item:
+                meta, path = item.split("\t", 1)
+                rows.append((path, meta.split()[2]))
+        return rows
+
+    def write_root_commit(
+        self, base: str | None, adds: Sequence[tuple[str, bytes]], removes: Sequence[str], message: str, ref: str
+    ) -> str:
+        """A new commit WITHOUT parent whose tree is base's tree with files added and removed, on
+        `ref` (replaced): one `git fast-import`, whatever the tree's size. Nothing links it to the
+        commits before it, so what it leaves out becomes unreachable."""
+        chunks: list[bytes] = []
+        for mark, (_, data) in enumerate(adds, 1):
+            chunks.append(f"blob\nmark :{mark}\ndata {len(data)}\n".encode() + data + b"\n")
+        body = message.encode("utf-8")
+        chunks.append(f"reset {ref}\ncommit {ref}\n".encode())
+        chunks.append(b"committer pengaduan <pengaduan@localhost> 0 +0000\n")
+        chunks.append(f"data {len(body)}\n".encode() + body + b"\n")
+        if base is not None:
+            for line in self._run("ls-tree", "-z", base).split(b"\0"):
+                if line:
+                    meta, name = line.split(b"\t", 1)
+                    mode, _, sha = meta.decode().split()
+                    chunks.append(f"M {mode} {sha} ".encode() + name + b"\n")
+        for path in removes:
+            chunks.append(f"D {path}\n".encode())
+        for mark, (path, _) in enumerate(adds, 1):
+            chunks.append(f"M 100644 :{mark} {path}\n".encode())
+        chunks.append(b"\n")
+        self._run("fast-import", "--quiet", "--force", input=b"".join(chunks))
+        commit = self.commit_id(ref)
+        assert commit is not None
+        return commit
+
+    def set_ref(self, ref: str, commit: str | None) -> None:
+        if commit is None:
+            self._run("update-ref", "-d", ref, check=False)
+        else:
+            self._run("update-ref", ref, commit)
+
+    def push_ref(self, url: str, commit: str, ref: str, expect: str | None) -> bool:
+        """Replace a remote's ref with `commit` if it still is `expect` (None: absent); False when it moved."""
+        lease = f"--force-with-lease={ref}:{expect or ''}"
+        done = subprocess.run(
+            ["git", "push", "-q", "--no-verify", lease, url, f"{commit}:{ref}"], cwd=self.root, capture_output=True, env=self._env
+        )
+        if done.returncode == 0:
+            return True
+        detail = done.stderr.decode("utf-8", "replace")
+        if "stale info" in detail or "rejected" in detail or "fetch first" in detail:
+            return False
+        raise GitError(f"git push {ref} gagal: {_last_line(detail)}")
+
+    def prune_now(self) -> None:
+        """Drop every unreachable object at once (old key trees): `git gc --prune=now`."""
+        self._run("-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "gc", "-q", "--prune=now")
+
+    def rewrite_records(self, rev_range: str, token: str, value: str) -> list[tuple[str, str]]:
+        """(commit, message) of commits in rev_range whose message has the trailer `token: value`."""
+        out = self._run("log", "-z", "--format=%H%x00%B", f"--grep=^{token}: {value}$", rev_range, "--", check=False)
+        tokens = out.decode("utf-8", "replace").split("\0")
+        return [(tokens[i].strip(), tokens[i + 1]) for i in range(0, len(tokens) - 1, 2) if tokens[i].strip()]
+
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
         """(path, blob id) of every file under prefix at rev, in one process."""

@@ -23,6 +23,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from pengaduan.app import privacy
 from pengaduan.app.context import Desk
 from pengaduan.cli import main
 from pengaduan.core.case import Case
@@ -123,7 +124,9 @@ def legal_next(root: Path, case_id: str, action: str, actor: str, clock: str, **
     store = Store.open(root)
     staff = store.config.staff_by_code(actor)
     moment = datetime.fromisoformat(at(clock))
-    return apply(store.sop, store.config, store.load_case(case_id), Request(action, staff, moment, **request), Desk(store).now())
+    desk, before = Desk(store), store.load_case(case_id)
+    after = apply(store.sop, store.config, before, Request(action, staff, moment, **request), desk.now())
+    return privacy.prepare(desk, privacy.Keys(desk), before, after).case  # sealed as the tool seals it
 
 
 def message_for(case: Case, **lies: str) -> str:
