@@ -17,7 +17,11 @@ import re
 
 from pengaduan.core.case import Case
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Every pattern here runs over complaint text, which anyone on social media writes: each must be
+# linear in the text. An e-mail is found from its '@' (see `_emails`), never by a pattern that
+# starts at every character of a long run and scans to its end. The phone and mention patterns
+# are bounded ({6,13}, {1,64}) and their parts cannot overlap, so each start costs a constant.
+EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 # Indonesian phone numbers as people type them: 0812-3456-7890, +62 812 3456 7890, 628123456789.
 PHONE_RE = re.compile(r"(?<![\w])(?:\+?62|0)\s?\d(?:[\s.\-]?\d){6,13}(?!\w)")
 MENTION_RE = re.compile(r"(?<![\w@])@[\w.]{1,64}")
@@ -61,6 +65,51 @@ def _replace_words(text: str, needle: str, replacement: str) -> str:
     return pattern.sub(replacement, text)
 
 
+def _local_char(ch: str) -> bool:
+    """A character of an e-mail's local part: what the regex class [\\w.+-] matches."""
+    return ch.isalnum() or ch in "_.+-"
+
+
+def _emails(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every e-mail address, as `[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+` finds them
+    left to right, in linear time.
+
+    From each '@': the local part is the run of local characters before it (never reaching back
+    past the previous address's end, and never past another '@'), the domain is matched forward
+    from it (anchored, and it cannot cross an '@'). Each character is looked at a bounded number
+    of times, however the text is shaped.
+    """
+    found: list[tuple[int, int]] = []
+    floor = 0
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > floor and _local_char(text[start - 1]):
+            start -= 1
+        if start < at:
+            domain = EMAIL_DOMAIN_RE.match(text, at + 1)
+            if domain is not None:
+                found.append((start, domain.end()))
+                floor = domain.end()
+                at = text.find("@", floor)
+                continue
+        at = text.find("@", at + 1)
+    return found
+
+
+def replace_emails(text: str, replacement: str) -> str:
+    """The text with every e-mail address replaced."""
+    spans = _emails(text)
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], replacement]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def _is_link(word: str) -> bool:
     """True when a word (no whitespace) is a URL or a bare host name with a known top-level domain."""
     if URL_START_RE.match(word):
@@ -79,11 +128,17 @@ def replace_links(text: str, replacement: str) -> str:
     return WORD_RE.sub(lambda m: replacement if _is_link(m.group(0)) else m.group(0), text)
 
 
+def _known(value: str | None) -> str:
+    """A personal string of the case to look for; nothing for a placeholder ('[terenkripsi]')."""
+    text = " ".join((value or "").split())
+    return "" if text.startswith("[") and text.endswith("]") else text
+
+
 def scrub(text: str, case: Case) -> str:
     """The text with the reporter's personal data, e-mails, NIK, phone numbers, links and handles replaced."""
     out = " ".join(text.split())
-    name = " ".join((case.reporter.name or "").split())
-    contact = (case.reporter.contact or "").strip()
+    name = _known(case.reporter.name)
+    contact = _known(case.reporter.contact)
     if contact:
         out = out.replace(contact, HIDDEN_CONTACT)
     if name:
@@ -92,7 +147,7 @@ def scrub(text: str, case: Case) -> str:
         for part in sorted(set(name.split()), key=len, reverse=True):
             if len(part) >= 4:
                 out = _replace_words(out, part, HIDDEN_NAME)
-    out = EMAIL_RE.sub(HIDDEN_EMAIL, out)
+    out = replace_emails(out, HIDDEN_EMAIL)
     out = replace_links(out, HIDDEN_URL)
     out = NIK_RE.sub(HIDDEN_NIK, out)
     out = PHONE_RE.sub(HIDDEN_PHONE, out)

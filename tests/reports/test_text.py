@@ -74,3 +74,61 @@ def test_summary_is_short():
     case = _case("kata " * 100)
     assert len(privacy.summary(case, width=40)) == 40
     assert privacy.summary(case, width=40).endswith("…")
+
+
+# Every pattern shared output is scrubbed of (issue 11), each with the forms people type.
+PERSONAL = {
+    "phone 08": "0813-1111-2222",
+    "phone +62": "+62 813 1111 2222",
+    "phone 62": "6281311112222",
+    "NIK": "3374011234567890",
+    "NIK grouped": "3374 0112 3456 7891",
+    "e-mail": "korban.x@mail.example.com",
+    "handle": "@saksi_mata99",
+    "URL": "https://contoh.example.com/foto?id=1",
+    "www": "www.contoh-situs.id/profil",
+    "bare host": "bit.ly/3xYzAbc",
+    "reporter's name": "Rahmawati",
+    "reporter's contact": "081234567890",
+}
+
+
+@pytest.mark.parametrize("kind", list(PERSONAL))
+def test_scrub_removes_every_pattern(kind):
+    secret = PERSONAL[kind]
+    text = f"Tolong bantu, data: {secret}. Terima kasih."
+    out = privacy.scrub(text, _case(text))
+    assert secret not in out, out
+    assert out.startswith("Tolong bantu, data: [") or "@sa***99" in out, out
+    assert out.endswith("Terima kasih.") or out.endswith(". Terima kasih.")
+
+
+def test_scrub_keeps_numbers_and_words_that_are_not_personal():
+    text = "Sudah 2 minggu, RT 03/RW 05, tahun 2026, nomor laporan 12345, pukul 10.30."
+    assert privacy.scrub(text, _case(text)) == text
+
+
+ADVERSARIAL = {
+    "letters": "a" * 1_000_000,
+    "digits": "1" * 1_000_000,
+    "ats": "@" * 1_000_000,
+    "letter-at": "a@" * 500_000,
+    "dots": "a." * 500_000,
+    "local runs": ("x" * 999 + "@") * 1000,
+    "phones": "0812 " * 200_000,
+    "schemes": "http://" * 142_857,
+    "hosts": "a.b." * 250_000,
+}
+
+
+@pytest.mark.parametrize("shape", list(ADVERSARIAL))
+def test_scrub_is_linear_on_a_megabyte(shape):
+    """A megabyte shaped to make a backtracking pattern crawl is scrubbed within a generous bound
+    (a quadratic pattern takes hours on these); the bound is far above a linear run's ~0.5 s."""
+    import time
+
+    text = ADVERSARIAL[shape]
+    case = _case(text)
+    started = time.perf_counter()
+    privacy.scrub(text, case)
+    assert time.perf_counter() - started < 20
