@@ -51,6 +51,46 @@ def retensi(env: Env, coba: bool) -> None:
     click.echo(f"{len(due)} kasus {verb} (retensi {months} bulan)")
 
 
+
+
+WARNING = """PERINGATAN — --tulis-ulang-riwayat menulis ulang SELURUH riwayat git store ini:
+  * setiap commit mendapat id baru; setiap klon lain harus DIKLON ULANG (sinkron di klon lama ditolak);
+  * 'pengaduan sinkron' berikutnya di mesin ini MENGGANTI cabang main di remote (force push);
+  * salinan yang sudah diambil orang (klon, cadangan, remote sebelum gc-nya) tetap memegang teks polos lama.
+Hentikan dulu pencatatan di semua mesin dan sinkronkan semuanya sebelum menjalankan ini."""
+
+
+@click.command("migrasi")
+@click.option("--tulis-ulang-riwayat", "rewrite", is_flag=True, help="Tulis ulang seluruh riwayat (git-filter-repo).")
+@click.option("--ya", "confirmed", is_flag=True, help="Sudah membaca peringatan --tulis-ulang-riwayat.")
+@pass_env
+def migrasi(env: Env, rewrite: bool, confirmed: bool) -> None:
+    """Ubah store schema 1 (data pribadi teks polos) menjadi schema 2 (terenkripsi) mulai commit ini."""
+    from pengaduan.app import migrate
+
+    desk = env.desk()
+    actor = env.actor()
+    if rewrite:
+        click.echo(WARNING, err=True)
+        migrate.require_choice(rewrite, confirmed)
+        done = migrate.rewrite_history(desk, actor)
+        old, record = (done.old_head or "-")[:10], (done.commit or "-")[:10]
+        click.echo(f"{done.cases} kasus dimigrasi; riwayat ditulis ulang (dari {old}, catatan {record}): "
+                   "tidak ada lagi versi teks polos di store ini")  # fmt: skip
+        click.echo("jalankan 'pengaduan sinkron' untuk mengganti riwayat di remote, lalu klon ulang di setiap mesin lain")
+        return
+    done = migrate.migrate(desk, actor)
+    if not done.cases:
+        click.echo("semua kasus sudah schema 2; tidak ada yang dimigrasi")
+        return
+    click.echo(f"{done.cases} kasus dimigrasi ke schema 2 (commit {done.commit[:8] if done.commit else '-'})")
+    click.echo(
+        "PERHATIAN: commit SEBELUM ini masih memuat data pribadi sebagai teks polos — di store ini, di setiap klon dan "
+        "di remote. Untuk membuangnya: 'pengaduan migrasi --tulis-ulang-riwayat --ya' (baca peringatannya dulu)"
+    )
+
+
 def register(group: click.Group) -> None:
     group.add_command(hapus_data)
     group.add_command(retensi)
+    group.add_command(migrasi)

@@ -86,7 +86,8 @@ def seal_new(before: Case | None, after: Case, seal: Sealer | None) -> Case:
         changes["reporter"] = Reporter(sealed=seal(REPORTER_FIELD, text)) if seal is not None else Reporter()
     start = len(before.history) if before is not None else 0
     entries = list(after.history)
-    fresh = {CASE_KEYS[name]: value for name, value in changes.items() if name in SEALED_FIELDS}
+    # By YAML key: (plain value, its sealed text), for a correction naming that same new value.
+    fresh = {CASE_KEYS[name]: (getattr(after, name), value) for name, value in changes.items() if name in SEALED_FIELDS}
     for index in range(start, len(entries)):
         entries[index] = _seal_entry(entries[index], index, before, seal, fresh)
     if entries != list(after.history):
@@ -94,7 +95,9 @@ def seal_new(before: Case | None, after: Case, seal: Sealer | None) -> Case:
     return replace(after, **changes) if changes else after
 
 
-def _seal_entry(entry: Entry, index: int, before: Case | None, seal: Sealer | None, fresh: dict[str, str]) -> Entry:
+def _seal_entry(
+    entry: Entry, index: int, before: Case | None, seal: Sealer | None, fresh: dict[str, tuple[Any, str]]
+) -> Entry:
     """One new entry sealed; `fresh` holds the intake fields this change sealed (by YAML key): a
     correction's new value is that very text, so the audit sees the field and its record agree."""
     if entry.action == ERASURE:
@@ -115,8 +118,8 @@ def _seal_entry(entry: Entry, index: int, before: Case | None, seal: Sealer | No
                 # The old value is the field's own sealed text, copied, never sealed anew.
                 if side == "lama" and sealed.is_sealed(old):
                     updated[side] = old
-                elif side == "baru" and key in fresh:
-                    updated[side] = fresh[key]
+                elif side == "baru" and key in fresh and fresh[key][0] == value:
+                    updated[side] = fresh[key][1]
                 else:
                     updated[side] = seal(key, value) if seal is not None else GONE
         changes["changes"] = updated

@@ -123,12 +123,14 @@ class Git:
     # -- committing ------------------------------------------------------------------------
     def stage(self, paths: Iterable[str]) -> None:
         """Make the index match the working tree for these paths (added, changed or removed)."""
+        paths = list(paths)
         present = [p for p in paths if (self.root / p).exists()]
         gone = [p for p in paths if not (self.root / p).exists()]
-        if present:
-            self._run("update-index", "--add", "--", *present)
-        if gone:
-            self._run("update-index", "--force-remove", "--", *gone)
+        for flag, chosen in (("--add", present), ("--force-remove", gone)):
+            if len(chosen) > 500:  # a migration's whole store: the paths go on stdin, not the command line
+                self._run("update-index", flag, "-z", "--stdin", input="".join(f"{p}\0" for p in chosen).encode())
+            elif chosen:
+                self._run("update-index", flag, "--", *chosen)
 
     def unstage(self, paths: Iterable[str], head: str | None) -> None:
         """Put these index entries back as HEAD has them."""
@@ -316,6 +318,52 @@ class Git:
     def prune_now(self) -> None:
         """Drop every unreachable object at once (old key trees): `git gc --prune=now`."""
         self._run("-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "gc", "-q", "--prune=now")
+
+    def paths_in_history(self, prefix: str) -> set[str]:
+        """Every path under prefix that any commit of HEAD's history touched."""
+        out = self._run("log", "--format=", "--name-only", "--no-renames", "-z", "HEAD", "--", prefix)
+        return {p.strip("\n") for p in out.decode("utf-8", "replace").split("\0") if p.strip("\n")}
+
+    def filter_repo_blobs(self, callback_body: str, env: dict[str, str] | None = None) -> None:
+        """Rewrite every commit of the repository with git-filter-repo, each blob through
+        `callback_body` (Python, the body of filter-repo's blob callback). Destructive by design:
+        only `pengaduan migrasi --tulis-ulang-riwayat` calls it, after its warning."""
+        import shutil
+        import sys
+
+        tool = shutil.which("git-filter-repo")
+        command = [tool] if tool else [sys.executable, "-m", "git_filter_repo"]
+        try:
+            done = subprocess.run(
+                [*command, "--force", "--quiet", "--blob-callback", callback_body],
+                cwd=self.root, capture_output=True, env={**self._env, **(env or {})},
+            )  # fmt: skip
+        except FileNotFoundError:
+            done = None
+        if done is None or (done.returncode != 0 and b"No module named" in done.stderr):
+            raise GitError("git-filter-repo tidak terpasang; pasang dengan 'python3 -m pip install git-filter-repo'")
+        if done.returncode != 0:
+            raise GitError(f"git-filter-repo gagal: {_last_line(done.stderr.decode('utf-8', 'replace'))}")
+
+    def remote_branch(self, remote: str) -> str | None:
+        """The commit the remote's branch is at, asked without fetching anything (`git ls-remote`)."""
+        out = self._run("ls-remote", remote, f"refs/heads/{BRANCH}").decode().split()
+        return out[0] if out else None
+
+    def add_remote(self, name: str, url: str) -> None:
+        self._run("remote", "add", name, url)
+
+    def force_push(self, remote: str, commit: str, expect: str) -> bool:
+        """Replace the remote's branch with `commit` if it still is `expect`; False when it moved."""
+        lease = f"--force-with-lease=refs/heads/{BRANCH}:{expect}"
+        done = subprocess.run(["git", "push", "-q", lease, remote, f"{commit}:refs/heads/{BRANCH}"], cwd=self.root,
+                              capture_output=True, env=self._env)  # fmt: skip
+        if done.returncode == 0:
+            return True
+        detail = done.stderr.decode("utf-8", "replace")
+        if "stale info" in detail or "rejected" in detail:
+            return False
+        raise GitError(f"git push {remote} gagal: {_last_line(detail)}")
 
     def rewrite_records(self, rev_range: str, token: str, value: str) -> list[tuple[str, str]]:
         """(commit, message) of commits in rev_range whose message has the trailer `token: value`."""

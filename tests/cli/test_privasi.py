@@ -386,3 +386,75 @@ def test_the_first_minutes_of_a_new_store_leave_no_personal_data_in_git(tmp_path
                    "--isi", "uji").strip()  # fmt: skip
     assert leaked(all_objects(root), (NAME, CONTACT, "@uji")) == []
     assert f"Pelapor  : {NAME} / {CONTACT}" in tool("lihat", case_id)
+
+
+# -- migration from schema 1 ---------------------------------------------------------------------
+def _old_receive(store, clock: str, name: str) -> str:
+    """A complaint as the tool before schema 2 recorded it: a plain-text schema-1 file."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from pengaduan.app.context import Desk
+    from pengaduan.core import ids
+    from pengaduan.core.workflow import Request, apply
+    from pengaduan.store import commits
+
+    desk = Desk(store)
+    actor = desk.config.staff_by_code("ani")
+    moment = datetime.fromisoformat(at(clock))
+    fields = {"platform": "instagram", "account": "@uji_warga", "text": TEXT, "reporter_name": name, "reporter_contact": CONTACT}
+    with store.transaction("", actor) as txn:
+        request = Request("terima", actor, moment, fields=fields)
+        case = apply(desk.sop, desk.config, None, request, desk.now(), ids.new_id(moment.date()))
+        case = replace(case, schema=1)
+        txn.message = commits.case_step(case, desk.sop.number)
+        txn.write_yaml(layout.case_path(case.id), case.to_dict())
+    return case.id
+
+
+def test_migrasi_seals_from_that_commit_on_and_says_the_history_still_holds_plain_text(store):
+    first = _old_receive(store, "09:00", NAME)
+    ok(store.root, "verifikasi", first, "--kategori", "kekerasan-anak", "--catatan", f"hubungi {PHONE}", "--waktu", at("09:05"))
+    second = _old_receive(store, "09:10", "Orang Kedua")
+    ok(store.root, "koreksi", second, "--kolom", "akun", "--nilai", "@kedua_x", "--alasan", "salah ketik")
+    assert yaml.safe_load((store.root / layout.case_path(first)).read_text())["schema"] == 1
+    out = ok(store.root, "migrasi")
+    assert "2 kasus dimigrasi ke schema 2" in out and "masih memuat data pribadi sebagai teks polos" in out
+    for case_id in (first, second):
+        text = (store.root / layout.case_path(case_id)).read_text()
+        assert leaked(text.encode(), (NAME, CONTACT, NIK, PHONE, "@kedua_x", "Orang Kedua")) == []
+    assert NAME.encode() in all_objects(store.root)  # the commits before still hold it, as said
+    shown = lihat(store.root, first)
+    assert shown["pelapor"] == {"nama": NAME, "kontak": CONTACT} and shown["rahasia"] is True
+    assert shown["riwayat"][1]["catatan"] == f"hubungi {PHONE}"
+    assert lihat(store.root, second)["riwayat"][-1]["perubahan"]["baru"] == "@kedua_x"
+    assert ok(store.root, "audit").strip().endswith("0 temuan")
+    assert "tidak ada yang dimigrasi" in ok(store.root, "migrasi")
+    new = receive(store.root, "09:30")  # and the desk goes on
+    assert ok(store.root, "hapus-data", first, "--alasan", "permintaan") and new
+
+
+def test_migrasi_rewriting_the_history_leaves_no_plain_text_and_old_clones_must_reclone(store, tmp_path):
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    git(store.root, "remote", "add", "origin", str(remote))
+    first = _old_receive(store, "09:00", NAME)
+    ok(store.root, "verifikasi", first, "--kategori", "layanan", "--catatan", f"hubungi {PHONE}", "--waktu", at("09:05"))
+    ok(store.root, "sinkron")
+    stale = clone(remote, tmp_path / "lama")
+    refused = run(store.root, "migrasi", "--tulis-ulang-riwayat")
+    assert refused.exit_code == 1 and "PERINGATAN" in refused.stderr and "--ya" in refused.stderr
+    out = ok(store.root, "migrasi", "--tulis-ulang-riwayat", "--ya")
+    assert "riwayat ditulis ulang" in out
+    assert leaked(all_objects(store.root), (NAME, CONTACT, NIK, PHONE)) == []
+    assert lihat(store.root, first)["pelapor"]["nama"] == NAME
+    assert ok(store.root, "audit").strip().endswith("0 temuan")
+    assert "Jenis: tulis-ulang" in git(store.root, "log", "-1", "--format=%B")
+    ok(store.root, "sinkron")  # replaces the remote's branch (with a lease on the old one)
+    assert git(remote, "rev-parse", "main") == git(store.root, "rev-parse", "HEAD")
+    git(remote, "gc", "-q", "--prune=now")  # the server's own gc: until then it keeps the old objects
+    assert leaked(all_objects(remote), (NAME, CONTACT, NIK, PHONE)) == []
+    refused = run(stale, "sinkron")
+    assert refused.exit_code == 1 and "klon ulang" in refused.stderr
+    fresh = clone(remote, tmp_path / "baru")
+    assert ok(fresh, "audit").strip().endswith("0 temuan")
