@@ -78,6 +78,15 @@ ACTION_LABELS: dict[str, str] = {
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
 
+# Values of the `Jenis` trailer: what kind of commit it is (case commits carry none).
+COMMIT_KINDS: dict[str, str] = {
+    "config": "konfigurasi",
+    "report": "laporan",
+    "sync": "sinkron",
+    "migration": "migrasi",  # pengaduan migrasi: schema 1 -> 2
+    "rewrite": "tulis-ulang",  # the record of migrasi --tulis-ulang-riwayat
+}
+
 # Commit trailers (code name -> trailer token).
 TRAILERS: dict[str, str] = {
     "case": "Kasus",
@@ -88,6 +97,66 @@ TRAILERS: dict[str, str] = {
     "sop": "SOP",
     "kind": "Jenis",
 }
+
+
+# The monthly report's record (laporan/bulanan/YYYY-MM.yaml): its states and YAML keys.
+MONTHLY_STATUS_LABELS: dict[str, str] = {"draf": "Draf", "diparaf": "Draf, sudah diparaf", "final": "Final"}
+MONTHLY_RECORD_KEYS: dict[str, str] = {
+    "schema": "schema",
+    "month": "bulan",
+    "status": "status",
+    "revision": "revisi",
+    "cutoff": "keadaan_per",
+    "basis": "basis_data",
+    "fingerprint": "sidik_data",
+    "conclusion": "kesimpulan",
+    "recommendation": "rekomendasi",
+    "files": "berkas",
+    "events": "peristiwa",
+}
+MONTHLY_EVENT_KEYS: dict[str, str] = {
+    "action": "aksi",
+    "step": "langkah",
+    "revision": "revisi",
+    "role": "peran",
+    "code": "kode",
+    "name": "nama",
+    "time": "waktu",
+    "note": "catatan",
+}
+# What each monthly-report action does, as a verb (for refusals: "tidak boleh memaraf ...").
+MONTHLY_VERBS: dict[str, str] = {"susun": "menyusun", "paraf": "memaraf", "periksa": "memeriksa"}
+
+# The paths a case takes through the SOP (core.sla PATH_*), as the reports name them.
+PATH_LABELS: dict[str, str] = {
+    "admin": "Dijawab admin",
+    "redaktur": "Dijawab Redaktur",
+    "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
+    "bukan_pengaduan": "Bukan pengaduan",
+}
+
+PLATFORM_LABELS: dict[str, str] = {
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "x": "X",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "threads": "Threads",
+    "whatsapp": "WhatsApp",
+}
+
+# How `riwayat` words a commit's change to the case file (git's raw status letters).
+CHANGE_WORDS: dict[str, str] = {"A": "dibuat", "M": "diubah", "D": "DIHAPUS", "T": "diubah jenisnya"}
+# Phases of a long audit, for the progress bar.
+AUDIT_PHASES: dict[str, str] = {"membaca": "Membaca riwayat git", "memeriksa": "Memeriksa commit"}
+
+# click's own words in help output.
+HELP_SECTIONS: dict[str, str] = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
+HELP_TEXTS: dict[str, str] = {"Show this message and exit.": "Tampilkan bantuan ini lalu keluar."}
+
+
+def platform_label(code: str) -> str:
+    return PLATFORM_LABELS.get(code, code[:1].upper() + code[1:])
 
 
 def status_label(status: str) -> str:

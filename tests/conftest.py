@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
 import subprocess
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
+from pengaduan.app import privacy
+from pengaduan.app.context import Desk
 from pengaduan.cli import main
+from pengaduan.core import timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
+from pengaduan.core.workflow import Request, apply
+from pengaduan.store import layout, yamlio
 from pengaduan.store.store import Store
 
 ROSTER = [
@@ -114,3 +124,142 @@ def receive(cli: Callable[..., Result]) -> Callable[..., str]:
         return result.stdout.strip()
 
     return make
+
+
+@pytest.fixture
+def revise_sop(store: Store) -> Callable[[Callable[[str], str]], str]:
+    """Revise the store's sop.yaml as a manager would by hand: edit its text, then one configuration
+    commit by Ani (an admin, so a manager) with the trailers the audit expects. Returns the commit."""
+
+    def revise(edit: Callable[[str], str]) -> str:
+        path = store.root / "sop.yaml"
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+        ani = ROSTER[0]
+        who = {"GIT_AUTHOR_NAME": ani.name, "GIT_AUTHOR_EMAIL": ani.email}
+        who |= {"GIT_COMMITTER_NAME": ani.name, "GIT_COMMITTER_EMAIL": ani.email}
+        message = "Revisi SOP\n\nJenis: konfigurasi\nSOP: 276/SOP/KBKIE/2024\n"
+        subprocess.run(["git", "-C", str(store.root), "commit", "-q", "-a", "-m", message], env={**os.environ, **who}, check=True)
+        return git(store.root, "rev-parse", "HEAD").strip()
+
+    return revise
+
+
+# -- the CLI on a store by path, and its refusals ----------------------------------------------------
+# Words of the English texts click, PyYAML and Python would print if a message slipped through.
+ENGLISH = {"error", "usage", "invalid", "expected", "missing", "such", "option", "not", "the", "found", "must", "did"}
+
+
+def assert_refused(result, *needles: str, store_root=None, exit_code: int | None = None) -> str:
+    """The one-line Indonesian refusal; returns the message after 'galat: '."""
+    assert result.exit_code != 0, result.output
+    if exit_code is not None:
+        assert result.exit_code == exit_code, result.stderr
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("galat: "), lines[0]
+    message = lines[0][len("galat: ") :]
+    text = message.replace(str(store_root), "") if store_root is not None else message
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    assert not words & ENGLISH, f"English in: {message}"
+    for needle in needles:
+        assert needle in message, f"{needle!r} not in {message!r}"
+    return message
+
+
+SOP_NUMBER = "276/SOP/KBKIE/2024"
+ANI = ("Ani Lestari", "ani@example.go.id")
+
+
+def run(root: Path, *args: str, petugas: str | None = "ani") -> Result:
+    head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
+    return CliRunner().invoke(main, [*head, *args], catch_exceptions=False)
+
+
+def ok(root: Path, *args: str, petugas: str = "ani") -> str:
+    result = run(root, *args, petugas=petugas)
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
+
+# -- hand-made commits, as a person with plain git would make them (for the audit's tests) -----------
+def case_file(root: Path, case_id: str) -> Path:
+    return root / layout.case_path(case_id)
+
+
+def read(root: Path, case_id: str) -> dict:
+    return yaml.safe_load(case_file(root, case_id).read_text(encoding="utf-8"))
+
+
+def write(root: Path, case_id: str, data: dict) -> None:
+    case_file(root, case_id).write_text(yamlio.dump(data), encoding="utf-8")
+
+
+def commit(root: Path, message: str, author: tuple[str, str] = ANI, *options: str) -> None:
+    """`git commit -a` as a person would type it, with their identity."""
+    name, email = author
+    who = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+    subprocess.run(["git", "-C", str(root), "commit", "-q", "-a", "-m", message, *options], env={**os.environ, **who}, check=True)
+
+
+def legal_next(root: Path, case_id: str, action: str, actor: str, clock: str, **request) -> Case:
+    """The case as the tool would write it after this action (to commit it by hand)."""
+    store = Store.open(root)
+    staff = store.config.staff_by_code(actor)
+    moment = datetime.fromisoformat(at(clock))
+    desk, before = Desk(store), store.load_case(case_id)
+    after = apply(store.sop, store.config, before, Request(action, staff, moment, **request), desk.now())
+    return privacy.prepare(desk, privacy.Keys(desk), before, after).case  # sealed as the tool seals it
+
+
+def message_for(case: Case, **lies: str) -> str:
+    """A commit message with the tool's trailers for the case's last entry; `lies` replace some of them."""
+    entry = case.history[-1]
+    values = {"Kasus": case.id, "Langkah": str(entry.step), "Aksi": entry.action, "Pelaksana": entry.performer_role}
+    values.update({"Waktu": timeutil.to_stored(entry.time), "SOP": SOP_NUMBER})
+    values.update(lies)
+    return f"{case.id}: langkah {entry.step}\n\n" + "\n".join(f"{k}: {v}" for k, v in values.items()) + "\n"
+
+
+def commit_case(root: Path, case: Case | dict, message: str, author: tuple[str, str] = ANI, *options: str) -> None:
+    data = case.to_dict() if isinstance(case, Case) else case
+    write(root, data["id"], data)
+    commit(root, message, author, *options)
+
+
+def audit(root: Path, *args: str) -> tuple[int, list[dict], Result]:
+    result = run(root, "audit", "--format", "json", *args, petugas=None)
+    return result.exit_code, json.loads(result.stdout)["temuan"], result
+
+
+def rules(findings: list[dict]) -> set[int]:
+    return {f["aturan"] for f in findings}
+
+
+def keygen(path: Path) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name, "-f", str(path)], check=True)
+    return path
+
+
+@pytest.fixture
+def signed(store, cli, tmp_path) -> Callable[..., str]:
+    """A store that requires signed commits, ani's SSH key in the roster and in git's config."""
+    key = keygen(tmp_path / "ani")
+    git(store.root, "config", "gpg.format", "ssh")
+    git(store.root, "config", "user.signingkey", str(key))
+    result = cli("petugas", "tambah", "ani", "--nama", "Ani Lestari", "--peran", "admin", "--email", ANI[1],
+                 "--kunci-ssh", f"{key}.pub")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = dict(Store.open(store.root).config.raw, tanda_tangan_commit=True)
+    store.save_config(data, "Commit wajib bertanda tangan", store.config.staff_by_code("ani"))
+
+    def step(*args: str) -> str:
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    return step
+
+

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pengaduan.app import privacy
 from pengaduan.app.context import Desk
 from pengaduan.core import ids, intake, sealed
-from pengaduan.core.audit import CORRECTOR_ROLES
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
-from pengaduan.core.workflow import Request, apply
+from pengaduan.core.workflow import Request, apply, check_text_field
 from pengaduan.core.workflow import correct as correct_case
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.store import commits, layout
@@ -52,12 +51,13 @@ def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, a
     """Correct one intake field (by its YAML key) as one commit; the history keeps old and new value."""
     store = desk.store
     field_name = intake.correctable_field(field_key)
+    check_text_field("reason", reason)
     if not reason.strip():
         raise InputError("--alasan wajib: tulis mengapa kolom ini dikoreksi, contoh: --alasan 'salah ketik akun'")
-    if not set(actor.roles) & set(CORRECTOR_ROLES):
+    if not desk.sop.corrects(actor.roles):
         raise PermissionDenied(
             f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat koreksi; "
-            f"yang boleh: {', '.join(CORRECTOR_ROLES)}"
+            f"yang boleh: {', '.join(desk.sop.correctors)}"
         )
     keys = privacy.Keys(desk)
     with store.transaction("", actor) as txn:

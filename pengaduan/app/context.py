@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, tzinfo
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
@@ -48,7 +49,7 @@ class Desk:
         return self.store.sop
 
     @property
-    def tz(self) -> tzinfo:
+    def tz(self) -> ZoneInfo:
         return self.store.tz
 
     @cached_property
@@ -107,3 +108,10 @@ class Desk:
             "petugas belum ditentukan; pakai --petugas KODE, atau set PENGADUAN_PETUGAS=KODE, atau samakan "
             "git config user.email dengan email petugas di 'pengaduan petugas daftar'"
         )
+
+
+def holiday_package_version() -> str:
+    """The installed `holidays` package's version (named in the calendar's warnings)."""
+    from pengaduan.store.holiday_cache import package_version
+
+    return package_version()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 from pengaduan.app.cases import record
 from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
-from pengaduan.core.workflow import Request
+from pengaduan.core.workflow import Intake, Request
 from pengaduan.errors import StoreError
 from pengaduan.i18n import status_label
 
@@ -28,9 +30,25 @@ ROSTER = [
 ]
 
 # (platform, kind, account, text, category, bidang, path)
+Complaint = tuple[str, str, str, str, str | None, str | None, str]
+
+
+class Details(TypedDict, total=False):
+    """The details a demo step passes to its Request."""
+
+    note: str
+    answer: str
+    channel: str
+    category: str | None
+    bidang: str | None
+    reason: str
+
+
+DemoStep = tuple[str, str, Details]  # (action, staff code, details)
+
 # path: admin = answered by the admin, redaktur = answered by the Redaktur,
 # eskalasi = the Redaktur is silent and the case goes up to the Kepala Dinas, bukan = not a complaint.
-COMPLAINTS = [
+COMPLAINTS: list[Complaint] = [
     (
         "instagram",
         "komentar",
@@ -124,16 +142,16 @@ TIMINGS = {
 }
 
 
-def _steps(path: str, case: tuple) -> list[tuple[str, str, dict]]:
+def _steps(path: str, case: Complaint) -> list[DemoStep]:
     """(action, staff code, details) for each step after reception, along the path."""
     _, _, _, _, category, bidang, _ = case
-    verify = ("verifikasi", "ani", {"fields": {"category": category, "bidang": bidang}})
+    verify: DemoStep = ("verifikasi", "ani", {"category": category, "bidang": bidang})
     if path == "bukan":
-        return [("bukan_pengaduan", "ani", {"note": "promosi atau pertanyaan umum", "fields": {"reason": "promosi atau pertanyaan umum"}})]
+        return [("bukan_pengaduan", "ani", {"note": "promosi atau pertanyaan umum", "reason": "promosi atau pertanyaan umum"})]
     if path == "admin":
         return [verify, ("respon_tuntas", "ani", {"answer": "Terima kasih, informasinya sudah kami kirim lewat pesan langsung."})]
-    respond = ("respon", "ani", {"answer": "Terima kasih, laporan Anda kami terima dan sedang kami tindak lanjuti."})
-    forward = ("teruskan_redaktur", "ani", {"channel": "whatsapp"})
+    respond: DemoStep = ("respon", "ani", {"answer": "Terima kasih, laporan Anda kami terima dan sedang kami tindak lanjuti."})
+    forward: DemoStep = ("teruskan_redaktur", "ani", {"channel": "whatsapp"})
     if path == "redaktur":
         return [
             verify,
@@ -153,7 +171,7 @@ def _steps(path: str, case: tuple) -> list[tuple[str, str, dict]]:
         respond,
         forward,
         ("teruskan_pimred", "ani", {"channel": "telepon", "note": "Redaktur belum menjawab"}),
-        ("koordinasi_kabid", "hendra", {"fields": {"bidang": bidang}}),
+        ("koordinasi_kabid", "hendra", {"bidang": bidang}),
         ("koordinasi_kadin", "sri", {}),
         (
             "jawab_kabid",
@@ -214,11 +232,14 @@ def run_demo(root: Path | None, days: int = 5, seed: int = 2026) -> list[str]:
             if received > now:
                 continue
             posted = received - timedelta(minutes=rng.choice([2, 4, 8, 15]))
-            fields = {"platform": platform, "kind": kind, "account": account, "text": text, "posted_at": posted}
+            intake = Intake(platform=platform, kind=kind, account=account, text=text, posted_at=posted)
             if kind == "pesan":
-                fields["reporter_name"] = account.lstrip("@").replace("_", " ").title()
-                fields["reporter_contact"] = f"08{rng.randint(1000000000, 9999999999)}"
-            new, _ = record(store, Request("terima", staff["bayu" if slot % 2 else "ani"], received, fields=fields))
+                intake = replace(
+                    intake,
+                    reporter_name=account.lstrip("@").replace("_", " ").title(),
+                    reporter_contact=f"08{rng.randint(1000000000, 9999999999)}",
+                )
+            new, _ = record(store, Request("terima", staff["bayu" if slot % 2 else "ani"], received, intake=intake))
             made.append(new.id)
             timing = TIMINGS[path]["slow" if counter % 3 == 0 else "fast"]
             steps = _steps(path, case)

@@ -25,7 +25,7 @@ from pengaduan.core import audit
 from pengaduan.core.case import Entry
 from pengaduan.core.config import Config, load_config
 from pengaduan.core.sop import Sop, load_sop
-from pengaduan.errors import InputError, PengaduanError
+from pengaduan.errors import InputError, PengaduanError, StoreError
 from pengaduan.i18n import CASE_KEYS
 from pengaduan.store import commits, layout, yamlio
 from pengaduan.store.git import LogEntry
@@ -65,7 +65,6 @@ class History:
 
 _KEY_LINE = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*:(?: |\r?\n|$)")
 _HISTORY_KEY = CASE_KEYS["history"].encode() + b":"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ChunkedYaml:
@@ -81,7 +80,8 @@ class ChunkedYaml:
     def __init__(self) -> None:
         self.chunks: dict[bytes, Any] = {}
 
-    def load(self, raw: bytes, source: str) -> Any:
+    def load(self, raw: bytes, source: str, limit: int | None = yamlio.DEFAULT_LIMIT) -> Any:
+        yamlio.check_size(len(raw), source, limit)
         split = self.split(raw)
         if split is not None:
             keys, entries = split
@@ -98,13 +98,13 @@ class ChunkedYaml:
                         raise ValueError(entries)
                     data[CASE_KEYS["history"]] = [item[0] for item in history]
                 return data
-            except (yaml.YAMLError, ValueError):
-                pass  # not what the store writes: read it whole
-        return yamlio.load_text(raw, source)
+            except (yaml.YAMLError, ValueError, StoreError):
+                pass  # not what the store writes, or refused: read it whole (the message names the line)
+        return yamlio.load_text(raw, source, limit)
 
     def _parse(self, text: bytes) -> Any:
         if text not in self.chunks:
-            self.chunks[text] = yaml.load(text, Loader=_Loader)
+            self.chunks[text] = yamlio.load_checked(text, "")
         return self.chunks[text]
 
     @staticmethod
@@ -139,7 +139,9 @@ class ChunkedYaml:
 class _Loaded:
     """Blobs parsed once each: YAML for everything, then the SOP or configuration on top."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = yamlio.DEFAULT_LIMIT) -> None:
+        self.limit = limit
+        self.sizes: dict[str, int] = {}
         self.data: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
         self.configs: dict[str, Config | str] = {}
@@ -147,9 +149,10 @@ class _Loaded:
         self.yaml = ChunkedYaml()
 
     def parse(self, blob: str, raw: bytes, source: str) -> None:
+        self.sizes[blob] = len(raw)
         try:
             case_file = source.startswith(layout.CASES + "/")
-            self.data[blob] = self.yaml.load(raw, source) if case_file else yamlio.load_text(raw, source)
+            self.data[blob] = self.yaml.load(raw, source, self.limit) if case_file else yamlio.load_text(raw, source)
         except PengaduanError as exc:
             self.errors[blob] = exc.message
 
@@ -213,7 +216,7 @@ def read_history(
                     if blob and mode != GITLINK:
                         wanted.setdefault(blob, change.path)
 
-    loaded = _Loaded()
+    loaded = _Loaded(store.config.file_limit)
     history = History(commits=[], head=git.head())
     for done, (blob, raw) in enumerate(git.read_blobs(wanted), 1):
         loaded.parse(blob, raw, wanted[blob])
@@ -298,7 +301,8 @@ def _commit(
         if kind == "case" and case_id:
             history.cases.add(case_id)
             history.blobs[(entry.sha, raw.path)] = (raw.old_blob, raw.new_blob)
-        changes.append(audit.FileChange(raw.path, kind, raw.status, case_id, old, new, error))
+        size = loaded.sizes.get(raw.new_blob) if raw.new_blob else None
+        changes.append(audit.FileChange(raw.path, kind, raw.status, case_id, old, new, error, raw.new_mode, size))
     status, key, primary = signatures.get(entry.sha, ("N", "", ""))
     return audit.Commit(
         sha=entry.sha,

@@ -32,7 +32,7 @@ from pathlib import Path
 from pengaduan.app.context import Desk
 from pengaduan.app.privacy import Keys, forget_derived
 from pengaduan.core import sealed, timeutil
-from pengaduan.core.config import MANAGER_ROLES, Machine, Staff, check_machine_name, parse_public_key
+from pengaduan.core.config import Machine, Staff, check_machine_name, parse_public_key
 from pengaduan.errors import ConfigError, InputError, PermissionDenied, StoreError
 from pengaduan.store import layout
 from pengaduan.store.git import Git
@@ -80,10 +80,10 @@ def ensure_identity(keys: Keys, name: str | None) -> tuple[str, bytes, bytes]:
     return chosen, private, public
 
 
-def _require_manager(actor: Staff, what: str) -> None:
-    if not set(actor.roles) & set(MANAGER_ROLES):
+def _require_manager(desk: Desk, actor: Staff, what: str) -> None:
+    if not desk.sop.manages(actor.roles):
         raise PermissionDenied(
-            f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh {what}; yang boleh: {', '.join(MANAGER_ROLES)}"
+            f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh {what}; yang boleh: {', '.join(desk.sop.managers)}"
         )
 
 
@@ -106,7 +106,7 @@ def describe(keys: Keys) -> MachineInfo | None:
 def init(desk: Desk, actor: Staff, name: str | None = None) -> tuple[MachineInfo, int]:
     """The first machine: give it a key pair and name it the store's first authorised machine
     (one configuration commit). Returns it and how many keys it now wraps for itself."""
-    _require_manager(actor, "menyiapkan kunci mesin")
+    _require_manager(desk, actor, "menyiapkan kunci mesin")
     keys = Keys(desk)
     machines = desk.config.machines
     me = keys.identity()
@@ -149,7 +149,7 @@ def rewrap_for(keys: Keys, machine: Machine | None) -> int:
 def authorise(desk: Desk, actor: Staff, name: str, public_key: str) -> tuple[Machine, int]:
     """Let a machine in (an admin, on an authorised machine): one configuration commit, and every
     key held here wrapped for it, to reach it at the next `sinkron`."""
-    _require_manager(actor, "mengizinkan mesin")
+    _require_manager(desk, actor, "mengizinkan mesin")
     keys = Keys(desk)
     name = check_machine_name(name)
     try:
@@ -175,7 +175,7 @@ def authorise(desk: Desk, actor: Staff, name: str, public_key: str) -> tuple[Mac
 
 def revoke(desk: Desk, actor: Staff, name: str) -> Machine:
     """Remove a machine: no key made from now on is wrapped for it, and its wraps leave the key ref."""
-    _require_manager(actor, "mencabut mesin")
+    _require_manager(desk, actor, "mencabut mesin")
     found = desk.config.machine(name)
     if found is None:
         known = ", ".join(m.name for m in desk.config.machines) or "(belum ada)"
@@ -360,23 +360,23 @@ def _one_round(desk: Desk, keys: Keys, repo: Git, url: str, theirs: str | None, 
         all_keys = store.load_all()
         extra = []
         for cid, key in all_keys.items():
-            for m_name, machine in machines.items():
+            for m_name, entry in machines.items():
                 if (cid, m_name) not in wraps and (cid, m_name) not in pending:
-                    extra.append((cid, m_name, sealed.wrap(key, cid, m_name, base64.b64decode(machine.public_key))))
+                    extra.append((cid, m_name, sealed.wrap(key, cid, m_name, base64.b64decode(entry.public_key))))
         if extra:
             store.add_pending(extra)
-            pending.update({(cid, m): blob for cid, m, blob in extra})
+            pending.update({(cid, m): wrapped for cid, m, wrapped in extra})
     # 4. The new version: what waits here, minus erased cases and revoked machines.
     adds: list[tuple[str, bytes]] = []
     done: list[tuple[str, str]] = []
-    for (cid, m_name), blob in sorted(pending.items()):
+    for (cid, m_name), wrapped in sorted(pending.items()):
         if cid in known or m_name not in machines:
             done.append((cid, m_name))
             continue
         if (cid, m_name) in wraps:
             done.append((cid, m_name))  # another machine put it there already
             continue
-        adds.append((wrap_path(cid, m_name), blob))
+        adds.append((wrap_path(cid, m_name), wrapped))
         done.append((cid, m_name))
     adds += [(f"{ERASED_DIR}/{cid}", f"{when}\n".encode()) for cid, when in sorted(known.items()) if cid not in marked and when]
     removes = [wrap_path(cid, m) for (cid, m) in wraps if cid in known or (machines and m not in machines)]

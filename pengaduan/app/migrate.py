@@ -22,7 +22,7 @@ from pengaduan.app.context import Desk
 from pengaduan.app.privacy import Keys
 from pengaduan.core import sealed, secrecy
 from pengaduan.core.case import Case
-from pengaduan.core.config import MANAGER_ROLES, Staff
+from pengaduan.core.config import Staff
 from pengaduan.errors import InputError, PengaduanError, PermissionDenied, StoreError
 from pengaduan.store import commits, layout, yamlio
 
@@ -45,10 +45,10 @@ class Migration:
     old_head: str | None = None
 
 
-def _require_manager(actor: Staff) -> None:
-    if not set(actor.roles) & set(MANAGER_ROLES):
+def _require_manager(desk: Desk, actor: Staff) -> None:
+    if not desk.sop.manages(actor.roles):
         roles = ", ".join(actor.roles)
-        allowed = ", ".join(MANAGER_ROLES)
+        allowed = ", ".join(desk.sop.managers)
         raise PermissionDenied(f"petugas '{actor.code}' ({roles}) tidak boleh memigrasi store; yang boleh: {allowed}")
 
 
@@ -64,7 +64,7 @@ def _key_for(keys: Keys, case_id: str) -> bytes:
 
 def migrate(desk: Desk, actor: Staff) -> Migration:
     """Seal every schema-1 case file at HEAD in one commit."""
-    _require_manager(actor)
+    _require_manager(desk, actor)
     store = desk.store
     keys = Keys(desk)
     old = [c for c in store.load_all() if c.schema < 2]
@@ -99,7 +99,8 @@ def _forget_plain_cache(desk: Desk) -> None:
 
 # -- rewriting the history -------------------------------------------------------------------------
 _CALLBACK = "from pengaduan.app.migrate import rewrite_blob\nblob.data = rewrite_blob(blob.data)\n"
-_LOADED: dict[str, object] = {}
+_KEYS: dict[str, bytes] = {}
+_SENSITIVE: list[str] = []
 
 
 def rewrite_blob(data: bytes) -> bytes:
@@ -107,22 +108,23 @@ def rewrite_blob(data: bytes) -> bytes:
     else is left as it is. Keys and settings come from the file ENV_KEYS names."""
     if not data.startswith(b"schema: 1\n") or b"\nriwayat:" not in data:
         return data
-    if not _LOADED:
+    if not _KEYS:
         settings = json.loads(Path(os.environ[ENV_KEYS]).read_text("utf-8"))
-        _LOADED.update(keys={k: base64.b64decode(v) for k, v in settings["kunci"].items()}, sensitive=tuple(settings["sensitif"]))
+        _KEYS.update({k: base64.b64decode(v) for k, v in settings["kunci"].items()})
+        _SENSITIVE.extend(settings["sensitif"])
     try:
         case = Case.from_dict(yamlio.load_text(data, "kasus"), "kasus")
     except PengaduanError:
         return data
-    key = _LOADED["keys"].get(case.id)  # type: ignore[union-attr]
+    key = _KEYS.get(case.id)
     if case.schema != 1 or key is None:
         return data
-    return yamlio.dump(migrated(case, key, _LOADED["sensitive"]).to_dict()).encode("utf-8")  # type: ignore[arg-type]
+    return yamlio.dump(migrated(case, key, tuple(_SENSITIVE)).to_dict()).encode("utf-8")
 
 
 def rewrite_history(desk: Desk, actor: Staff) -> Migration:
     """Migrate, then rewrite every commit so no version of any case file holds plain text."""
-    _require_manager(actor)
+    _require_manager(desk, actor)
     done = migrate(desk, actor)
     store = desk.store
     git = store.git
@@ -132,7 +134,7 @@ def rewrite_history(desk: Desk, actor: Staff) -> Migration:
         raise StoreError("store belum punya commit")
     with store.locked():
         store.require_clean()
-        ids = sorted({layout.case_id_of(p) for p in git.paths_in_history(layout.CASES)} - {None})  # type: ignore[type-var]
+        ids = sorted({i for i in (layout.case_id_of(p) for p in git.paths_in_history(layout.CASES)) if i is not None})
         for case_id in ids:
             _key_for(keys, case_id)  # cases whose file was deleted in the history too
         held = keys.store.load_all()

@@ -64,7 +64,7 @@ class Keys:
         if key is not None and case.erasure is not None:
             # Erased in the history, key still here (a crash between the commit and the key's
             # destruction, or a machine that had not synced): destroy it now.
-            self.store.destroy([case.id], case.erasure.time)
+            self.store.destroy([case.id], timeutil.to_text(case.erasure.time))
             return None
         return key
 
@@ -79,6 +79,7 @@ class Prepared:
 def prepare(desk: Desk, keys: Keys, before: Case | None, after: Case) -> Prepared:
     """`after` as it will be written: schema 2 for a new case, with everything new sealed."""
     made = None
+    key: bytes | None
     if before is None:
         key = sealed.new_key()
         after = replace(after, schema=2, public_key=sealed.case_public_key(key))
@@ -204,7 +205,7 @@ def erase(
             performer_role=roles[0],
             performer_name=actor.name,
             recorder=actor.code,
-            time=timeutil.to_text(desk.recording_now()),
+            time=desk.recording_now().replace(microsecond=0),
             note=note,
             changes={"dasar": scrub(basis.strip(), known)} if basis and basis.strip() else None,
         )
@@ -212,7 +213,7 @@ def erase(
         txn.message = commits.erasure(after, desk.sop.number)
         txn.write_yaml(layout.case_path(after.id), after.to_dict())
     assert txn.commit is not None
-    keys.store.destroy([case_id], entry.time)
+    keys.store.destroy([case_id], timeutil.to_text(entry.time))
     forget_derived(desk, [case_id])
     return after, txn.commit
 
@@ -261,7 +262,7 @@ def expired(desk: Desk, cases: list[Case] | None = None) -> list[Expired]:
         closed = next((e for e in case.history if e.status in finals and e.action != ERASURE), None)
         if closed is None:
             continue
-        moment = timeutil.from_text(closed.time, desk.tz)
+        moment = closed.time.astimezone(desk.tz)
         if moment < cutoff:
             out.append(Expired(case.id, moment))
     return sorted(out, key=lambda e: (e.closed_at, e.case_id))

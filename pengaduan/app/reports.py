@@ -73,7 +73,7 @@ def code_digest() -> str:
 
 def inputs_fingerprint(desk: Desk, rev: str, *parts: Any) -> str:
     """What a report is made from: kasus/, the config and the SOP at `rev`, the report code, and the command's inputs."""
-    tree = desk.store.git.tree_entries(rev, (layout.CASES, layout.CONFIG, layout.SOP))
+    tree = desk.store.git.tree_listing(rev, (layout.CASES, layout.CONFIG, layout.SOP))
     digest = hashlib.sha256(code_digest().encode())
     digest.update(tree)
     for part in parts:
@@ -132,8 +132,8 @@ def _stale(base: Path, html: str, formats: Sequence[str]) -> list[str]:
 
 
 def check_daily_role(desk: Desk, actor: Staff) -> str:
-    step = desk.sop.step(12)
-    return record.acting_role(actor, (step.actor, *step.recorders), desk.sop, "membuat laporan harian (langkah 12)")
+    daily = desk.sop.report_action(record.DAILY)
+    return record.acting_role(actor, daily.roles, desk.sop, f"membuat laporan harian (langkah {daily.step})")
 
 
 # -- the daily report (step 12) --------------------------------------------------------------------
@@ -208,8 +208,9 @@ def make_daily(
         "berkas": {f"{relbase}.{s}": sha256(d) for s, d in sorted(docs.items())},
     }
     moment = timeutil.to_text(min(now, desk.recording_now()))  # the step's time: never ahead of the real clock
-    subject = f"Laporan harian {day.isoformat()} (langkah 12)"
-    message = commits.report(subject, 12, "laporan_harian", role, moment, desk.sop.number)
+    step = desk.sop.report_action(record.DAILY).step
+    subject = f"Laporan harian {day.isoformat()} (langkah {step})"
+    message = commits.report(subject, step, record.DAILY, role, moment, desk.sop.number)
     with desk.store.transaction(message, actor, expect_head=head) as txn:
         for suffix, data in changed.items():
             txn.write(f"{relbase}.{suffix}", data)
@@ -313,7 +314,7 @@ def draft_monthly(
         what = f"draf revisi {revision} disusun"
     else:
         what = "draf disusun ulang"
-    return _commit_monthly(desk, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah 13)", event, head)
+    return _commit_monthly(desk, rec, html, actor, f"Laporan bulanan {name}: {what} (langkah {event.step})", event, head)
 
 
 def _sign_off(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str | None, step, subject: str) -> Outcome:
@@ -324,16 +325,17 @@ def _sign_off(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str
     head = desk.store.git.head()  # the record is read at this commit
     rec = step(load_record(desk, year, month), name, actor, at, desk.sop, desk.tz, note)
     html = _render_monthly(desk, rec, rec.basis)
-    return _commit_monthly(desk, rec, html, actor, subject.format(month=name), rec.events[-1], head)
+    steps = {action: item.step for action, item in desk.sop.report_actions.items()}
+    return _commit_monthly(desk, rec, html, actor, subject.format(month=name, **steps), rec.events[-1], head)
 
 
 def initial_monthly(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
     """Step 14 (paraf): the Kepala Bidang initials the draft."""
-    subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah 14)"
+    subject = "Laporan bulanan {month}: diparaf Kepala Bidang (langkah {paraf})"
     return _sign_off(desk, actor, month_text, at, note, record.initial, subject)
 
 
 def check_monthly(desk: Desk, actor: Staff, month_text: str, at: datetime, note: str | None = None) -> Outcome:
     """Steps 14-15 (periksa): the Pimpinan Redaksi checks the initialled report; it becomes final."""
-    subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah 14-15)"
+    subject = "Laporan bulanan {month}: diperiksa Pimpinan Redaksi, final; SOP selesai (langkah {paraf}-{periksa})"
     return _sign_off(desk, actor, month_text, at, note, record.check, subject)

@@ -6,7 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from pengaduan.app.context import Desk
-from pengaduan.core.config import MANAGER_ROLES, Staff, check_code, parse_roles
+from pengaduan.core.config import Staff, check_code, parse_roles
+from pengaduan.core.safetext import check_line
 from pengaduan.errors import PermissionDenied
 
 
@@ -21,8 +22,11 @@ def add_or_update(
     ssh_key: str | None = None,
 ) -> tuple[Staff, str, str]:
     """Add a person or update one (what is not given stays); returns (person, verb, commit)."""
+    for option, value in (("--nama", name), ("--email", email), ("--bidang", bidang), ("--telepon", phone)):
+        if value is not None:
+            check_line(value, option)
     store = desk.store
-    config = store.config
+    config, sop = store.config, store.sop
     if bidang:
         config.check_choice(bidang, "bidang")
     previous = config.staff_by_code(check_code(code)) or Staff(code, name, ())
@@ -33,14 +37,14 @@ def add_or_update(
     for attr, value in (("email", email), ("bidang", bidang), ("phone", phone)):
         if value is not None:
             changes[attr] = value.strip()
-    staff = replace(previous, name=name.strip(), roles=parse_roles(roles), **changes)
+    staff = replace(previous, name=name.strip(), roles=parse_roles(roles, sop), **changes)
     author = None
-    if any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
+    if config.roster_managed(sop):
         # Once the roster has someone who manages it, only they may change it.
         author = desk.actor()
-        if not set(author.roles) & set(MANAGER_ROLES):
+        if not sop.manages(author.roles):
             raise PermissionDenied(
-                f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(MANAGER_ROLES)}"
+                f"petugas '{author.code}' tidak boleh mengubah daftar petugas; minta {', '.join(sop.managers)}"
             )
     verb = "diperbarui" if config.staff_by_code(staff.code) else "ditambahkan"
     commit = store.save_config(config.with_staff(staff), f"Petugas {staff.code} {verb}", author)

@@ -10,14 +10,12 @@ import click
 
 from pengaduan.app import cases, privacy
 from pengaduan.app.history import CaseEvent, case_history, run_audit
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, pass_env
+from pengaduan.cli.common import Env, format_option, pass_env, say
 from pengaduan.core import ids, timeutil
 from pengaduan.errors import CaseNotFound
-from pengaduan.i18n import action_label
+from pengaduan.i18n import AUDIT_PHASES, CHANGE_WORDS, action_label
 
-CHANGE_WORDS = {"A": "dibuat", "M": "diubah", "D": "DIHAPUS", "T": "diubah jenisnya"}
-PHASES = {"membaca": "Membaca riwayat git", "memeriksa": "Memeriksa commit"}
+PHASES = AUDIT_PHASES
 
 
 def _signature_label(event: CaseEvent) -> str:
@@ -54,7 +52,7 @@ def _event_row(event: CaseEvent, with_diff: bool) -> dict[str, Any]:
 
 @click.command("riwayat")
 @click.argument("kasus")
-@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@format_option("teks", "json")
 @click.option("--diff", "with_diff", is_flag=True, help="Tampilkan juga perubahan berkas YAML di tiap commit.")
 @pass_env
 def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
@@ -83,7 +81,7 @@ def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
             lines.append("  berkas berubah tanpa entri riwayat baru")
         for entry in event.entries:
             who = entry.performer_role + (f" ({entry.performer_name})" if entry.performer_name else "")
-            moment = timeutil.from_text(entry.time, store.tz) if isinstance(entry.time, str) else entry.time
+            moment = entry.time.astimezone(store.tz)
             lines.append(
                 f"  langkah {entry.step} {entry.action} — {action_label(entry.action)}; pelaksana {who}, "
                 f"dicatat {entry.recorder}, {_when(moment)}"
@@ -95,7 +93,7 @@ def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
                     lines.append(f"    {label}: {value}")
         if with_diff and event.diff:
             lines += ["", *[f"    {line}" for line in event.diff.rstrip("\n").split("\n")]]
-    click.echo("\n".join(lines))
+    say(*lines)
 
 
 class _ProgressBar:
@@ -123,7 +121,7 @@ class _ProgressBar:
 
 @click.command("audit")
 @click.option("--sejak", metavar="REV", help="Periksa hanya commit sesudah REV (id commit, tag, HEAD~100...).")
-@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@format_option("teks", "json")
 @pass_env
 @click.pass_context
 def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
@@ -149,8 +147,8 @@ def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for finding in result.findings:
-            click.echo(f"{finding.commit[:10]}  {finding.case or '-':<14}  aturan {finding.rule}: {finding.message}")
-        click.echo(result.summary)
+            say(f"{finding.commit[:10]}  {finding.case or '-':<14}  aturan {finding.rule}: {finding.message}")
+        say(result.summary)
     ctx.exit(1 if result.findings else 0)
 
 
@@ -171,7 +169,7 @@ def koreksi(env: Env, kasus: str, kolom: str, nilai: str, alasan: str) -> None:
     # Shown as this machine can read it: sealed values stay sealed in the file and the history.
     case = privacy.open_one(store, privacy.Keys(store), case, strict=False).case
     change = case.history[-1].changes or {}
-    click.echo(f"{case.id}: kolom {kolom} dikoreksi ({change.get('lama')!r} -> {change.get('baru')!r}) (commit {commit[:8]})")
+    say(f"{case.id}: kolom {kolom} dikoreksi ({change.get('lama')!r} -> {change.get('baru')!r}) (commit {commit[:8]})")
 
 
 def register(group: click.Group) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 
 import click
+from click import exceptions as ce
 
-from pengaduan.cli.errors import handle
+from pengaduan.cli.errors import SKIPPED_EXIT, USAGE_EXIT, handle, undecodable_argument
+from pengaduan.core.safetext import visible
+from pengaduan.i18n import HELP_SECTIONS, HELP_TEXTS
 
-SECTIONS = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
-HELP_TEXTS = {"Show this message and exit.": "Tampilkan bantuan ini lalu keluar."}
+SECTIONS = HELP_SECTIONS
 
 
 class Formatter(click.HelpFormatter):
@@ -63,12 +65,46 @@ class Group(click.Group):
                 use_indonesian_help(command)
         return super().get_command(ctx, name)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; then warn, one line each, of the case files it had to skip.
+
+        A command that skipped something and would otherwise succeed exits with SKIPPED_EXIT (3);
+        one that fails for another reason keeps that code (the warnings are printed all the same).
+        """
+        try:
+            result = super().invoke(ctx)
+        except ce.Exit as exc:
+            if _warn_skipped(ctx) and exc.exit_code == 0:
+                raise ce.Exit(SKIPPED_EXIT) from None
+            raise
+        except BaseException:
+            _warn_skipped(ctx)
+            raise
+        if _warn_skipped(ctx):
+            raise ce.Exit(SKIPPED_EXIT)
+        return result
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        bad = undecodable_argument(sys.argv[1:] if args is None else args)
+        if bad is not None:
+            click.echo(f"galat: {bad}", err=True)
+            sys.exit(USAGE_EXIT)
         code = handle(super().main, args, prog_name, complete_var, **extra)
         sys.stdout.flush()
         sys.exit(code)
+
+
+def _warn_skipped(ctx: click.Context) -> bool:
+    """Print the case files the command's store skipped, one line each on stderr; True when any."""
+    skipped = ctx.obj.skipped() if hasattr(ctx.obj, "skipped") else None
+    if not skipped:
+        return False
+    sys.stdout.flush()
+    for message in skipped.values():
+        click.echo(f"peringatan: dilewati: {visible(message)}", err=True)
+    return True
 
 
 class Choice(click.Choice):

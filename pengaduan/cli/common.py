@@ -15,6 +15,9 @@ import click
 
 from pengaduan.app.context import Desk
 from pengaduan.core.config import Staff
+from pengaduan.core.safetext import visible
+from pengaduan.core.sop import Sop
+from pengaduan.errors import PengaduanError
 
 
 @dataclass
@@ -30,6 +33,10 @@ class Env:
             self._desk = Desk.open(self.store_path, self.petugas)
         return self._desk
 
+    def skipped(self) -> dict[str, str]:
+        """Case files this command's store left out (path -> why); empty when it opened no store."""
+        return self._desk.store.skipped if self._desk is not None else {}
+
     def actor(self) -> Staff:
         return self.desk().actor()
 
@@ -40,6 +47,99 @@ class Env:
 pass_env = click.make_pass_decorator(Env)
 
 
+FORMAT_HELP = {
+    "tabel": "tabel untuk dibaca",
+    "teks": "teks untuk dibaca",
+    "json": "JSON untuk program",
+    "csv": "CSV untuk lembar kerja",
+    "html": "HTML",
+    "pdf": "PDF",
+    "semua": "HTML dan PDF",
+}
+
+
+def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[[Callable], Callable]:
+    """The one --format option (the default: the first choice unless named)."""
+    from pengaduan.cli.base import Choice
+
+    text = help or "Bentuk keluaran: " + ", ".join(f"{c} ({FORMAT_HELP.get(c, c)})" for c in choices) + "."
+    return click.option(
+        "--format", "fmt", type=Choice(list(choices)), default=default or choices[0], show_default=True, help=text
+    )
+
+
+class SopChoice(click.ParamType):
+    """The value of an option that picks one of a command's SOP transitions (`teruskan --ke
+    redaktur`). The valid values are those the store's sop.yaml gives that command's `perintah`,
+    read when the command runs: a store whose SOP adds a transition needs no new code here."""
+
+    name = "pilihan"
+
+    def __init__(self, command: str, option: str) -> None:
+        self.command = command
+        self.option = option
+
+    def _sop(self, ctx: click.Context | None) -> Sop:
+        env = ctx.find_object(Env) if ctx is not None else None
+        if env is None:
+            raise click.UsageError("perintah ini perlu store")  # only when called outside `pengaduan`
+        return env.desk().sop
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        values = list(self._sop(ctx).choices(self.command, self.option))
+        if value in values:
+            return value
+        self.fail(f"'{value}' bukan pilihan; pilih salah satu: {', '.join(values)}", param, ctx)
+
+    def describe(self, ctx: click.Context | None) -> tuple[str, str] | None:
+        """(metavar, help) from the store's SOP, e.g. ('[redaktur|pimred]', 'redaktur (langkah 4) atau
+        pimred (langkah 6).'); None when no store can be read (help outside a store)."""
+        try:
+            choices = self._sop(ctx).choices(self.command, self.option)
+        except (PengaduanError, click.UsageError):
+            return None
+        if not choices:
+            return None
+        named = [f"{value} (langkah {t.target})" for value, t in choices.items()]
+        text = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} atau {named[-1]}"
+        return f"[{'|'.join(choices)}]", f"{text}."
+
+
+class SopChoiceOption(click.Option):
+    """An option of type SopChoice whose help lists the store's values and the steps they record.
+
+    `lead` opens that list ("Siapa yang menjawab:"); without a readable store the static help shows.
+    """
+
+    def __init__(self, *args: Any, lead: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        described = self.type.describe(ctx) if isinstance(self.type, SopChoice) else None
+        if record is None or described is None:
+            return record
+        metavar, text = described
+        suffix = record[1][len(self.help or "") :]  # click's own: "  [wajib]"
+        return f"{', '.join(self.opts)} {metavar}", f"{self.lead} {text}".strip() + suffix
+
+
+def sop_choice_option(name: str, command: str, lead: str = "", **kwargs: Any) -> Callable:
+    """`--name` taking one of the values the SOP's transitions of `command` give it (its `perintah`)."""
+    option = name.lstrip("-")
+    fallback = f"{lead} nilai menurut perintah '{command} ID --{option} ...' di sop.yaml store.".strip()
+    return click.option(
+        name,
+        cls=SopChoiceOption,
+        type=SopChoice(command, option),
+        metavar=option.upper(),
+        lead=lead,
+        help=fallback[0].upper() + fallback[1:],
+        **kwargs,
+    )
+
+
 def waktu_option(func: Callable) -> Callable:
     return click.option(
         "--waktu",
@@ -48,12 +148,36 @@ def waktu_option(func: Callable) -> Callable:
     )(func)
 
 
-def catatan_option(func: Callable) -> Callable:
-    return click.option("--catatan", metavar="TEKS", help="Catatan untuk riwayat kasus.")(func)
+def catatan_option(func: Callable | None = None, *, help: str = "Catatan untuk riwayat kasus.") -> Callable:
+    """The one --catatan option (a report command words its help differently)."""
+    option = click.option("--catatan", metavar="TEKS", help=help)
+    return option(func) if func is not None else option
 
 
-def emit(rows: list[dict[str, Any]], fmt: str, headers: dict[str, str] | None = None) -> None:
-    """Print rows as a tabulate table, JSON or CSV."""
+def say(*lines: object, err: bool = False) -> None:
+    """Print human output, one line per argument, each made safe for a terminal (`visible`):
+    a value holding a newline or an escape sequence cannot forge or hide a line."""
+    click.echo("\n".join(visible(line) for line in lines), err=err)
+
+
+# First characters that make a spreadsheet read a cell as a formula (or as the start of one).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a string it would read as a formula gets a leading `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def emit(rows: list[dict[str, Any]], fmt: str) -> None:
+    """Print rows as a tabulate table, JSON or CSV.
+
+    JSON is exact (json.dumps escapes every control character). CSV keeps the values, except that
+    a cell a spreadsheet would run as a formula starts with `'`. The table shows every control
+    character as a visible escape.
+    """
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -62,7 +186,7 @@ def emit(rows: list[dict[str, Any]], fmt: str, headers: dict[str, str] | None = 
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         click.echo(buffer.getvalue(), nl=False)
         return
     from tabulate import tabulate
@@ -70,6 +194,10 @@ def emit(rows: list[dict[str, Any]], fmt: str, headers: dict[str, str] | None = 
     if not rows:
         click.echo("(tidak ada kasus)")
         return
-    keys = list(headers or rows[0])
-    table = [[row.get(k, "") for k in keys] for row in rows]
-    click.echo(tabulate(table, headers=[(headers or {}).get(k, k) for k in keys], tablefmt="simple"))
+    keys = list(rows[0])
+    table = [[_cell(row.get(k, "")) for k in keys] for row in rows]
+    click.echo(tabulate(table, headers=keys, tablefmt="simple"))
+
+
+def _cell(value: Any) -> Any:
+    return visible(value) if isinstance(value, str) else value

@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from collections.abc import Sequence
 
 import click
 from click import exceptions as ce
 
+from pengaduan.core.safetext import visible
 from pengaduan.errors import PengaduanError
 
 USAGE_EXIT = 2
+# The command did its work but left out case files it could not read (each named on stderr).
+SKIPPED_EXIT = 3
 # Options of the `pengaduan` group itself, which people also type after the command name.
 GLOBAL_OPTIONS = ("--petugas", "--store")
 
@@ -76,6 +80,26 @@ def usage_message(exc: ce.UsageError) -> str:
     return f"perintah tidak sah ({exc.message}); {_hint(ctx)}"
 
 
+def undecodable_argument(args: Sequence[object] | None) -> str | None:
+    """The message for the first argument that was not valid UTF-8 (None when all are).
+
+    Python keeps such bytes as lone surrogates (surrogateescape); written to a case file or a
+    terminal they would fail later with an encoding error, so they are refused at the door.
+    """
+    for number, arg in enumerate(args or (), start=1):
+        if isinstance(arg, str) and any("\ud800" <= ch <= "\udfff" for ch in arg):
+            return (
+                f"argumen ke-{number} ('{visible(arg)}') bukan teks UTF-8 yang sah; ketik ulang dengan pengodean "
+                "UTF-8 (periksa LANG/LC_ALL terminal)"
+            )
+    return None
+
+
+def _say(message: str) -> None:
+    """One error line on stderr, every control character of it shown escaped."""
+    click.echo(f"galat: {visible(message)}", err=True)
+
+
 def handle(callable_, *args, **kwargs) -> int:
     """Run click's main without its own error printing; return the exit code."""
     try:
@@ -88,28 +112,28 @@ def handle(callable_, *args, **kwargs) -> int:
     except ce.Exit as exc:
         return exc.exit_code
     except ce.UsageError as exc:
-        click.echo(f"galat: {usage_message(exc)}", err=True)
+        _say(usage_message(exc))
         return USAGE_EXIT
     except PengaduanError as exc:
-        click.echo(f"galat: {exc.message}", err=True)
+        _say(exc.message)
         return exc.exit_code
     except (ce.Abort, KeyboardInterrupt):
         click.echo("galat: dibatalkan; tidak ada yang berubah di store", err=True)
         return 130
     except ce.ClickException as exc:
-        click.echo(f"galat: {exc.format_message()}", err=True)
+        _say(exc.format_message())
         return exc.exit_code
     except BrokenPipeError:
         return 1
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"galat: sistem berkas menolak{where}: {exc.strerror or exc}; periksa izin dan ruang disk", err=True)
+        _say(f"sistem berkas menolak{where}: {exc.strerror or exc}; periksa izin dan ruang disk")
         return 1
     except Exception as exc:  # the last net: one line, the traceback only on request
         if os.environ.get("PENGADUAN_DEBUG"):
             traceback.print_exc()
         click.echo(
-            f"galat internal: {type(exc).__name__}: {exc}; store tidak diubah. Jalankan ulang dengan "
+            f"galat internal: {type(exc).__name__}: {visible(exc)}; store tidak diubah. Jalankan ulang dengan "
             "PENGADUAN_DEBUG=1 untuk rincian dan laporkan ke pengembang",
             err=True,
         )

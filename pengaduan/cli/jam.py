@@ -15,8 +15,9 @@ import click
 from pengaduan.app import escalate
 from pengaduan.app.context import Desk
 from pengaduan.app.escalate import People
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, pass_env, say
+from pengaduan.cli.common import format_option as common_format_option
+from pengaduan.cli.kalender import warn_clock
 from pengaduan.core import sla, timeutil
 
 STATE_OVERDUE = "terlambat"
@@ -27,11 +28,22 @@ pada_option = click.option(
     metavar="WAKTU",
     help="Nilai keadaan pada saat ini (ISO 8601, lampau atau mendatang; WIB bila tanpa zona). Bawaan: sekarang.",
 )
-format_option = click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
+format_option = common_format_option("tabel", "json", "csv")
 
 
 def _label(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H.%M}"
+
+
+def _warn_window(store: Desk, items: list[sla.Waiting], moment: datetime) -> None:
+    """Warn (one stderr line) when the days off the listed clocks ran over are not known for sure.
+
+    The window runs from the earliest clock start shown to the latest of the moment and the
+    deadlines shown; with nothing listed, it is the moment's day.
+    """
+    start = min([moment, *(w.since for w in items)])
+    end = max([moment, *(w.due for w in items)])
+    warn_clock(store.calendar, start.astimezone(store.tz).date(), end.astimezone(store.tz).date())
 
 
 def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,6 +95,7 @@ def terlambat(env: Env, pada: str | None, fmt: str, exit_code: bool) -> None:
     items = escalate.late(store, moment)
     people = People(store)
     rows = [_late_row(store, people, w, fmt) for w in items]
+    _warn_window(store, items, moment)
     emit(_flat(rows) if fmt == "csv" else rows, fmt)
     if exit_code and any(w.overdue for w in items):
         raise click.exceptions.Exit(1)
@@ -139,6 +152,7 @@ def eskalasi(env: Env, pada: str | None, kirim: bool, fmt: str) -> None:
     moment = env.moment(pada, "--pada")
     settings = escalate.notification_settings(desk) if kirim else None
     found = escalate.escalations(desk, moment)
+    _warn_window(desk, found.items, moment)
     if settings is None:
         people = People(desk)
         rows = [_escalation_row(desk, people, w, fmt) for w in found.items]
@@ -149,10 +163,10 @@ def eskalasi(env: Env, pada: str | None, kirim: bool, fmt: str) -> None:
         n = outcome.notice
         who = f"{desk.sop.roles.get(n.role, n.role)} ({', '.join(n.names) or '-'})"
         if outcome.sent:
-            click.echo(f"terkirim: {n.case_id} langkah {n.step} → {who}, ke-{outcome.count}")
+            say(f"terkirim: {n.case_id} langkah {n.step} → {who}, ke-{outcome.count}")
         else:
             failed += 1
-            click.echo(f"gagal: {n.case_id} langkah {n.step} → {who}: {outcome.error}", err=True)
+            say(f"gagal: {n.case_id} langkah {n.step} → {who}: {outcome.error}", err=True)
     if failed:
         raise escalate.failure(desk, failed)
 

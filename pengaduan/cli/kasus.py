@@ -8,9 +8,9 @@ import click
 
 from pengaduan.app import cases
 from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, catatan_option, pass_env, waktu_option
+from pengaduan.cli.common import Env, catatan_option, pass_env, say, sop_choice_option, waktu_option
 from pengaduan.core.case import Case
-from pengaduan.core.workflow import Request
+from pengaduan.core.workflow import Intake, Request
 from pengaduan.errors import InputError, PengaduanError
 from pengaduan.i18n import action_label, status_label
 
@@ -19,18 +19,42 @@ VIA = ("telepon", "sms", "whatsapp")
 
 def _record(
     env: Env,
-    action: str,
+    picked: tuple[str, dict[str, Any]],
     case_id: str | None,
     waktu: str | None,
     catatan: str | None,
     quiet: bool = False,
-    **details: Any,
+    *,
+    answer: str | None = None,
+    channel: str | None = None,
+    performer_name: str | None = None,
+    intake: Intake | None = None,
+    category: str | None = None,
+    bidang: str | None = None,
+    reason: str | None = None,
+    anonymous: bool = False,
+    confidential: bool = False,
 ) -> Case:
     desk = env.desk()
     actor = desk.actor()
     full_id = cases.resolve(desk, case_id) if case_id is not None else None
-    fields = details.pop("fields", {})
-    request = Request(action=action, actor=actor, at=env.moment(waktu), note=catatan, fields=fields, **details)
+    # The action is the SOP transition this command and its picking options name (sop.yaml `perintah`).
+    action = desk.sop.select(*picked).action
+    request = Request(
+        action=action,
+        actor=actor,
+        at=env.moment(waktu),
+        note=catatan,
+        channel=channel,
+        answer=answer,
+        performer_name=performer_name,
+        intake=intake,
+        category=category,
+        bidang=bidang,
+        reason=reason,
+        anonymous=anonymous,
+        confidential=confidential,
+    )
     case, commit = cases.record(desk, request, full_id)
     entry = case.history[-1]
     line = case.id if quiet else (
@@ -38,7 +62,7 @@ def _record(
         f"(commit {commit[:8]})"
     )
     try:
-        click.echo(line)
+        say(line)
     except OSError as exc:
         # The step is committed: a caller that retries on failure must not record it twice.
         raise PengaduanError(
@@ -75,19 +99,19 @@ def terima(
 
     Data pribadi (akun, tautan, isi, nama dan kontak pelapor, jawaban, catatan) disimpan terenkripsi.
     """
-    fields = {
-        "platform": platform,
-        "account": akun,
-        "text": isi,
-        "link": tautan,
-        "kind": jenis,
-        "reporter_name": nama_pelapor,
-        "reporter_contact": kontak,
-        "posted_at": env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
-        "anonymous": anonim,
-        "confidential": rahasia,
-    }
-    _record(env, "terima", None, waktu, catatan, quiet, fields=fields)
+    intake = Intake(
+        platform=platform,
+        account=akun,
+        text=isi,
+        link=tautan,
+        kind=jenis,
+        reporter_name=nama_pelapor,
+        reporter_contact=kontak,
+        posted_at=env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
+        anonymous=anonim,
+        confidential=rahasia,
+    )
+    _record(env, ("terima", {}), None, waktu, catatan, quiet, intake=intake)
 
 
 @click.command("verifikasi")
@@ -105,9 +129,9 @@ def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, anoni
     """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
     if alasan and not bukan_pengaduan:
         raise InputError("--alasan hanya untuk --bukan-pengaduan; catatan verifikasi ditulis dengan --catatan")
-    action = "bukan_pengaduan" if bukan_pengaduan else "verifikasi"
-    fields = {"category": kategori, "bidang": bidang, "reason": alasan, "anonymous": anonim, "confidential": rahasia}
-    _record(env, action, kasus, waktu, _join(alasan, catatan), fields=fields)
+    picked = ("verifikasi", {"bukan-pengaduan": bukan_pengaduan})
+    _record(env, picked, kasus, waktu, _join(alasan, catatan), category=kategori, bidang=bidang, reason=alasan,
+            anonymous=anonim, confidential=rahasia)  # fmt: skip
 
 
 @click.command("respon")
@@ -119,27 +143,25 @@ def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, anoni
 @pass_env
 def respon(env: Env, kasus, isi, tuntas, waktu, catatan):
     """Langkah 3: beri respon kepada pelapor."""
-    _record(env, "respon_tuntas" if tuntas else "respon", kasus, waktu, catatan, answer=isi)
+    _record(env, ("respon", {"tuntas": tuntas}), kasus, waktu, catatan, answer=isi)
 
 
 @click.command("teruskan")
 @click.argument("kasus")
-@click.option(
-    "--ke", "target", required=True, type=Choice(["redaktur", "pimred"]), help="redaktur (langkah 4) atau pimred (langkah 6)."
-)
+@sop_choice_option("--ke", "teruskan", required=True)
 @click.option("--via", type=Choice(list(VIA)), help="Saluran: telepon, sms atau whatsapp.")
 @click.option("--oleh", help="Nama yang menerima terusan, bila bukan satu-satunya di daftar petugas.")
 @waktu_option
 @catatan_option
 @pass_env
-def teruskan(env: Env, kasus, target, via, oleh, waktu, catatan):
+def teruskan(env: Env, kasus, ke, via, oleh, waktu, catatan):
     """Langkah 4/6: teruskan laporan ke Redaktur, atau ke Pimpinan Redaksi bila Redaktur tidak menjawab."""
-    _record(env, f"teruskan_{target}", kasus, waktu, _join(catatan, f"kepada {oleh}" if oleh else None), channel=via)
+    _record(env, ("teruskan", {"ke": ke}), kasus, waktu, _join(catatan, f"kepada {oleh}" if oleh else None), channel=via)
 
 
 @click.command("koordinasi")
 @click.argument("kasus")
-@click.option("--dengan", required=True, type=Choice(["kabid", "kadin"]), help="kabid (langkah 7) atau kadin (langkah 8).")
+@sop_choice_option("--dengan", "koordinasi", required=True)
 @click.option("--bidang", help="Bidang terkait (wajib untuk --dengan kabid).")
 @click.option("--oleh", help="Nama pelaksana langkah ini, bila dicatat oleh orang lain.")
 @waktu_option
@@ -147,12 +169,12 @@ def teruskan(env: Env, kasus, target, via, oleh, waktu, catatan):
 @pass_env
 def koordinasi(env: Env, kasus, dengan, bidang, oleh, waktu, catatan):
     """Langkah 7/8: Pimpinan Redaksi koordinasi dengan Kepala Bidang; Kepala Bidang dengan Kepala Dinas."""
-    _record(env, f"koordinasi_{dengan}", kasus, waktu, catatan, performer_name=oleh, fields={"bidang": bidang})
+    _record(env, ("koordinasi", {"dengan": dengan}), kasus, waktu, catatan, performer_name=oleh, bidang=bidang)
 
 
 @click.command("jawab")
 @click.argument("kasus")
-@click.option("--dari", required=True, type=Choice(["redaktur", "kabid", "pimred"]), help="Siapa yang menjawab.")
+@sop_choice_option("--dari", "jawab", lead="Siapa yang menjawab:", required=True)
 @click.option("--isi", required=True, help="Isi jawaban.")
 @click.option("--via", type=Choice(list(VIA)), help="Saluran: telepon, sms atau whatsapp.")
 @click.option("--oleh", help="Nama pelaksana langkah ini, bila dicatat oleh orang lain.")
@@ -161,7 +183,7 @@ def koordinasi(env: Env, kasus, dengan, bidang, oleh, waktu, catatan):
 @pass_env
 def jawab(env: Env, kasus, dari, isi, via, oleh, waktu, catatan):
     """Langkah 5/9/10: jawaban Redaktur (menuntaskan kasus), Kepala Bidang, atau Pimpinan Redaksi."""
-    _record(env, f"jawab_{dari}", kasus, waktu, catatan, answer=isi, channel=via, performer_name=oleh)
+    _record(env, ("jawab", {"dari": dari}), kasus, waktu, catatan, answer=isi, channel=via, performer_name=oleh)
 
 
 @click.command("selesai")
@@ -172,7 +194,7 @@ def jawab(env: Env, kasus, dari, isi, via, oleh, waktu, catatan):
 @pass_env
 def selesai(env: Env, kasus, isi, waktu, catatan):
     """Langkah 11: pelapor menerima jawaban dari admin; kasus selesai."""
-    _record(env, "selesai", kasus, waktu, catatan, answer=isi)
+    _record(env, ("selesai", {}), kasus, waktu, catatan, answer=isi)
 
 
 def register(group: click.Group) -> None:

@@ -119,7 +119,8 @@ def status(env: Env, fmt: str) -> None:
         click.echo(f"sidik jari: {data['sidik_jari']}")
     click.echo(f"berwenang: {'ya' if data['berwenang'] else 'tidak'}")
     click.echo(f"kunci kasus: {data['kunci_kasus']}; menunggu dikirim: {data['menunggu_dikirim']}; dihapus: {data['dihapus']}")
-    click.echo(f"mesin berwenang: {', '.join(data['mesin_berwenang']) or '(belum ada)'}")
+    names = [str(n) for n in data["mesin_berwenang"]]  # type: ignore[attr-defined]
+    click.echo(f"mesin berwenang: {', '.join(names) or '(belum ada)'}")
 
 
 def register(group: click.Group) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, pass_env, waktu_option
+from pengaduan.cli.common import Env, format_option, pass_env, say, waktu_option
+from pengaduan.cli.common import catatan_option as common_catatan_option
 from pengaduan.core import timeutil
 from pengaduan.errors import InputError
 
@@ -18,8 +18,7 @@ def quiet_option(func):  # noqa: ANN001, ANN201
     return click.option("-q", "--diam", "quiet", is_flag=True, help="Tidak mencetak apa pun bila berhasil (untuk cron).")(func)
 
 
-def catatan_option(func):  # noqa: ANN001, ANN201
-    return click.option("--catatan", metavar="TEKS", help="Catatan pada peristiwa laporan ini (disimpan di catatannya).")(func)
+catatan_option = common_catatan_option(help="Catatan pada peristiwa laporan ini (disimpan di catatannya).")
 
 
 def bulan_option(func):  # noqa: ANN001, ANN201
@@ -46,9 +45,7 @@ def laporan() -> None:
 
 @laporan.command("harian")
 @click.option("--tanggal", metavar="YYYY-MM-DD", help="Hari yang dilaporkan. Bawaan: hari ini (WIB).")
-@click.option(
-    "--format", "fmt", type=Choice(["html", "pdf", "semua"]), default="semua", show_default=True, help="Berkas yang dibuat."
-)
+@format_option("html", "pdf", "semua", default="semua", help="Berkas yang dibuat: semua (HTML dan PDF), html atau pdf.")
 @click.option(
     "--keluaran",
     type=click.Path(file_okay=False, path_type=Path),
@@ -71,12 +68,12 @@ def harian(env: Env, tanggal: str | None, fmt: str, keluaran: Path | None, quiet
     files = ", ".join(outcome.files)
     if keluaran is not None:
         state = "ditulis" if outcome.changed else "tidak berubah"
-        click.echo(f"laporan harian {day.isoformat()}: {files} ({state}; tanpa commit)")
+        say(f"laporan harian {day.isoformat()}: {files} ({state}; tanpa commit)")
     elif outcome.changed:
         removed = f"; dihapus karena usang: {', '.join(outcome.removed)}" if outcome.removed else ""
-        click.echo(f"laporan harian {day.isoformat()}: {files}{removed} (commit {outcome.commit[:8] if outcome.commit else '-'})")
+        say(f"laporan harian {day.isoformat()}: {files}{removed} (commit {outcome.commit[:8] if outcome.commit else '-'})")
     else:
-        click.echo(f"laporan harian {day.isoformat()} tidak berubah: {files}; tidak ada commit")
+        say(f"laporan harian {day.isoformat()} tidak berubah: {files}; tidak ada commit")
 
 
 @laporan.group("bulanan")
@@ -89,9 +86,9 @@ def _report(outcome, month: str, done: str, quiet: bool) -> None:  # noqa: ANN00
         return
     files = ", ".join(outcome.files)
     if outcome.changed:
-        click.echo(f"laporan bulanan {month}: {done} — {files} (commit {outcome.commit[:8] if outcome.commit else '-'})")
+        say(f"laporan bulanan {month}: {done} — {files} (commit {outcome.commit[:8] if outcome.commit else '-'})")
     else:
-        click.echo(f"laporan bulanan {month} tidak berubah ({files}); tidak ada commit")
+        say(f"laporan bulanan {month} tidak berubah ({files}); tidak ada commit")
 
 
 @bulanan.command("susun")
@@ -155,14 +152,14 @@ def lihat(env: Env, bulan: str) -> None:
     year, month = parse_month(bulan)
     rec = load_record(env.desk(), year, month)
     if rec is None:
-        click.echo(f"laporan bulanan {bulan} belum disusun")
+        say(f"laporan bulanan {bulan} belum disusun")
         return
-    click.echo(f"laporan bulanan {rec.month}: {STATUS_LABELS.get(rec.status, rec.status)}, revisi {rec.revision}")
+    say(f"laporan bulanan {rec.month}: {STATUS_LABELS.get(rec.status, rec.status)}, revisi {rec.revision}")
     for e in rec.events:
         note = f" — {e.note}" if e.note else ""
-        click.echo(f"  r{e.revision} langkah {e.step} {e.action:<8} {e.time}  {e.name} ({e.role}){note}")
+        say(f"  r{e.revision} langkah {e.step} {e.action:<8} {e.time}  {e.name} ({e.role}){note}")
     for rel in sorted(rec.files):
-        click.echo(f"  {rel}")
+        say(f"  {rel}")
 
 
 def register(group: click.Group) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from pengaduan.app import staff as staff_use
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, format_option, pass_env, say
 
 
 @click.group("petugas")
@@ -17,7 +16,11 @@ def petugas() -> None:
 @petugas.command("tambah")
 @click.argument("kode")
 @click.option("--nama", required=True, help="Nama lengkap.")
-@click.option("--peran", required=True, help="admin, redaktur, pimred, kabid, kadin (pisahkan dengan koma).")
+@click.option(
+    "--peran",
+    required=True,
+    help="Peran menurut SOP store (sop.yaml), mis. admin, redaktur, pimred, kabid, kadin; pisahkan dengan koma.",
+)
 @click.option("--email", help="Email (dipakai sebagai identitas commit).")
 @click.option("--bidang", help="Bidang, untuk Kepala Bidang.")
 @click.option("--telepon", help="Nomor WhatsApp/telepon untuk pengingat eskalasi.")
@@ -37,11 +40,11 @@ def tambah(
 ) -> None:
     """Tambah atau perbarui petugas (satu commit); yang tidak disebut tetap seperti sebelumnya."""
     staff, verb, commit = staff_use.add_or_update(env.desk(), kode, nama, peran, email, bidang, telepon, kunci_ssh)
-    click.echo(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
+    say(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
 
 
 @petugas.command("daftar")
-@click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
+@format_option("tabel", "json", "csv")
 @pass_env
 def daftar(env: Env, fmt: str) -> None:
     """Tampilkan daftar petugas."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pengaduan.app.context import Desk
-from pengaduan.cli.common import Env, pass_env
+from pengaduan.cli.common import Env, pass_env, say
 from pengaduan.errors import PengaduanError
 
 
@@ -14,8 +14,8 @@ from pengaduan.errors import PengaduanError
 def init(env: Env) -> None:
     """Buat store baru (repositori git dengan pengaduan.yaml dan sop.yaml)."""
     store = Desk.create(env.store_path)
-    click.echo(f"store dibuat di {store.root}")
-    click.echo("langkah berikutnya: pengaduan petugas tambah KODE --nama NAMA --peran admin --email EMAIL")
+    say(f"store dibuat di {store.root}")
+    say("langkah berikutnya: pengaduan petugas tambah KODE --nama NAMA --peran admin --email EMAIL")
 
 
 @click.command("demo")
@@ -27,7 +27,7 @@ def demo(env: Env, hari: int) -> None:
 
     summary = run_demo(env.store_path, days=hari)
     for line in summary:
-        click.echo(line)
+        say(line)
 
 
 @click.command("sinkron")
@@ -44,10 +44,10 @@ def sinkron(env: Env, remote: str | None) -> None:
         actor = None  # a merge commit records no SOP step; the git identity is enough
     result = sync(store, actor, remote)
     merged = ", digabung dengan commit merge" if result.merged else ""
-    click.echo(f"sinkron dengan {result.remote}: {result.received} commit diterima, {result.sent} commit dikirim{merged}")
+    say(f"sinkron dengan {result.remote}: {result.received} commit diterima, {result.sent} commit dikirim{merged}")
     k = result.keys
     if k is not None and not k.skipped and (k.received or k.sent or k.destroyed or k.removed):
-        click.echo(
+        say(
             f"kunci: {k.received} kunci kasus diterima, {k.sent} dikirim, {k.destroyed} dimusnahkan (kasus dihapus), "
             f"{k.removed} bungkus lama dibuang"
         )

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env
+from pengaduan.cli.common import Env, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import allowed_commands
 from pengaduan.errors import InputError
 from pengaduan.i18n import KIND_LABELS, action_label, status_label
+
+if TYPE_CHECKING:
+    pass
 
 OPEN = "terbuka"
 
@@ -58,7 +60,7 @@ def _summary(text: str, width: int = 48) -> str:
 
 @click.command("lihat")
 @click.argument("kasus")
-@click.option("--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True)
+@format_option("teks", "json")
 @pass_env
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
@@ -76,7 +78,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     tz = store.tz
-    received = timeutil.from_text(case.received_at, tz)
+    received = case.received_at.astimezone(tz)
     lines = [
         f"Kasus {case.id} — {status_label(case.status)} (langkah {case.step})",
         f"  Platform : {case.platform} ({KIND_LABELS.get(case.kind, case.kind)})",
@@ -85,7 +87,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     if case.link:
         lines.append(f"  Tautan   : {case.link}")
     if case.posted_at:
-        posted = timeutil.from_text(case.posted_at, tz)
+        posted = case.posted_at.astimezone(tz)
         lines.append(f"  Diunggah : {posted:%Y-%m-%d} {timeutil.clock_label(posted)}")
     lines.append(f"  Diterima : {received:%Y-%m-%d} {timeutil.clock_label(received)}")
     if case.category:
@@ -99,14 +101,15 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append("  Pelapor  : anonim (nama dan kontak tidak disimpan)")
     elif case.reporter.name or case.reporter.contact:
         lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
-    lines += ["  Isi      :", *[f"    {line}" for line in case.text.splitlines()], "", "Riwayat:"]
+    # Split on line feeds only: every other control character is shown escaped, never acted on.
+    lines += ["  Isi      :", *[f"    {line}" for line in case.text.replace("\r\n", "\n").split("\n")], "", "Riwayat:"]
     by_step = {t["selesai"] + str(t["langkah"]): t for t in timeline}
     for entry in case.history:
-        when = timeutil.from_text(entry.time, tz)
+        when = entry.time.astimezone(tz)
         who = f"{store.sop.roles.get(entry.performer_role, entry.performer_role)}"
         if entry.performer_name:
             who += f" ({entry.performer_name})"
-        t = by_step.get(entry.time + str(entry.step))
+        t = by_step.get(timeutil.to_text(when) + str(entry.step))
         timing = ""
         if t is not None and entry.action != "koreksi":
             mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
@@ -130,7 +133,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
             f"Menunggu langkah {row['langkah']} ({row['pelaksana']}): {row['menit_terpakai']:.0f} dari "
             f"{row['menit_standar']} menit kerja terpakai, batas {row['batas']} — {state}"
         )
-    click.echo("\n".join(lines))
+    say(*lines)
 
 
 @click.command("daftar")
@@ -139,7 +142,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
 @click.option("--bidang")
 @click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
 @click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
-@click.option("--format", "fmt", type=Choice(["tabel", "json", "csv"]), default="tabel", show_default=True)
+@format_option("tabel", "json", "csv")
 @pass_env
 def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
@@ -156,8 +159,8 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     until = timeutil.parse_day(sampai, "--sampai") if sampai else None
     tz = store.tz
     kept = []
-    for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at, c.id)):
-        received = timeutil.from_text(case.received_at, tz)
+    for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at.astimezone(tz), c.id)):
+        received = case.received_at.astimezone(tz)
         if status == OPEN and case.status in store.sop.final_statuses:
             continue
         if status and status != OPEN and case.status != status:

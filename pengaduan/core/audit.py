@@ -16,33 +16,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import sealed, secrecy, timeutil
-from pengaduan.core.case import ERASURE, INTAKE_FIELDS, Case, Entry
-from pengaduan.core.config import MANAGER_ROLES, Config, Staff
+from pengaduan.core import ids, sealed, secrecy, timeutil
+from pengaduan.core.case import ERASURE, INTAKE_FIELDS, Case, Entry, stored_value
+from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
-from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
+from pengaduan.i18n import CASE_KEYS, COMMIT_KINDS, ENTRY_KEYS, TRAILERS
 
-RULES: dict[int, str] = {
-    1: "satu commit kasus mengubah tepat satu berkas kasus; commit lain hanya konfigurasi, SOP atau laporan",
-    2: "setiap perubahan kasus adalah transisi sah menurut SOP yang berlaku",
-    3: "riwayat hanya bertambah; kolom penerimaan hanya berubah lewat koreksi",
-    4: "trailer commit sesuai dengan perubahannya",
-    5: "penulis commit ada di daftar petugas dengan peran yang boleh mencatatnya",
-    6: "waktu berjalan maju",
-    7: "berkas kasus tidak dihapus atau dipindah",
-    8: "riwayat tidak ditulis ulang",
-    9: "tanda tangan commit sah dan milik penulisnya",
-    10: "data pribadi schema 2 tersegel dan utuh (terbuka dengan kunci kasusnya bila mesin ini memegangnya)",
-}
-
-# Who may record a correction of an intake field (`pengaduan koreksi`); the store enforces it.
-CORRECTOR_ROLES = ("admin", "pimred")
+# Who may record a correction (sop.yaml `pengoreksi`) and who may change the configuration
+# (`pengelola`) are the SOP's: Sop.corrects, Sop.manages and Config.roster_managed decide both here
+# and in the store.
 CORRECTION = "koreksi"
-CONFIG_KIND = "konfigurasi"
-REPORT_KIND = "laporan"
-MIGRATION_KIND = "migrasi"
-REWRITE_KIND = "tulis-ulang"
+CONFIG_KIND = COMMIT_KINDS["config"]
+REPORT_KIND = COMMIT_KINDS["report"]
+MIGRATION_KIND = COMMIT_KINDS["migration"]
+REWRITE_KIND = COMMIT_KINDS["rewrite"]
+# Schema 2's personal data: sealed, well formed, and opening with its case's key (issue 11).
+SEALED_RULE = 11
 # Entries that record something about the case, not an SOP step: they never move it.
 NON_STEPS = (CORRECTION, ERASURE)
 # (case id, field, sealed text) -> (plaintext, None) when it opens, (None, why) when it does not,
@@ -50,6 +40,10 @@ NON_STEPS = (CORRECTION, ERASURE)
 Opener = Callable[[str, str, str], "tuple[str | None, str | None]"]
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
+CASES_DIR = "kasus"
+# Tree entry modes of regular files; a symlink (120000) or submodule (160000) is never a case file.
+REGULAR_MODES = ("100644", "100755")
+MODE_NAMES = {"120000": "symlink", "160000": "submodule git"}
 
 
 
@@ -64,6 +58,8 @@ class FileChange:
     old: Any = None
     new: Any = None
     error: str | None = None  # why the content after could not be read or loaded
+    mode: str = "100644"  # the tree entry's mode after the commit
+    size: int | None = None  # bytes of the content after, when known
 
     @property
     def added(self) -> bool:
@@ -190,13 +186,8 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=lambda v: f"<{type(v).__name__}>{v}")
 
 
-def _moment(text: Any, tz: tzinfo) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
+def _moment(value: datetime, tz: tzinfo) -> datetime:
+    """A moment of a case file; one written without an offset is in the store's zone."""
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
@@ -229,7 +220,7 @@ def audit(commits: Iterable[Commit]) -> list[Finding]:
 def check_commit(commit: Commit, memo: dict[int, Any] | None = None, opener: Opener | None = None) -> list[Finding]:
     """The findings of one commit; pass the same memo for a run of commits to parse each case once.
 
-    `opener` tries the sealed values a commit adds with the keys this machine holds (rule 10).
+    `opener` tries the sealed values a commit adds with the keys this machine holds (rule 11).
     """
     ctx = _Ctx(commit, memo=memo if memo is not None else {}, opener=opener)
     if commit.is_merge:
@@ -257,8 +248,9 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None, opener: Ope
         if kind is not None and cases:
             ctx.add(1, f"commit berjenis '{kind}' mengubah berkas kasus: {', '.join(c.path for c in cases)}")
         _check_deletions(ctx, cases)
+        unreadable = _check_placement(ctx)
         for change in cases:
-            if not change.deleted:
+            if not change.deleted and change.path not in unreadable:
                 _check_case_change(ctx, change, trailers_apply=kind is None)
     _check_signature(ctx)
     return ctx.findings
@@ -269,9 +261,9 @@ def _check_manager(ctx: _Ctx, what: str) -> None:
     staff = author_staff(commit.config, commit.author_email)
     if staff is None:
         ctx.add(5, f"penulis commit {what} {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
-    elif not set(staff.roles) & set(MANAGER_ROLES):
+    elif commit.sop is not None and not commit.sop.manages(staff.roles):
         roles = ", ".join(staff.roles)
-        ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh {what}; yang boleh: {', '.join(MANAGER_ROLES)}")
+        ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh {what}; yang boleh: {', '.join(commit.sop.managers)}")
 
 
 def _check_migration_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
@@ -298,7 +290,7 @@ def _check_migration_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
             continue
         plain = secrecy.plain_values(after)
         if plain:
-            ctx.add(10, f"sesudah migrasi kolom {', '.join(plain)} masih teks polos", after.id)
+            ctx.add(SEALED_RULE, f"sesudah migrasi kolom {', '.join(plain)} masih teks polos", after.id)
         same = ("id", "status", "step", "platform", "kind", "posted_at", "received_at", "category", "bidang")
         moved = [CASE_KEYS[n] for n in same if getattr(before, n) != getattr(after, n)]
         if moved or len(before.history) != len(after.history) or after.anonymous:
@@ -323,13 +315,13 @@ def _check_migrated_values(ctx: _Ctx, before: Case, after: Case) -> None:
         if old_value is None and new_value is None:
             continue
         if not sealed.is_sealed(new_value):
-            ctx.add(10, f"commit migrasi: kolom {name} bukan data terenkripsi", after.id)
+            ctx.add(SEALED_RULE, f"commit migrasi: kolom {name} bukan data terenkripsi", after.id)
             continue
         plain, problem = ctx.opener(after.id, name, new_value)
         if problem is None and plain is not None and plain != old_value:
             problem = "isinya bukan nilai sebelum migrasi"
         if problem:
-            ctx.add(10, f"commit migrasi: kolom {name}: {problem}", after.id)
+            ctx.add(SEALED_RULE, f"commit migrasi: kolom {name}: {problem}", after.id)
 
 
 def _check_rewrite_record(ctx: _Ctx) -> None:
@@ -337,6 +329,35 @@ def _check_rewrite_record(ctx: _Ctx) -> None:
     if ctx.commit.changes:
         ctx.add(1, f"commit catatan penulisan ulang mengubah berkas: {', '.join(c.path for c in ctx.commit.changes)}")
     _check_manager(ctx, "menulis ulang riwayat")
+
+
+def _check_placement(ctx: _Ctx) -> set[str]:
+    """Rule 10 over what a commit adds or changes under kasus/; returns the paths whose content is
+    not to be read as a case (not a regular file, or over the size limit)."""
+    config = ctx.commit.config
+    limit = config.file_limit if config is not None else FILE_LIMIT_KB * 1024
+    skip: set[str] = set()
+    for change in ctx.commit.changes:
+        if change.deleted or not change.path.startswith(CASES_DIR + "/"):
+            continue
+        if change.mode not in REGULAR_MODES:
+            kind = MODE_NAMES.get(change.mode, f"mode {change.mode}")
+            ctx.add(10, f"{change.path} bukan berkas biasa ({kind}); pembaca store menolaknya", change.case_id)
+            skip.add(change.path)
+            continue
+        if change.kind == "case" and change.case_id is not None:
+            problem = ids.path_problem(change.path, change.case_id)
+            if problem:
+                ctx.add(10, f"berkas kasus {change.path} {problem}", change.case_id)
+        if change.size is not None and change.size > limit:
+            ctx.add(
+                10,
+                f"berkas kasus {change.path} {-(-change.size // 1024)} KB, lebih dari batas {limit // 1024} KB "
+                "(batas.berkas_kb); tidak dibaca",
+                change.case_id,
+            )
+            skip.add(change.path)
+    return skip
 
 
 def _check_case_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
@@ -364,17 +385,23 @@ def _check_config_commit(ctx: _Ctx) -> None:
             ctx.add(1, f"commit konfigurasi menghapus {change.path}")
         elif change.error:
             ctx.add(1, f"{change.path} tidak sah sesudah commit ini: {change.error}")
-    config = commit.config
-    if config is None or not any(set(s.roles) & set(MANAGER_ROLES) for s in config.staff):
+    config, sop = commit.config, commit.sop
+    if config is None:
+        return  # bootstrap: the commit that creates the store
+    if sop is None:
+        ctx.add(5, f"SOP yang berlaku tidak dapat dibaca ({commit.setup_error or 'sop.yaml tidak ada'}); siapa yang boleh "
+                "mengubah konfigurasi tidak dapat diperiksa")  # fmt: skip
+        return
+    if not config.roster_managed(sop):
         return  # bootstrap: before the roster has a manager, anyone may set the store up
     staff = author_staff(config, commit.author_email)
     if staff is None:
         ctx.add(5, f"penulis commit konfigurasi {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
-    elif not set(staff.roles) & set(MANAGER_ROLES):
+    elif not sop.manages(staff.roles):
         ctx.add(
             5,
             f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mengubah konfigurasi; "
-            f"yang boleh: {', '.join(MANAGER_ROLES)}",
+            f"yang boleh: {', '.join(sop.managers)}",
         )
 
 
@@ -394,13 +421,24 @@ def _check_report_commit(ctx: _Ctx) -> None:
             ctx.add(
                 4, f"trailer {TRAILERS['step']}: {values[0]} bukan langkah laporan SOP ({', '.join(map(str, sop.report_steps))})"
             )
-    if not commit.trailers.get(TRAILERS["action"]):
+    actions = commit.trailers.get(TRAILERS["action"])
+    action = None
+    if not actions:
         ctx.add(4, f"commit laporan tidak punya trailer {TRAILERS['action']}")
+    elif sop is not None and step is not None:
+        action = sop.report_actions.get(actions[0])
+        if action is None or action.step != step.number:
+            known = ", ".join(f"{a.action} (langkah {a.step})" for a in sop.report_actions.values()) or "tidak ada"
+            ctx.add(4, f"trailer {TRAILERS['action']}: {actions[0]} bukan aksi laporan langkah {step.number}; yang ada: {known}")
     staff = author_staff(commit.config, commit.author_email)
     if staff is None:
         ctx.add(5, f"penulis commit laporan {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
-    elif step is not None and sop is not None and not sop.may_record(staff.roles, step):
-        ctx.add(5, f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mencatat langkah laporan {step.number}")
+    elif action is not None and not set(staff.roles) & set(action.roles):
+        ctx.add(
+            5,
+            f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mencatat langkah laporan {action.step} "
+            f"({action.action}); yang boleh: {', '.join(action.roles)}",
+        )
 
 
 def _check_deletions(ctx: _Ctx, cases: list[FileChange]) -> None:
@@ -463,7 +501,7 @@ def _check_privacy(ctx: _Ctx, before: Case | None, after: Case, new_entries: lis
     case_id = after.id
     if before is None:
         if after.schema >= 2 and not after.public_key:
-            ctx.add(10, "kasus schema 2 tanpa kunci_publik", case_id)
+            ctx.add(SEALED_RULE, "kasus schema 2 tanpa kunci_publik", case_id)
         return
     if after.schema != before.schema:
         ctx.add(3, f"schema kasus berubah {before.schema} -> {after.schema} di luar commit migrasi", case_id)
@@ -491,17 +529,17 @@ def _check_sealed(ctx: _Ctx, before: Case | None, after: Case) -> None:
         return
     plain = set(secrecy.plain_values(after)) - set(secrecy.plain_values(before) if before is not None else ())
     if plain:
-        ctx.add(10, f"kolom {', '.join(sorted(plain))} tertulis sebagai teks polos di kasus schema 2", after.id)
+        ctx.add(SEALED_RULE, f"kolom {', '.join(sorted(plain))} tertulis sebagai teks polos di kasus schema 2", after.id)
     seen = set(secrecy.sealed_values(before)) if before is not None and before.schema >= 2 else set()
     for name, value in secrecy.sealed_values(after):
         if (name, value) in seen:
             continue  # checked when it first appeared
         if not sealed.well_formed(value):
-            ctx.add(10, f"kolom {name} bukan data terenkripsi yang sah (bentuknya rusak)", after.id)
+            ctx.add(SEALED_RULE, f"kolom {name} bukan data terenkripsi yang sah (bentuknya rusak)", after.id)
         elif ctx.opener is not None:
             _, problem = ctx.opener(after.id, name, value)
             if problem:
-                ctx.add(10, problem, after.id)
+                ctx.add(SEALED_RULE, problem, after.id)
 
 
 def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Case) -> list[Entry]:
@@ -512,7 +550,7 @@ def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Cas
     return list(after.history[len(before.history) :])
 
 
-def _check_raw_growth(ctx: _Ctx, change: FileChange, case_id: str) -> None:
+def _check_raw_growth(ctx: _Ctx, change: FileChange, case_id: str | None) -> None:
     """Rule 3 on the files as written: every earlier entry still there, with the same values and types."""
     old_raw, new_raw = _raw_history(change.old), _raw_history(change.new)
     for index, entry in enumerate(old_raw):
@@ -585,7 +623,8 @@ def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry]
             continue
         corrections[field_name] = changes
     for name in INTAKE_FIELDS:
-        old, new = getattr(before, name), getattr(after, name)
+        # Compared as the files write them: the same moment with another offset is still a change.
+        old, new = stored_value(getattr(before, name)), stored_value(getattr(after, name))
         correction = corrections.get(name)
         if old == new and correction is None:
             continue
@@ -606,7 +645,7 @@ def _check_trailers(ctx: _Ctx, after: Case, entry: Entry | None) -> None:
     expected: list[tuple[str, Any, bool]] = [("case", after.id, True)]
     if entry is not None:
         expected += [("step", str(entry.step), True), ("action", entry.action, True)]
-        expected += [("performer", entry.performer_role, False), ("time", entry.time, False)]
+        expected += [("performer", entry.performer_role, False), ("time", timeutil.to_stored(entry.time), False)]
     if commit.sop is not None:
         expected.append(("sop", commit.sop.number, False))
     for name, value, required in expected:
@@ -645,18 +684,20 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
                 case_id,
             )
         return
+    sop = commit.sop
+    if sop is None:
+        return  # reported once by the transition check
     if entry.action == CORRECTION:
-        if not set(staff.roles) & set(CORRECTOR_ROLES):
+        if not sop.corrects(staff.roles):
             ctx.add(
                 5,
-                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat koreksi; yang boleh: {', '.join(CORRECTOR_ROLES)}",
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat koreksi; yang boleh: {', '.join(sop.correctors)}",
                 case_id,
             )
         return
-    sop = commit.sop
-    step = sop.steps.get(entry.step) if sop is not None and isinstance(entry.step, int) else None
-    if step is not None and sop is not None and not sop.may_record(staff.roles, step):
-        allowed = ", ".join(sorted({step.actor, *step.recorders, *sop.general_recorders}))
+    step = sop.steps.get(entry.step) if isinstance(entry.step, int) else None
+    if step is not None and not sop.may_record(staff.roles, step):
+        allowed = ", ".join(sop.recorders(step))
         ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh mencatat langkah {step.number}; yang boleh: {allowed}", case_id)
 
 
@@ -669,9 +710,6 @@ def _check_times(ctx: _Ctx, case_id: str, before: Case | None, new_entries: list
     previous = _moment(before.last.time, tz) if before is not None and before.last is not None else None
     for entry in new_entries:
         moment = _moment(entry.time, tz)
-        if moment is None:
-            ctx.add(6, f"waktu entri langkah {entry.step} '{entry.time}' bukan waktu ISO 8601", case_id)
-            continue
         if previous is not None and moment < previous:
             ctx.add(
                 6,

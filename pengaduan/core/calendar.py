@@ -1,8 +1,9 @@
 """The working calendar: which minutes count towards the SOP's time standards.
 
-A desk either works office hours (per weekday, with breaks; national holidays of Indonesia from
-the `holidays` package, extra days off such as cuti bersama from the config, minus dates the
-config says are worked anyway), or staffs every hour (`24/7`: every minute counts).
+A desk either works office hours (per weekday, with breaks; Indonesia's national holidays and
+cuti bersama from the `holidays` package, the desk's own extra days off such as a regional
+holiday from the config, minus dates the config says are worked anyway), or staffs every hour
+(`24/7`: every minute counts).
 
 Durations are counted in working minutes: a complaint that arrives on Saturday night has used
 no working time until Monday 07.30. Arithmetic is done on per-year tables of cumulative working
@@ -32,6 +33,58 @@ MAX_SEARCH_DAYS = 800
 Interval = tuple[int, int]  # seconds since local midnight: [start, end)
 _CLOCK_RE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
+# What a day off is (`Calendar.days_off`), and where it comes from.
+KIND_NATIONAL = "libur nasional"
+KIND_CUTI = "cuti bersama"
+KIND_EXTRA = "libur tambahan"
+SOURCE_PACKAGE = "paket"
+SOURCE_CONFIG = "konfigurasi"
+CUTI_WORDS = "cuti bersama"  # a configured day whose keterangan says so counts as cuti bersama
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A day off as the `holidays` package gives it: its Indonesian name, without the package's
+    '(perkiraan)' suffix, which becomes `estimated`."""
+
+    name: str
+    cuti_bersama: bool = False  # the package's 'government' category (SKB cuti bersama)
+    estimated: bool = False  # the date is computed (lunar, Islamic), not yet decreed
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """One row of a year's days off, with where it comes from (`Calendar.days_off`)."""
+
+    day: date
+    name: str
+    kind: str  # KIND_NATIONAL, KIND_CUTI or KIND_EXTRA
+    source: str  # SOURCE_PACKAGE or SOURCE_CONFIG
+    estimated: bool = False
+    configured: bool = False  # a package day also listed in libur_tambahan (redundant, or confirming an estimate)
+    worked: bool = False  # listed in bukan_libur: a working day after all
+
+    @property
+    def counts(self) -> bool:
+        """Whether the clock stops on this day."""
+        return not self.worked
+
+    @property
+    def doubtful(self) -> bool:
+        """An estimated package date the desk has neither confirmed nor removed."""
+        return self.estimated and not self.configured and not self.worked
+
+
+@dataclass(frozen=True)
+class ClockDoubt:
+    """Why the clock's days off may be wrong over a window (`Calendar.doubts`)."""
+
+    years_without_cuti: tuple[int, ...] = ()  # years with no cuti bersama data at all
+    estimated: tuple[DayOff, ...] = ()  # estimated holidays inside the window
+
+    def __bool__(self) -> bool:
+        return bool(self.years_without_cuti or self.estimated)
+
 
 @dataclass
 class Calendar:
@@ -41,11 +94,11 @@ class Calendar:
     week: dict[int, tuple[Interval, ...]] = field(default_factory=dict)  # weekday (0 = Monday) -> intervals
     always: bool = False
     national: bool = True
-    extra: dict[date, str] = field(default_factory=dict)  # extra days off (cuti bersama, regional)
+    extra: dict[date, str] = field(default_factory=dict)  # the desk's own days off (regional, moved cuti bersama)
     removed: frozenset[date] = frozenset()  # days that are worked although listed as off
-    # Where a year's national holidays come from (the store passes a cached reader).
-    national_source: Callable[[int], dict[date, str]] | None = field(default=None, repr=False)
-    _national_days: dict[int, dict[date, str]] = field(default_factory=dict, repr=False)
+    # Where a year's national holidays and cuti bersama come from (the store passes a cached reader).
+    national_source: Callable[[int], dict[date, Holiday]] | None = field(default=None, repr=False)
+    _national_days: dict[int, dict[date, Holiday]] = field(default_factory=dict, repr=False)
     _tables: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _days: dict[date, tuple[Interval, ...]] = field(default_factory=dict, repr=False)
 
@@ -86,17 +139,57 @@ class Calendar:
 
     # -- days --------------------------------------------------------------------------------
     def day_off(self, day: date) -> str | None:
-        """Why `day` is not worked ('Hari Raya Natal', 'Cuti bersama ...'), or None when it is a working day.
+        """Why `day` is not worked ('Hari Raya Natal', 'Cuti Bersama ...'), or None when it is a working day.
 
-        Weekends without hours are not 'days off' here: they simply have no intervals.
+        Weekends without hours are not 'days off' here: they simply have no intervals. A day
+        both the package and libur_tambahan list keeps the package's name (the entry is redundant).
         """
         if self.always or day in self.removed:
             return None
-        if day in self.extra:
-            return self.extra[day]
         if self.national:
-            return self._national(day.year).get(day)
-        return None
+            holiday = self._national(day.year).get(day)
+            if holiday is not None:
+                return holiday.name
+        return self.extra.get(day)
+
+    def days_off(self, year: int) -> list[DayOff]:
+        """The year's days off in date order: the package's, then the desk's own on top.
+
+        Days in bukan_libur that the package or libur_tambahan lists stay in the list, marked
+        `worked`, so the desk sees its removals took effect.
+        """
+        if self.always:
+            return []
+        package = self._national(year) if self.national else {}
+        extra = {d: name for d, name in self.extra.items() if d.year == year}
+        rows = []
+        for day in sorted(set(package) | set(extra)):
+            holiday = package.get(day)
+            if holiday is not None:
+                kind = KIND_CUTI if holiday.cuti_bersama else KIND_NATIONAL
+                rows.append(DayOff(day, holiday.name, kind, SOURCE_PACKAGE, holiday.estimated, day in extra, day in self.removed))
+            else:
+                kind = KIND_CUTI if CUTI_WORDS in extra[day].lower() else KIND_EXTRA
+                rows.append(DayOff(day, extra[day], kind, SOURCE_CONFIG, worked=day in self.removed))
+        return rows
+
+    def has_cuti_bersama(self, year: int) -> bool:
+        """Whether anything (package or libur_tambahan) gives the year's cuti bersama."""
+        return any(row.kind == KIND_CUTI for row in self.days_off(year))
+
+    def doubts(self, start: date, end: date) -> ClockDoubt:
+        """What may make the working time between two days wrong: a year in the window without
+        any cuti bersama data, and estimated holidays inside the window not yet confirmed
+        (libur_tambahan) or removed (bukan_libur). Nothing for a `24/7` calendar."""
+        if self.always:
+            return ClockDoubt()
+        if end < start:
+            start, end = end, start
+        years = range(start.year, end.year + 1)
+        return ClockDoubt(
+            years_without_cuti=tuple(year for year in years if not self.has_cuti_bersama(year)),
+            estimated=tuple(row for year in years for row in self.days_off(year) if row.doubtful and start <= row.day <= end),
+        )
 
     def intervals(self, day: date) -> tuple[Interval, ...]:
         """The working intervals of a day, in seconds since local midnight."""
@@ -111,7 +204,7 @@ class Calendar:
             self._days[day] = found
         return found
 
-    def _national(self, year: int) -> dict[date, str]:
+    def _national(self, year: int) -> dict[date, Holiday]:
         days = self._national_days.get(year)
         if days is None:
             days = (self.national_source or national_holidays)(year)
@@ -145,31 +238,18 @@ class Calendar:
         remaining = minutes * 60.0
         day, position = local.date(), _seconds(local)
         for _ in range(MAX_SEARCH_DAYS):
-            for begin, finish in self.intervals(day):
-                begin = max(begin, position)
+            for opens, finish in self.intervals(day):
+                begin = max(opens, position)
                 if begin >= finish:
                     continue
                 if remaining <= finish - begin:
                     return self._moment(day, begin + remaining)
                 remaining -= finish - begin
-            day, position = day + timedelta(days=1), 0
+            day, position = day + timedelta(days=1), 0.0
         raise ConfigError(
             f"kalender kerja tidak punya jam kerja dalam {MAX_SEARCH_DAYS} hari sesudah {local:%Y-%m-%d}; "
             "periksa kalender di pengaduan.yaml"
         )
-
-    def next_working_moment(self, moment: datetime) -> datetime:
-        """When the clock starts for something that happens at `moment` (itself, inside working time)."""
-        if self.always:
-            return moment
-        local = moment.astimezone(self.tz)
-        day, position = local.date(), _seconds(local)
-        for _ in range(MAX_SEARCH_DAYS):
-            for begin, finish in self.intervals(day):
-                if position < finish:
-                    return local if position >= begin else self._moment(day, begin)
-            day, position = day + timedelta(days=1), 0
-        raise ConfigError(f"kalender kerja tidak punya jam kerja dalam {MAX_SEARCH_DAYS} hari; periksa pengaduan.yaml")
 
     def _moment(self, day: date, seconds: float) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self.tz) + timedelta(seconds=seconds)
@@ -194,15 +274,62 @@ class Calendar:
         return table
 
 
-def national_holidays(year: int) -> dict[date, str]:
-    """Indonesia's national holidays of a year, named in Indonesian, from the `holidays` package.
+def national_holidays(year: int) -> dict[date, Holiday]:
+    """Indonesia's national holidays and cuti bersama of a year, named in Indonesian, from the
+    `holidays` package (categories 'public' and 'government'; the latter is Indonesia's cuti bersama).
 
-    Building them costs ~200 ms (the package computes lunar and Islamic dates), so the store
-    caches the result; this is the uncached source.
+    Dates the package still estimates carry its '(perkiraan)' label; it is taken off the name and
+    kept as `Holiday.estimated`. Building a year costs up to ~200 ms (the package computes lunar
+    and Islamic dates), so the store caches the result; this is the uncached source.
     """
     import holidays
 
-    return dict(holidays.country_holidays(COUNTRY, years=year, language="id").items())
+    out: dict[date, Holiday] = {}
+    public = holidays.country_holidays(COUNTRY, years=year, language="id")
+    tables = [("public", public)]
+    if "government" in getattr(public, "supported_categories", ()):  # versions before it have no cuti bersama
+        tables.append(("government", holidays.country_holidays(COUNTRY, years=year, language="id", categories=("government",))))
+    for category, found in tables:
+        unlabel = _estimate_reader(found)
+        for day in sorted(found):
+            for label in found.get_list(day):
+                name, estimated = unlabel(label)
+                before = out.get(day)
+                if before is None:
+                    out[day] = Holiday(name, category == "government", estimated)
+                else:  # two holidays on one day: one row; the day is cuti bersama, or estimated, only if both are
+                    out[day] = Holiday(
+                        f"{before.name}; {name}",
+                        before.cuti_bersama and category == "government",
+                        before.estimated and estimated,
+                    )
+    return out
+
+
+def _estimate_reader(found: Any) -> Callable[[str], tuple[str, bool]]:
+    """label -> (name without the package's estimated marker, whether it was marked).
+
+    The markers are the package's own translated labels ('%s (perkiraan)', 'Pegangti %s
+    (perkiraan)'), so a new wording in a later version is still recognised.
+    """
+    patterns = []
+    for marked, unmarked in (("estimated_label", None), ("observed_estimated_label", "observed_label")):
+        label = getattr(found, marked, None)
+        text = found.tr(label) if label else ""
+        if text.count("%s") != 1:
+            continue
+        head, tail = text.split("%s")
+        keep = found.tr(getattr(found, unmarked)) if unmarked and getattr(found, unmarked, None) else "%s"
+        patterns.append((re.compile("^" + re.escape(head) + "(.+)" + re.escape(tail) + "$"), keep))
+
+    def read(label: str) -> tuple[str, bool]:
+        for pattern, keep in reversed(patterns):  # the longer, observed form first
+            match = pattern.match(label)
+            if match is not None:
+                return (keep % match.group(1) if keep.count("%s") == 1 else match.group(1)), True
+        return label, False
+
+    return read
 
 
 def _seconds(moment: datetime) -> float:

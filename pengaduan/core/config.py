@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pengaduan.errors import ConfigError, InputError
 
-ROLES = ("admin", "redaktur", "pimred", "kabid", "kadin")
-# Once the roster has one of these, only they may change the configuration (the audit checks it).
-MANAGER_ROLES = ("admin", "pimred", "kadin")
-CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+if TYPE_CHECKING:
+    from pengaduan.core.sop import Sop
+
+# The roles a roster may hold, and who manages it, are the SOP's (sop.yaml `peran`, `peran_luar`,
+# `pengelola`).
+# Default of `batas.berkas_kb`: far above a real case (64 KB of text, a dozen answers).
+FILE_LIMIT_KB = 1024
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")  # \Z: "$" would let a trailing newline in
 DEFAULT_SENSITIVE = ("kekerasan-anak", "kekerasan-perempuan", "tpks")
-MACHINE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+MACHINE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}\Z")
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,8 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     # How far a history entry's time may lie after its commit's time (clock skew), for the audit.
     time_tolerance: float = 120.0
+    # `batas.berkas_kb`: the largest case file read (bytes); bigger ones are refused unparsed.
+    file_limit: int = FILE_LIMIT_KB * 1024
     # Categories that make a case `rahasia` on their own (child and sexual violence).
     sensitive: tuple[str, ...] = DEFAULT_SENSITIVE
     # Months after closing when `pengaduan retensi` erases a case's personal data (None: never).
@@ -160,6 +167,11 @@ class Config:
 
     def staff_with_role(self, role: str) -> list[Staff]:
         return [s for s in self.staff if role in s.roles]
+
+    def roster_managed(self, sop: Sop) -> bool:
+        """Whether the roster has someone who manages it: from then on only such a person may change
+        the roster and the configuration (before, anyone may set the store up)."""
+        return any(sop.manages(s.roles) for s in self.staff)
 
     def check_choice(self, value: str, kind: str) -> str:
         """Return value when it is one of the configured ones, else an error listing them."""
@@ -209,17 +221,20 @@ def _list(data: dict[str, Any], key: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def parse_staff(item: Any) -> Staff:
+def parse_staff(item: Any, roles_known: Sequence[str] | None = None) -> Staff:
+    """One roster entry; its roles checked against `roles_known` (the SOP's staff roles) when given."""
     if not isinstance(item, dict) or not item.get("kode") or not item.get("nama"):
         raise ConfigError("pengaduan.yaml tidak sah: setiap petugas perlu 'kode' dan 'nama'")
     roles = item.get("peran") or []
     if isinstance(roles, str):
         roles = [roles]
+    if not isinstance(roles, list):
+        raise ConfigError(f"pengaduan.yaml tidak sah: peran petugas '{item['kode']}' harus daftar, contoh: [admin]")
     for role in roles:
-        if role not in ROLES:
+        if roles_known is not None and role not in roles_known:
             raise ConfigError(
                 f"pengaduan.yaml tidak sah: petugas '{item['kode']}' berperan '{role}' yang tidak dikenal "
-                f"(peran: {', '.join(ROLES)})"
+                f"(peran: {', '.join(roles_known)})"
             )
     return Staff(
         code=str(item["kode"]),
@@ -264,7 +279,9 @@ def _gpg_key(item: dict[str, Any]) -> str:
     return text
 
 
-def load_config(data: Any) -> Config:
+def load_config(data: Any, sop: Sop | None = None) -> Config:
+    """The configuration; the roster's roles checked against the SOP's when it is given (the store
+    always gives its own; the audit reads each roster as it was committed)."""
     if not isinstance(data, dict):
         raise ConfigError("pengaduan.yaml tidak sah: isi berkas harus berupa pemetaan YAML")
     try:
@@ -278,6 +295,7 @@ def load_config(data: Any) -> Config:
     if tolerance < 0:
         raise ConfigError("pengaduan.yaml tidak sah: 'toleransi_waktu_detik' harus angka detik, 0 atau lebih (bawaan 120)")
     return Config(
+        file_limit=_file_limit(data),
         agency=" ".join(str(data.get("instansi", "")).split()),
         agency_short=str(data.get("instansi_singkat", "")),
         city=str(data.get("kota", "Semarang")),
@@ -287,7 +305,7 @@ def load_config(data: Any) -> Config:
         kinds=_list(data, "jenis") or ["komentar", "pesan", "mention"],
         bidang=_mapping(data, "bidang"),
         categories=_mapping(data, "kategori"),
-        staff=[parse_staff(item) for item in data.get("petugas") or []],
+        staff=[parse_staff(item, sop.staff_roles if sop is not None else None) for item in data.get("petugas") or []],
         raw=data,
         time_tolerance=tolerance,
         sensitive=tuple(_list(data, "sensitif")) if "sensitif" in data else DEFAULT_SENSITIVE,
@@ -296,13 +314,27 @@ def load_config(data: Any) -> Config:
     )
 
 
-def parse_roles(text: str) -> tuple[str, ...]:
+def _file_limit(data: dict[str, Any]) -> int:
+    limits = data.get("batas")
+    if limits is None:
+        return FILE_LIMIT_KB * 1024
+    value = limits.get("berkas_kb", FILE_LIMIT_KB) if isinstance(limits, dict) else None
+    if type(value) is not int or value < 1:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: 'batas.berkas_kb' harus bilangan bulat KB, 1 atau lebih (bawaan {FILE_LIMIT_KB})"
+        )
+    return value * 1024
+
+
+def parse_roles(text: str, sop: Sop) -> tuple[str, ...]:
+    """`--peran a,b`: roles a petugas may hold under the SOP (sop.yaml `peran` but `peran_luar`)."""
+    known = sop.staff_roles
     roles = tuple(r.strip() for r in text.split(",") if r.strip())
     if not roles:
-        raise InputError(f"--peran kosong; pilih dari: {', '.join(ROLES)}")
+        raise InputError(f"--peran kosong; pilih dari: {', '.join(known)}")
     for role in roles:
-        if role not in ROLES:
-            raise InputError(f"peran '{role}' tidak dikenal; pilih dari: {', '.join(ROLES)}")
+        if role not in known:
+            raise InputError(f"peran '{role}' tidak dikenal; pilih dari: {', '.join(known)}")
     return roles
 
 

@@ -14,7 +14,7 @@ from datetime import date
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 7
-ID_RE = re.compile(r"^\d{6}-[0-9A-HJKMNP-TV-Z]{7}$")
+ID_RE = re.compile(r"^\d{6}-[0-9A-HJKMNP-TV-Z]{7}\Z")
 
 
 def new_id(day: date) -> str:
@@ -37,4 +37,18 @@ def month_of(case_id: str) -> tuple[str, str] | None:
     """('2026', '11') for a full ID or any prefix long enough to name the month."""
     if len(case_id) >= 4 and case_id[:4].isdigit():
         return "20" + case_id[:2], case_id[2:4]
+    return None
+
+
+def path_problem(path: str, case_id: str) -> str | None:
+    """Why a case file's path is wrong for the ID its name gives (None for kasus/YYYY/MM/<ID>.yaml).
+
+    The folder is the month received, which the ID carries: a file elsewhere cannot be opened by
+    its ID, and two copies of a case could hide in two folders.
+    """
+    if not is_valid(case_id):
+        return "nama berkasnya bukan ID kasus (YYMMDD-XXXXXXX.yaml)"
+    expected = f"kasus/20{case_id[:2]}/{case_id[2:4]}/{case_id}.yaml"
+    if path != expected:
+        return f"tidak di folder bulannya (ID {case_id} berarti {expected})"
     return None

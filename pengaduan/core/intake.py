@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import timeutil
 from pengaduan.core.case import INTAKE_FIELDS, Case
 from pengaduan.core.config import Config
+from pengaduan.core.workflow import TEXT_FIELDS, check_text_field
 from pengaduan.errors import InputError
 from pengaduan.i18n import CASE_KEYS
 
@@ -22,10 +24,12 @@ def correctable_field(key: str) -> str:
 
 
 def corrected_value(
-    case: Case, field_name: str, key: str, value: str, config: Config, tz: tzinfo, now: datetime
+    case: Case, field_name: str, key: str, value: str, config: Config, tz: ZoneInfo, now: datetime
 ) -> Any:
     """A corrected value checked as `terima` checks it."""
     text = value.strip()
+    if field_name in TEXT_FIELDS:
+        check_text_field(field_name, text, "--nilai")
     if field_name == "platform":
         return config.check_choice(text, "platform")
     if field_name == "kind":
@@ -38,23 +42,22 @@ def corrected_value(
         if field_name == "received_at":
             # The ID and the folder carry the day received; a correction may fix the time, not the day,
             # and the complaint cannot have been received after its first step was recorded.
-            if moment.date() != timeutil.from_text(case.received_at, tz).date():
+            if moment.date() != case.received_at.astimezone(tz).date():
                 raise InputError(
                     f"--nilai {timeutil.to_text(moment)} bukan hari yang sama dengan waktu_terima "
-                    f"({case.received_at[:10]}, tercatat di ID dan foldernya); koreksi hanya jamnya"
+                    f"({timeutil.to_stored(case.received_at)[:10]}, tercatat di ID dan foldernya); koreksi hanya jamnya"
                 )
-            first = timeutil.from_text(case.history[0].time, tz) if case.history else None
+            first = case.history[0].time if case.history else None
             if first is not None and moment > first:
                 raise InputError(
-                    f"--nilai {timeutil.to_text(moment)} sesudah langkah 1 dicatat ({case.history[0].time}); "
+                    f"--nilai {timeutil.to_text(moment)} sesudah langkah 1 dicatat ({timeutil.to_stored(first)}); "
                     "waktu_terima tidak boleh sesudahnya"
                 )
         other = case.received_at if field_name == "posted_at" else case.posted_at
         if other is not None:
-            bound = timeutil.from_text(other, tz)
-            if (field_name == "posted_at" and moment > bound) or (field_name == "received_at" and moment < bound):
+            if (field_name == "posted_at" and moment > other) or (field_name == "received_at" and moment < other):
                 raise InputError("waktu_unggah harus sebelum atau sama dengan waktu_terima; periksa --nilai")
-        return timeutil.to_text(moment)
+        return moment
     if not text:
         raise InputError(f"--nilai kosong; kolom {key} wajib berisi")
     return text

@@ -8,45 +8,25 @@ the new record, or raise the reason in one Indonesian line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from pengaduan.core import timeutil
 from pengaduan.core.config import Staff
 from pengaduan.core.sop import Sop
 from pengaduan.errors import PermissionDenied, StoreError, TransitionError
+from pengaduan.i18n import MONTHLY_EVENT_KEYS, MONTHLY_RECORD_KEYS, MONTHLY_STATUS_LABELS, MONTHLY_VERBS
 
 SCHEMA = 1
 DRAFT, INITIALLED, FINAL = "draf", "diparaf", "final"
-STATUS_LABELS = {DRAFT: "Draf", INITIALLED: "Draf, sudah diparaf", FINAL: "Final"}
-# Action -> SOP report step recorded by it. `periksa` checks the report (14) and so completes the SOP (15).
-STEPS = {"susun": 13, "paraf": 14, "periksa": 15}
-VERBS = {"susun": "menyusun", "paraf": "memaraf", "periksa": "memeriksa"}
+STATUS_LABELS = MONTHLY_STATUS_LABELS
+# The report actions; the step each records and who may do it are sop.yaml's `aksi_laporan`.
+DAILY = "laporan_harian"
+VERBS = MONTHLY_VERBS
 
 # YAML keys (code name -> Indonesian key), in the order they are written.
-RECORD_KEYS = {
-    "schema": "schema",
-    "month": "bulan",
-    "status": "status",
-    "revision": "revisi",
-    "cutoff": "keadaan_per",
-    "basis": "basis_data",
-    "fingerprint": "sidik_data",
-    "conclusion": "kesimpulan",
-    "recommendation": "rekomendasi",
-    "files": "berkas",
-    "events": "peristiwa",
-}
-EVENT_KEYS = {
-    "action": "aksi",
-    "step": "langkah",
-    "revision": "revisi",
-    "role": "peran",
-    "code": "kode",
-    "name": "nama",
-    "time": "waktu",
-    "note": "catatan",
-}
+RECORD_KEYS = MONTHLY_RECORD_KEYS
+EVENT_KEYS = MONTHLY_EVENT_KEYS
 
 
 @dataclass(frozen=True)
@@ -65,7 +45,8 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
-        return cls(**{name: data.get(key) for name, key in EVENT_KEYS.items()})
+        kwargs: dict[str, Any] = {name: data.get(key) for name, key in EVENT_KEYS.items()}  # YAML values, checked by use
+        return cls(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -113,15 +94,6 @@ class MonthlyRecord:
         return found[-1] if found else None
 
 
-def roles_for(action: str, sop: Sop) -> tuple[str, ...]:
-    """Who may do it, from the SOP's report steps: susun 13's actor, paraf 14's recorders, periksa 14's actor."""
-    if action == "susun":
-        return (sop.step(13).actor,)
-    if action == "paraf":
-        return tuple(sop.step(14).recorders) or (sop.step(14).actor,)
-    return (sop.step(14).actor,)
-
-
 def acting_role(actor: Staff, allowed: tuple[str, ...], sop: Sop, what: str) -> str:
     """The first allowed role the actor holds, or PermissionDenied saying who may do `what`."""
     for role in allowed:
@@ -135,8 +107,9 @@ def acting_role(actor: Staff, allowed: tuple[str, ...], sop: Sop, what: str) -> 
 
 def check_role(action: str, actor: Staff, sop: Sop, month: str) -> str:
     """The role under which the actor acts, or PermissionDenied."""
-    what = f"{VERBS[action]} laporan bulanan {month} (langkah {STEPS[action]})"
-    return acting_role(actor, roles_for(action, sop), sop, what)
+    declared = sop.report_action(action)
+    what = f"{VERBS[action]} laporan bulanan {month} (langkah {declared.step})"
+    return acting_role(actor, declared.roles, sop, what)
 
 
 def _who(event: Event | None) -> str:
@@ -145,7 +118,7 @@ def _who(event: Event | None) -> str:
     return f" oleh {event.name} pada {event.time[:16].replace('T', ' ')}"
 
 
-def _check_time(record: MonthlyRecord, at: datetime, tz: Any) -> None:
+def _check_time(record: MonthlyRecord, at: datetime, tz: tzinfo) -> None:
     if record.events:
         last = timeutil.from_text(record.events[-1].time, tz)
         if at < last:
@@ -155,8 +128,9 @@ def _check_time(record: MonthlyRecord, at: datetime, tz: Any) -> None:
             )
 
 
-def _event(action: str, role: str, actor: Staff, at: datetime, revision: int, note: str | None) -> Event:
-    return Event(action, STEPS[action], revision, role, actor.code, actor.name, timeutil.to_text(at), note or None)
+def _event(sop: Sop, action: str, role: str, actor: Staff, at: datetime, revision: int, note: str | None) -> Event:
+    step = sop.report_action(action).step
+    return Event(action, step, revision, role, actor.code, actor.name, timeutil.to_text(at), note or None)
 
 
 def draft(
@@ -165,7 +139,7 @@ def draft(
     actor: Staff,
     at: datetime,
     sop: Sop,
-    tz: Any,
+    tz: tzinfo,
     revise: bool = False,
     note: str | None = None,
 ) -> tuple[int, Event, tuple[Event, ...]]:
@@ -176,7 +150,7 @@ def draft(
             raise TransitionError(
                 f"laporan bulanan {month} belum pernah disusun, tidak ada yang direvisi; susun tanpa --revisi"
             )
-        return 1, _event("susun", role, actor, at, 1, note), ()
+        return 1, _event(sop, "susun", role, actor, at, 1, note), ()
     _check_time(record, at, tz)
     if record.status in (INITIALLED, FINAL) and not revise:
         what = "sudah final" + _who(record.current("periksa")) if record.status == FINAL else "sudah diparaf" + _who(
@@ -187,10 +161,12 @@ def draft(
             "(revisi lama tetap ada di riwayat)"
         )
     revision = record.revision + 1 if record.status in (INITIALLED, FINAL) else record.revision
-    return revision, _event("susun", role, actor, at, revision, note), record.events
+    return revision, _event(sop, "susun", role, actor, at, revision, note), record.events
 
 
-def initial(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+def initial(
+    record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: tzinfo, note: str | None = None
+) -> MonthlyRecord:
     """The record with the Kepala Bidang's paraf on the current draft."""
     role = check_role("paraf", actor, sop, month)
     if record is None:
@@ -203,11 +179,13 @@ def initial(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime
     if record.status == FINAL:
         raise TransitionError(f"laporan bulanan {month} sudah final{_who(record.current('periksa'))}; tidak ada paraf lagi")
     _check_time(record, at, tz)
-    event = _event("paraf", role, actor, at, record.revision, note)
+    event = _event(sop, "paraf", role, actor, at, record.revision, note)
     return replace(record, status=INITIALLED, events=(*record.events, event))
 
 
-def check(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: Any, note: str | None = None):
+def check(
+    record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, sop: Sop, tz: tzinfo, note: str | None = None
+) -> MonthlyRecord:
     """The record checked by the Pimpinan Redaksi and made final (steps 14-15)."""
     role = check_role("periksa", actor, sop, month)
     if record is None:
@@ -222,5 +200,5 @@ def check(record: MonthlyRecord | None, month: str, actor: Staff, at: datetime, 
     if record.status == FINAL:
         raise TransitionError(f"laporan bulanan {month} sudah final{_who(record.current('periksa'))}")
     _check_time(record, at, tz)
-    event = _event("periksa", role, actor, at, record.revision, note)
+    event = _event(sop, "periksa", role, actor, at, record.revision, note)
     return replace(record, status=FINAL, events=(*record.events, event))

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
@@ -33,7 +33,8 @@ from pengaduan.core.sop import Sop
 # Share of a standard after which a waiting step is reported as close to overdue.
 CLOSE = 0.75
 
-# Paths through the case steps (SOP.md), decided by the actions a case's history holds.
+# Paths through the case steps (SOP.md). A case is on the path whose step (sop.yaml
+# `langkah_jalur`) its history reached, the later path winning; admin when it reached neither.
 PATH_ADMIN = "admin"
 PATH_REDAKTUR = "redaktur"
 PATH_ESCALATED = "eskalasi"
@@ -41,7 +42,7 @@ PATH_NOT_COMPLAINT = "bukan_pengaduan"
 PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT)
 
 
-def _clock(calendar: Calendar | None, tz: Any) -> Calendar:
+def _clock(calendar: Calendar | None, tz: ZoneInfo) -> Calendar:
     return calendar if calendar is not None else Calendar.always_open(tz)
 
 
@@ -63,7 +64,7 @@ class StepTiming:
     met: bool
 
 
-def step_timings(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> list[StepTiming]:
+def step_timings(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None = None) -> list[StepTiming]:
     """Each SOP step of the case, measured from the previous entry (step 1: from posting time).
 
     Step 6 is measured from the moment the Redaktur's silence became a fact (step 4 plus step
@@ -73,9 +74,9 @@ def step_timings(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> list[St
     out: list[StepTiming] = []
     previous: datetime | None = None
     for entry in _steps(case, sop):
-        end = timeutil.from_text(entry.time, tz)
+        end = entry.time.astimezone(tz)
         if previous is None:
-            previous = timeutil.from_text(case.posted_at, tz) if case.posted_at else end
+            previous = case.posted_at.astimezone(tz) if case.posted_at else end
         start = previous
         silent = sop.steps[entry.step].after_silence
         if silent is not None:
@@ -89,15 +90,14 @@ def step_timings(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> list[St
 
 
 # -- each case -------------------------------------------------------------------------------------
-def path_of(case: Case) -> str:
+def path_of(case: Case, sop: Sop) -> str:
     """Which SOP path the case took (so far, for an open case)."""
-    actions = {e.action for e in case.history}
-    if "bukan_pengaduan" in actions:
+    if any(e.status == PATH_NOT_COMPLAINT for e in case.history):
         return PATH_NOT_COMPLAINT
-    if "teruskan_pimred" in actions:
-        return PATH_ESCALATED
-    if "teruskan_redaktur" in actions:
-        return PATH_REDAKTUR
+    reached = {e.step for e in _steps(case, sop)}
+    for path in (PATH_ESCALATED, PATH_REDAKTUR):
+        if sop.path_steps.get(path) in reached:
+            return path
     return PATH_ADMIN
 
 
@@ -125,12 +125,12 @@ class CaseFigures:
         return self.settle <= self.settle_standard
 
 
-def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFigures:
+def case_figures(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None = None) -> CaseFigures:
     """Time to first response (steps 1-3) and time to settle, measured like `step_timings`."""
     timings = step_timings(case, sop, tz, calendar)
     clock = _clock(calendar, tz)
     entries = _steps(case, sop)
-    start = timings[0].start if timings else timeutil.from_text(case.received_at, tz)
+    start = timings[0].start if timings else case.received_at.astimezone(tz)
     first_steps = sop.first_response_steps
     first = next((t for t in timings if first_steps and t.step == first_steps[-1]), None)
     first_response = clock.working_minutes(start, first.end) if first is not None else None
@@ -144,7 +144,7 @@ def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFig
         )
     return CaseFigures(
         case_id=case.id,
-        path=path_of(case),
+        path=path_of(case, sop),
         start=start,
         first_response=first_response,
         first_response_standard=sum(sop.steps[n].minutes for n in first_steps),
@@ -152,47 +152,6 @@ def case_figures(case: Case, sop: Sop, tz: Any, calendar: Any = None) -> CaseFig
         settle_standard=settle_standard,
         steps=tuple(timings),
     )
-
-
-@dataclass(frozen=True)
-class PathSummary:
-    """Case-level figures of the settled cases of one path."""
-
-    path: str
-    cases: int
-    settled: int
-    settled_within: int
-    median_settle: float | None
-    responded: int
-    responded_within: int
-    median_first_response: float | None
-
-
-def path_summaries(figures: Iterable[CaseFigures]) -> dict[str, PathSummary]:
-    """Per path (in PATHS order, only those present): counts, shares within standard and medians."""
-    import statistics  # only the reports need it; not on the start-up of every command
-
-    by_path: dict[str, list[CaseFigures]] = {}
-    for item in figures:
-        by_path.setdefault(item.path, []).append(item)
-    out: dict[str, PathSummary] = {}
-    for path in PATHS:
-        items = by_path.get(path)
-        if not items:
-            continue
-        settled = [f for f in items if f.settle is not None]
-        responded = [f for f in items if f.first_response is not None]
-        out[path] = PathSummary(
-            path=path,
-            cases=len(items),
-            settled=len(settled),
-            settled_within=sum(1 for f in settled if f.settle_met),
-            median_settle=statistics.median(f.settle for f in settled) if settled else None,  # type: ignore[misc]
-            responded=len(responded),
-            responded_within=sum(1 for f in responded if f.first_response_met),
-            median_first_response=statistics.median(f.first_response for f in responded) if responded else None,  # type: ignore[misc]
-        )
-    return out
 
 
 # -- what an open case waits for ---------------------------------------------------------------------
@@ -256,10 +215,10 @@ def _command(sop: Sop, at_step: int, target: int, case_id: str) -> str:
     return ""
 
 
-def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> Waiting | None:
+def waiting(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> Waiting | None:
     """What the case waits for as of `moment` (its history up to then); None when closed or not yet received."""
     entries = _steps(case, sop)
-    while entries and timeutil.from_text(entries[-1].time, tz) > moment:  # entries are in time order
+    while entries and entries[-1].time.astimezone(tz) > moment:  # entries are in time order
         entries.pop()
     if not entries or entries[-1].status in sop.final_statuses:
         return None
@@ -272,7 +231,7 @@ def waiting(case: Case, sop: Sop, tz: Any, calendar: Any, moment: datetime) -> W
     # the longest standard sets the limit, so the list never cries wolf.
     step = min(targets, key=lambda n: (-sop.steps[n].minutes, n))
     clock = _clock(calendar, tz)
-    since = timeutil.from_text(last.time, tz)
+    since = last.time.astimezone(tz)
     allowed = sop.steps[step].minutes
     used = clock.working_minutes(since, moment)
     due = clock.add_working_minutes(since, allowed)
@@ -296,13 +255,13 @@ def _worst_first(item: Waiting) -> tuple[float, float, str]:
     return (-item.share, -item.used, item.case.id)
 
 
-def late_list(cases: Iterable[Case], sop: Sop, tz: Any, calendar: Any, moment: datetime) -> list[Waiting]:
+def late_list(cases: Iterable[Case], sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> list[Waiting]:
     """Open cases whose awaited step is overdue or close to it, worst first."""
     found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment)) is not None]
     return sorted((w for w in found if w.overdue or w.close), key=_worst_first)
 
 
-def escalations(cases: Iterable[Case], sop: Sop, tz: Any, calendar: Any, moment: datetime) -> list[Waiting]:
+def escalations(cases: Iterable[Case], sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> list[Waiting]:
     """Open cases past their standard, where the SOP says to escalate, worst first."""
     found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment)) is not None]
     return sorted((w for w in found if w.overdue), key=_worst_first)

@@ -6,14 +6,23 @@ here (the package's `data/sop.yaml`, copied into each store at init).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pengaduan.errors import SopError
+from pengaduan.errors import InputError, SopError
 
 START = 0
 # Who may erase personal data when sop.yaml does not say (`penghapus_data`).
 ERASERS = ("admin", "pimred", "kadin")
+# The paths `langkah_jalur` may name (the reports count and label cases by them).
+PATH_KEYS = ("redaktur", "eskalasi")
+CASE_ARGUMENT = "ID"  # how `perintah` writes the case a command acts on
+_COMMAND_RE = re.compile(r"^[a-z][a-z0-9_-]*$")  # (an action name when `perintah` is absent)
+_OPTION_RE = re.compile(r"^--([a-z][a-z0-9-]*)$")
+_VALUE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a fixed value: picks the transition
+_PLACEHOLDER_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")  # a value the desk fills in: the action needs it
 
 
 @dataclass(frozen=True)
@@ -34,8 +43,26 @@ class Transition:
     sources: tuple[int, ...]
     target: int
     status: str
-    command: str
+    command: str  # how the desk types it (`perintah`), e.g. "teruskan ID --ke redaktur"
     needs_answer: bool = False  # the entry must carry the answer given (jawaban)
+    # Read from `command`: its command name, the options that pick this transition among that
+    # command's others (a fixed value, or True for a flag), and the options the action needs.
+    name: str = ""
+    picks: tuple[tuple[str, str | bool], ...] = ()
+    needs: tuple[str, ...] = ()
+
+    def pick(self, option: str) -> str | bool:
+        """The value of `option` that picks this transition (False: the option is not given)."""
+        return dict(self.picks).get(option, False)
+
+
+@dataclass(frozen=True)
+class ReportAction:
+    """A report action (its commits' `Aksi` trailer), the report step it records and who may do it."""
+
+    action: str
+    step: int
+    roles: tuple[str, ...]
 
 
 @dataclass
@@ -52,6 +79,49 @@ class Sop:
     first_response_steps: tuple[int, ...] = ()
     # Roles that may erase a case's personal data (`pengaduan hapus-data`, `retensi`).
     erasers: tuple[str, ...] = ERASERS
+    external_roles: tuple[str, ...] = ()  # roles that never run the tool (the reporter)
+    managers: tuple[str, ...] = ()  # may change the roster and the configuration
+    correctors: tuple[str, ...] = ()  # may record a correction of an intake field
+    path_steps: dict[str, int] = field(default_factory=dict)  # path -> the step that puts a case on it
+    report_actions: dict[str, ReportAction] = field(default_factory=dict)
+
+    @property
+    def staff_roles(self) -> tuple[str, ...]:
+        """The roles a petugas in the roster may hold: every role but those outside the desk."""
+        return tuple(r for r in self.roles if r not in self.external_roles)
+
+    def manages(self, roles: Iterable[str]) -> bool:
+        """Whether someone with these roles may change the roster and the configuration."""
+        return bool(set(roles) & set(self.managers))
+
+    def corrects(self, roles: Iterable[str]) -> bool:
+        """Whether someone with these roles may record a correction of an intake field."""
+        return bool(set(roles) & set(self.correctors))
+
+    @property
+    def escalation_step(self) -> int | None:
+        """The step that escalates a case to the top of the desk (`langkah_jalur.eskalasi`)."""
+        return self.path_steps.get("eskalasi")
+
+    def choices(self, command: str, option: str) -> dict[str, Transition]:
+        """The values `--option` of `command` takes, each with the transition it picks (in SOP order)."""
+        out: dict[str, Transition] = {}
+        for t in self.transitions:
+            value = t.pick(option)
+            if t.name == command and isinstance(value, str):
+                out.setdefault(value, t)
+        return out
+
+    def select(self, command: str, given: dict[str, str | bool | None]) -> Transition:
+        """The transition `command` records with these picking options (absent flags: False)."""
+        wanted = {k: (False if v is None else v) for k, v in given.items()}
+        found = [t for t in self.transitions if t.name == command and all(t.pick(k) == v for k, v in wanted.items())]
+        if len(found) != 1:  # load_sop keeps a command's transitions apart, so only when none matches
+            typed = " ".join(f"--{k}" if v is True else f"--{k} {v}" for k, v in wanted.items() if v is not False)
+            shown = f"{command} {typed}".strip()
+            known = "; ".join(t.command for t in self.transitions if t.name == command) or "tidak ada"
+            raise InputError(f"'{shown}' tidak ada di SOP {self.number}; yang ada: {known}")
+        return found[0]
 
     def transition(self, action: str) -> Transition:
         for item in self.transitions:
@@ -65,9 +135,19 @@ class Sop:
             return []
         return [t for t in self.transitions if step in t.sources]
 
-    def may_record(self, roles: tuple[str, ...] | list[str], step: Step) -> bool:
-        allowed = {step.actor, *step.recorders, *self.general_recorders}
-        return any(role in allowed for role in roles)
+    def recorders(self, step: Step) -> tuple[str, ...]:
+        """The roles that may record this step (sorted): its pelaksana and pencatat, and for a case
+        step also the general recorders. The one place this is decided."""
+        return _recorders(step, self.general_recorders if step.number in self.steps else ())
+
+    def may_record(self, roles: Iterable[str], step: Step) -> bool:
+        return bool(set(roles) & set(self.recorders(step)))
+
+    def report_action(self, action: str) -> ReportAction:
+        found = self.report_actions.get(action)
+        if found is None:
+            raise SopError(f"aksi laporan '{action}' tidak ada di SOP {self.number} (aksi_laporan)")
+        return found
 
     @property
     def silence_steps(self) -> dict[int, int]:
@@ -79,6 +159,10 @@ class Sop:
         if found is None:
             raise SopError(f"langkah {number} tidak ada di SOP {self.number}")
         return found
+
+
+def _recorders(step: Step, general: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(sorted({step.actor, *step.recorders, *general}))
 
 
 def _require(data: dict[str, Any], key: str, where: str) -> Any:
@@ -100,8 +184,8 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _optional_int(value: Any, what: str) -> int | None:
-    if value is None or _is_int(value):
+def _optional_int(value: object, what: str) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     raise SopError(f"definisi SOP tidak sah: {what} harus nomor langkah (bilangan bulat), bukan {value!r}")
 
@@ -141,6 +225,139 @@ def _step(item: Any, roles: dict[str, str], where: str) -> Step:
     )
 
 
+def _command_line(text: str, action: str) -> tuple[str, tuple[tuple[str, str | bool], ...], tuple[str, ...]]:
+    """`perintah` read as the CLI reads it: (command name, picking options, needed options)."""
+    example = "contoh: 'teruskan ID --ke redaktur' atau 'verifikasi ID --bukan-pengaduan --alasan TEKS'"
+    words = text.split()
+    if not words or not _COMMAND_RE.match(words[0]):
+        raise SopError(f"definisi SOP tidak sah: perintah transisi '{action}' harus diawali nama perintah; {example}")
+    rest = words[1:]
+    if rest and rest[0] == CASE_ARGUMENT:
+        rest = rest[1:]
+    picks: dict[str, str | bool] = {}
+    needs: list[str] = []
+    while rest:
+        match = _OPTION_RE.match(rest[0])
+        if match is None:
+            raise SopError(
+                f"definisi SOP tidak sah: perintah transisi '{action}' ({text}): '{rest[0]}' bukan opsi --nama; {example}"
+            )
+        option = match.group(1)
+        if option in picks or option in needs:
+            raise SopError(f"definisi SOP tidak sah: perintah transisi '{action}' menyebut --{option} dua kali")
+        value = rest[1] if len(rest) > 1 and not rest[1].startswith("--") else None
+        rest = rest[2:] if value is not None else rest[1:]
+        if value is None:
+            picks[option] = True
+        elif _PLACEHOLDER_RE.match(value):
+            needs.append(option)
+        elif _VALUE_RE.match(value):
+            picks[option] = value
+        else:
+            raise SopError(
+                f"definisi SOP tidak sah: perintah transisi '{action}': nilai '{value}' untuk --{option} harus huruf kecil "
+                "(pilihan tetap, mis. redaktur) atau HURUF BESAR (diisi petugas, mis. TEKS)"
+            )
+    return words[0], tuple(picks.items()), tuple(needs)
+
+
+def _roles_list(
+    data: dict[str, Any], key: str, roles: dict[str, str], example: str, external: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """A list of known roles under `key` (none outside the desk when `external` is given)."""
+    value = _sequence(data.get(key), f"'{key}'", example)
+    for role in value:
+        if not isinstance(role, str) or role not in roles:
+            raise SopError(
+                f"definisi SOP tidak sah: {key} menyebut peran '{role}' yang tidak dikenal (peran yang ada: {', '.join(roles)})"
+            )
+        if role in external:
+            raise SopError(f"definisi SOP tidak sah: {key} menyebut '{role}', peran di luar petugas (peran_luar)")
+    return value
+
+
+def _path_steps(value: Any, steps: dict[int, Step]) -> dict[str, int]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SopError("definisi SOP tidak sah: 'langkah_jalur' harus pemetaan jalur -> nomor langkah, contoh: {eskalasi: 6}")
+    out: dict[str, int] = {}
+    for path, number in value.items():
+        if path not in PATH_KEYS:
+            raise SopError(
+                f"definisi SOP tidak sah: langkah_jalur menyebut jalur '{path}' yang tidak dikenal ({', '.join(PATH_KEYS)})"
+            )
+        if not _is_int(number) or number not in steps:
+            raise SopError(f"definisi SOP tidak sah: langkah_jalur '{path}' menyebut langkah {number!r} yang tidak ada")
+        out[str(path)] = number
+    return out
+
+
+def _report_actions(
+    value: Any, report_steps: dict[int, Step], roles: dict[str, str], external: tuple[str, ...]
+) -> dict[str, ReportAction]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SopError(
+            "definisi SOP tidak sah: 'aksi_laporan' harus pemetaan aksi -> {langkah: N}, contoh: {laporan_harian: {langkah: 12}}"
+        )
+    out: dict[str, ReportAction] = {}
+    for action, item in value.items():
+        where = f"aksi_laporan '{action}'"
+        if not isinstance(item, dict):
+            raise SopError(f"definisi SOP tidak sah: {where} harus pemetaan, contoh: {{langkah: 12}}")
+        number = _require(item, "langkah", where)
+        step = report_steps.get(number) if _is_int(number) else None
+        if step is None:
+            raise SopError(
+                f"definisi SOP tidak sah: {where} menyebut langkah {number!r} yang bukan langkah_laporan "
+                f"({', '.join(map(str, report_steps)) or 'tidak ada'})"
+            )
+        allowed = _roles_list(item, "peran", roles, "[kabid]", external) or _recorders(step)
+        out[str(action)] = ReportAction(str(action), number, tuple(dict.fromkeys(allowed)))
+    return out
+
+
+# What SOP 276's files said before these facts were data (the tool's constants until then): a
+# store's sop.yaml, or an old commit of it, written before any of these keys existed means exactly
+# this, so existing stores and their audited history keep their meaning. A file that has any of
+# them is of the new kind and must have every required one.
+LEGACY_DEFAULTS: dict[str, Any] = {
+    "peran_luar": ["pelapor"],
+    "pengelola": ["admin", "pimred", "kadin"],
+    "pengoreksi": ["admin", "pimred"],
+    "langkah_jalur": {"redaktur": 4, "eskalasi": 6},
+    "aksi_laporan": {
+        "laporan_harian": {"langkah": 12},
+        "susun": {"langkah": 13},
+        "paraf": {"langkah": 14, "peran": ["kabid"]},
+        "periksa": {"langkah": 15},
+    },
+}
+
+
+def _with_legacy_defaults(data: dict[str, Any], roles: dict[str, Any]) -> dict[str, Any]:
+    """An SOP written before LEGACY_DEFAULTS' keys existed, with them filled as the tool then had them."""
+    if any(key in data for key in LEGACY_DEFAULTS):
+        return data
+    steps = {item.get("nomor") for item in data.get("langkah") or [] if isinstance(item, dict)}
+    report_steps = {item.get("nomor") for item in data.get("langkah_laporan") or [] if isinstance(item, dict)}
+    filled = dict(data)
+    for key in ("peran_luar", "pengelola", "pengoreksi"):
+        if key not in filled:
+            filled[key] = [role for role in LEGACY_DEFAULTS[key] if role in roles]
+    if "langkah_jalur" not in filled:
+        filled["langkah_jalur"] = {k: n for k, n in LEGACY_DEFAULTS["langkah_jalur"].items() if n in steps}
+    if "aksi_laporan" not in filled:
+        filled["aksi_laporan"] = {
+            action: {**item, "peran": [r for r in item.get("peran", []) if r in roles]} if "peran" in item else dict(item)
+            for action, item in LEGACY_DEFAULTS["aksi_laporan"].items()
+            if item["langkah"] in report_steps
+        }
+    return filled
+
+
 def load_sop(data: Any) -> Sop:
     """Build and validate an SOP from its parsed YAML; raise SopError with the first problem."""
     if not isinstance(data, dict):
@@ -152,6 +369,17 @@ def load_sop(data: Any) -> Sop:
     for role in general:
         if role not in roles:
             raise SopError(f"definisi SOP tidak sah: pencatat_umum menyebut peran '{role}' yang tidak dikenal")
+    data = _with_legacy_defaults(data, roles)
+    external = _roles_list(data, "peran_luar", roles, "[pelapor]")
+    if all(role in external for role in roles):
+        raise SopError("definisi SOP tidak sah: semua peran ada di peran_luar; tidak ada peran untuk petugas")
+    # Required once written: without them nobody (or everybody) could change the store's setup.
+    _require(data, "pengelola", "definisi SOP")
+    _require(data, "pengoreksi", "definisi SOP")
+    managers = _roles_list(data, "pengelola", roles, "[admin, pimred, kadin]", external)
+    correctors = _roles_list(data, "pengoreksi", roles, "[admin, pimred]", external)
+    if not managers:
+        raise SopError("definisi SOP tidak sah: 'pengelola' harus menyebut sedikitnya satu peran, contoh: [admin, pimred, kadin]")
 
     steps: dict[int, Step] = {}
     for index, item in enumerate(_sequence(_require(data, "langkah", "definisi SOP"), "'langkah'", "[{nomor: 1, ...}]")):
@@ -184,16 +412,28 @@ def load_sop(data: Any) -> Sop:
         for source in sources:
             if source != START and source not in steps:
                 raise SopError(f"definisi SOP tidak sah: transisi '{action}' berasal dari langkah {source} yang tidak ada")
+        command = str(item.get("perintah") or action)
+        name, picks, needs = _command_line(command, action)
         transitions.append(
             Transition(
                 action=action,
                 sources=sources,
                 target=target,
                 status=str(_require(item, "status", f"{where} ({action})")),
-                command=str(item.get("perintah") or action),
+                command=command,
                 needs_answer=_flag(item.get("wajib_jawaban", False), f"wajib_jawaban transisi '{action}'"),
+                name=name,
+                picks=picks,
+                needs=needs,
             )
         )
+    for index, first in enumerate(transitions):
+        for other in transitions[index + 1 :]:
+            if first.name == other.name and dict(first.picks) == dict(other.picks):
+                raise SopError(
+                    f"definisi SOP tidak sah: transisi '{first.action}' dan '{other.action}' diketik sama "
+                    f"('{first.command}' / '{other.command}'); bedakan dengan opsi berisi pilihan, mis. --ke redaktur"
+                )
     sop = Sop(
         number=str(_require(data, "nomor", "definisi SOP")),
         name=str(data.get("nama", "")),
@@ -206,6 +446,11 @@ def load_sop(data: Any) -> Sop:
         report_steps=report_steps,
         first_response_steps=_sequence(data.get("respon_pertama"), "'respon_pertama'", "[1, 2, 3]"),
         erasers=_sequence(data.get("penghapus_data"), "'penghapus_data'", "[admin, pimred, kadin]") or ERASERS,
+        external_roles=external,
+        managers=managers,
+        correctors=correctors,
+        path_steps=_path_steps(data.get("langkah_jalur"), steps),
+        report_actions=_report_actions(data.get("aksi_laporan"), report_steps, roles, external),
     )
     for role in sop.erasers:
         if role not in roles:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pengaduan.errors import ConfigError, InputError
@@ -70,8 +70,19 @@ def to_text(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def from_text(text: str, tz: ZoneInfo) -> datetime:
+def from_text(text: str, tz: tzinfo) -> datetime:
     return datetime.fromisoformat(text).astimezone(tz)
+
+
+def from_stored(text: str) -> datetime:
+    """A moment as a case file holds it (ISO 8601), with the offset as written."""
+    return datetime.fromisoformat(text)
+
+
+def to_stored(moment: datetime) -> str:
+    """The text a case file holds for a moment: `to_text`'s form for the whole seconds the tool
+    records, a fraction kept when a file had one, so reading and writing back changes nothing."""
+    return moment.isoformat()
 
 
 def clock_label(moment: datetime) -> str:

@@ -5,24 +5,70 @@ Nothing here reads files, talks to git or prints; the store turns the result int
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import timeutil
-from pengaduan.core.case import Case, Entry, Reporter
+from pengaduan.core import safetext, timeutil
+from pengaduan.core.calendar import Calendar
+from pengaduan.core.case import Case, Entry, Reporter, stored_value
 from pengaduan.core.config import Config, Staff
 from pengaduan.core.sla import awaited_role
-from pengaduan.core.sop import START, Sop, Transition
+from pengaduan.core.sop import START, Sop, Step, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
-from pengaduan.i18n import CASE_KEYS, status_label
+from pengaduan.i18n import CASE_KEYS, action_label, status_label
 
-# Actions whose entry must carry an answer text (the words that reached the reporter or desk).
+
+@dataclass(frozen=True)
+class Intake:
+    """What step 1 (`terima`) takes down about a complaint; checked when the case is made."""
+
+    platform: str
+    account: str
+    text: str
+    kind: str = "komentar"
+    link: str | None = None
+    posted_at: datetime | None = None
+    reporter_name: str | None = None
+    reporter_contact: str | None = None
+    anonymous: bool = False  # the reporter asked not to be named (LAPOR! "anonim")
+    confidential: bool = False  # never in reports, exports or reminders (LAPOR! "rahasia")
+
+
+# A `terima` without its intake: refused by the same checks as empty options.
+_NO_INTAKE = Intake(platform="", account="", text="")
+
+# Every text a petugas types, by its name here: (option named in messages, single line?, limit).
+# Single-line limits count characters, multi-line ones UTF-8 bytes. `terima`, the steps and
+# `koreksi` all check through `check_text_field`, so the rules live in this one place.
+TEXT_FIELDS: dict[str, tuple[str, bool, int]] = {
+    "account": ("--akun", True, safetext.LINE_CHARS),
+    "link": ("--tautan", True, safetext.LINK_CHARS),
+    "text": ("--isi", False, safetext.LONG_TEXT_BYTES),
+    "reporter_name": ("--nama-pelapor", True, safetext.LINE_CHARS),
+    "reporter_contact": ("--kontak", True, safetext.LINE_CHARS),
+    "answer": ("--isi", False, safetext.LONG_TEXT_BYTES),
+    "note": ("--catatan", False, safetext.NOTE_BYTES),
+    "reason": ("--alasan", False, safetext.NOTE_BYTES),
+    "performer_name": ("--oleh", True, safetext.LINE_CHARS),
+}
+
+
+def check_text_field(name: str, value: str | None, option: str | None = None) -> str | None:
+    """A typed text value checked against its field's rule (size; one line where it must be)."""
+    if value is None:
+        return None
+    default_option, single_line, limit = TEXT_FIELDS[name]
+    option = option or default_option
+    if single_line:
+        return safetext.check_line(value, option, limit)
+    return safetext.check_text(value, option, limit)
+
 
 
 @dataclass(frozen=True)
 class Request:
-    """What a petugas asks for: an action, when it happened, and its details."""
+    """What a petugas asks for: an action, when it happened, and the details that action takes."""
 
     action: str
     actor: Staff
@@ -31,7 +77,12 @@ class Request:
     channel: str | None = None
     answer: str | None = None
     performer_name: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
+    intake: Intake | None = None  # terima
+    category: str | None = None  # verifikasi
+    bidang: str | None = None  # verifikasi, koordinasi_kabid
+    reason: str | None = None  # bukan_pengaduan
+    anonymous: bool = False  # verifikasi: the reporter asks not to be named (flags only turn on)
+    confidential: bool = False  # verifikasi: make the case rahasia
 
 
 def allowed_commands(sop: Sop, case: Case) -> list[str]:
@@ -68,10 +119,10 @@ def _performer_name(sop: Sop, config: Config, role: str, request: Request) -> st
     return candidates[0].name if len(candidates) == 1 else None
 
 
-def _check_time(case: Case | None, request: Request, now: datetime, tz: Any) -> None:
+def _check_time(case: Case | None, request: Request, now: datetime, tz: tzinfo) -> None:
     timeutil.refuse_future(request.at, now)
     if case is not None and case.last is not None:
-        previous = timeutil.from_text(case.last.time, tz)
+        previous = case.last.time.astimezone(tz)
         if request.at < previous:
             raise InputError(
                 f"--waktu {timeutil.to_text(request.at)} lebih awal dari langkah sebelumnya "
@@ -79,12 +130,14 @@ def _check_time(case: Case | None, request: Request, now: datetime, tz: Any) -> 
             )
 
 
-def _check_silence(sop: Sop, case: Case | None, request: Request, step: Any, calendar: Any, tz: Any) -> None:
+def _check_silence(
+    sop: Sop, case: Case | None, request: Request, step: Step, calendar: Calendar | None, tz: tzinfo
+) -> None:
     """A step that applies on silence (6: the Redaktur gives no answer) before that silence is a
     fact (step 5's standard has not run out) needs the reason written down."""
     if step.after_silence is None or case is None or case.last is None or (request.note or "").strip():
         return
-    since = timeutil.from_text(case.last.time, tz)
+    since = case.last.time.astimezone(tz)
     waited = (
         calendar.working_minutes(since, request.at) if calendar is not None else timeutil.minutes_between(since, request.at)
     )
@@ -97,21 +150,22 @@ def _check_silence(sop: Sop, case: Case | None, request: Request, step: Any, cal
         )
 
 
-def _new_case(config: Config, case_id: str, request: Request, tz: Any) -> Case:
-    f = request.fields
-    platform = config.check_choice(str(f.get("platform", "")), "platform")
-    kind = config.check_choice(str(f.get("kind") or "komentar"), "jenis")
-    account = str(f.get("account") or "").strip()
-    text = str(f.get("text") or "").strip()
+def _new_case(config: Config, case_id: str, request: Request) -> Case:
+    intake = request.intake or _NO_INTAKE
+    for name in ("account", "text", "link", "reporter_name", "reporter_contact"):
+        check_text_field(name, getattr(intake, name))
+    platform = config.check_choice(intake.platform or "", "platform")
+    kind = config.check_choice(intake.kind or "komentar", "jenis")
+    account = (intake.account or "").strip()
+    text = (intake.text or "").strip()
     if not account:
         raise InputError("--akun kosong; isi akun media sosial pengirim, contoh: --akun @warga_semarang")
     if not text:
         raise InputError("--isi kosong; salin isi komentar atau pesan pengaduan")
-    posted = f.get("posted_at")
+    posted = intake.posted_at
     if posted is not None and posted > request.at:
         raise InputError("--waktu-unggah sesudah --waktu diterima; periksa kedua waktu")
-    anonymous = bool(f.get("anonymous"))
-    if anonymous and (f.get("reporter_name") or f.get("reporter_contact")):
+    if intake.anonymous and (intake.reporter_name or intake.reporter_contact):
         raise InputError(
             "--anonim: pelapor tidak ingin disebut, jadi nama dan kontaknya tidak disimpan; hapus --nama-pelapor dan --kontak"
         )
@@ -122,35 +176,40 @@ def _new_case(config: Config, case_id: str, request: Request, tz: Any) -> Case:
         platform=platform,
         account=account,
         text=text,
-        received_at=timeutil.to_text(request.at),
+        received_at=_to_second(request.at),
         kind=kind,
-        link=f.get("link") or None,
-        posted_at=timeutil.to_text(posted) if posted is not None else None,
-        anonymous=anonymous,
-        confidential=bool(f.get("confidential")),
-        reporter=Reporter(name=f.get("reporter_name") or None, contact=f.get("reporter_contact") or None),
+        link=intake.link or None,
+        posted_at=_to_second(posted) if posted is not None else None,
+        anonymous=intake.anonymous,
+        confidential=intake.confidential,
+        reporter=Reporter(name=intake.reporter_name or None, contact=intake.reporter_contact or None),
     )
+
+
+def _to_second(moment: datetime) -> datetime:
+    """Case files record moments to the second."""
+    return moment.replace(microsecond=0)
 
 
 def _field_changes(config: Config, case: Case, transition: Transition, request: Request) -> dict[str, Any]:
     action = transition.action
-    f = request.fields
     changes: dict[str, Any] = {}
-    if f.get("category"):
-        changes["category"] = config.check_choice(f["category"], "kategori")
+    if request.category:
+        changes["category"] = config.check_choice(request.category, "kategori")
     # Privacy flags only ever turn on: a sensitive category, or the reporter's wish at verification.
-    if (f.get("confidential") or changes.get("category") in config.sensitive) and not case.confidential:
+    if (request.confidential or changes.get("category") in config.sensitive) and not case.confidential:
         changes["confidential"] = True
-    if f.get("anonymous") and not case.anonymous:
+    if request.anonymous and not case.anonymous:
         changes["anonymous"] = True
         changes["reporter"] = Reporter()  # no name or contact is kept from now on
-    if f.get("bidang"):
-        changes["bidang"] = config.check_choice(f["bidang"], "bidang")
-    if action == "koordinasi_kabid" and "bidang" not in changes:
-        raise InputError(f"--bidang wajib untuk koordinasi dengan Kepala Bidang; pilih: {', '.join(config.bidang)}")
-    if action == "bukan_pengaduan" and not (f.get("reason") or "").strip():
-        raise InputError("--alasan wajib saat menutup sebagai bukan pengaduan; contoh: --alasan 'spam promosi'")
-    if transition.needs_answer and not (request.answer or "").strip():
+    if request.bidang:
+        changes["bidang"] = config.check_choice(request.bidang, "bidang")
+    # The fields the action needs are the UPPER-CASE placeholders of its `perintah` in sop.yaml.
+    if "bidang" in transition.needs and "bidang" not in changes:
+        raise InputError(f"--bidang wajib untuk {action_label(action)}; pilih: {', '.join(config.bidang)}")
+    if "alasan" in transition.needs and not (request.reason or "").strip():
+        raise InputError(f"--alasan wajib saat kasus {action_label(action)}; contoh: --alasan 'spam promosi'")
+    if (transition.needs_answer or "isi" in transition.needs) and not (request.answer or "").strip():
         raise InputError("--isi wajib: tulis jawaban yang diberikan")
     return changes
 
@@ -162,7 +221,7 @@ def apply(
     request: Request,
     now: datetime,
     new_id: str | None = None,
-    calendar: Any = None,
+    calendar: Calendar | None = None,
 ) -> Case:
     """Return the case after the request, or raise the reason the SOP refuses it.
 
@@ -170,10 +229,13 @@ def apply(
     """
     transition = sop.transition(request.action)
     tz = timeutil.zone(config.timezone)
+    for name in ("answer", "note", "performer_name"):
+        check_text_field(name, getattr(request, name))
+    check_text_field("reason", request.reason)
     _check_state(sop, case, transition)
     step = sop.steps[transition.target]
     if not sop.may_record(request.actor.roles, step):
-        allowed = sorted({step.actor, *step.recorders, *sop.general_recorders})
+        allowed = sop.recorders(step)
         raise PermissionDenied(
             f"petugas '{request.actor.code}' ({', '.join(request.actor.roles)}) tidak boleh mencatat langkah "
             f"{step.number} ({sop.roles[step.actor]}); yang boleh: {', '.join(allowed)}"
@@ -183,7 +245,7 @@ def apply(
     if case is None:
         if new_id is None:
             raise ValueError("a new case needs an id")
-        case = _new_case(config, new_id, request, tz)
+        case = _new_case(config, new_id, request)
     changes = _field_changes(config, case, transition, request)
     entry = Entry(
         step=step.number,
@@ -192,7 +254,7 @@ def apply(
         performer_role=step.actor,
         performer_name=_performer_name(sop, config, step.actor, request),
         recorder=request.actor.code,
-        time=timeutil.to_text(request.at),
+        time=_to_second(request.at),
         channel=request.channel or None,
         answer=(request.answer or "").strip() or None,
         note=(request.note or "").strip() or None,
@@ -200,7 +262,7 @@ def apply(
     return case.with_entry(entry, **changes)
 
 
-def correct(case: Case, field_name: str, value: Any, reason: str, actor: Staff, at: datetime) -> Case:
+def correct(case: Case, field_name: str, value: str | datetime | None, reason: str, actor: Staff, at: datetime) -> Case:
     """A recorded correction of one intake field; history keeps the old and new value."""
     old = getattr(case, field_name)
     entry = Entry(
@@ -211,9 +273,10 @@ def correct(case: Case, field_name: str, value: Any, reason: str, actor: Staff, 
         performer_role="admin" if "admin" in actor.roles or not actor.roles else actor.roles[0],
         performer_name=actor.name,
         recorder=actor.code,
-        time=timeutil.to_text(at),
+        time=_to_second(at),
         note=reason,
-        # The field by its YAML key, as the case file and its readers name it.
-        changes={"kolom": CASE_KEYS.get(field_name, field_name), "lama": old, "baru": value},
+        # The field by its YAML key and its values as the case file writes them.
+        changes={"kolom": CASE_KEYS.get(field_name, field_name), "lama": stored_value(old), "baru": stored_value(value)},
     )
-    return replace(case.with_entry(entry), **{field_name: value})
+    change: dict[str, Any] = {field_name: value}  # one intake field, named at run time
+    return replace(case.with_entry(entry), **change)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import sla
+from pengaduan.core.calendar import Calendar
 from pengaduan.core.case import Case
 from pengaduan.core.config import Config
 from pengaduan.core.sop import Sop
@@ -73,13 +74,22 @@ class DailyReport:
         return sum(r.met for r in self.steps)
 
 
-def day_bounds(day: date, tz: Any) -> tuple[datetime, datetime]:
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """(00:00:00, 23:59:59) of the day in the store's timezone."""
     start = datetime.combine(day, time(0, 0), tzinfo=tz)
     return start, start + timedelta(days=1) - timedelta(seconds=1)
 
 
-def _row(item: Timed, case: Case, final: bool, wait: Any, day_start: datetime, sop: Sop, tz: Any, calendar: Any) -> CaseRow:
+def _row(
+    item: Timed,
+    case: Case,
+    final: bool,
+    wait: sla.Waiting | None,
+    day_start: datetime,
+    sop: Sop,
+    tz: ZoneInfo,
+    calendar: Calendar | None,
+) -> CaseRow:
     if final:
         minutes = sla.case_figures(case, sop, tz, calendar).settle
     else:
@@ -110,8 +120,8 @@ def daily_figures(
     cutoff: datetime,
     sop: Sop,
     config: Config,
-    tz: Any,
-    calendar: Any = None,
+    tz: ZoneInfo,
+    calendar: Calendar | None = None,
 ) -> DailyReport:
     """The daily report's figures for `day`, as the cases stood at `cutoff` (within that day)."""
     start, end = day_bounds(day, tz)
@@ -137,8 +147,8 @@ def daily_figures(
             if entry.status == figures.NOT_A_COMPLAINT:
                 not_complaint += 1
             elif entry.status == figures.SETTLED:
-                settled_by[sla.path_of(case)] += 1
-            if entry.step == figures.ESCALATION_STEP:
+                settled_by[sla.path_of(case, sop)] += 1
+            if entry.step == sop.escalation_step:
                 escalated += 1
         final = figures.is_final(case, sop)
         wait = None if final else sla.waiting(case, sop, tz, calendar, cutoff)

@@ -12,21 +12,16 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from zoneinfo import ZoneInfo
 
-from pengaduan.core import sla, timeutil
+from pengaduan import i18n
+from pengaduan.core import sla
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.sop import Sop
 
-PATH_LABELS = {
-    sla.PATH_ADMIN: "Dijawab admin",
-    sla.PATH_REDAKTUR: "Dijawab Redaktur",
-    sla.PATH_ESCALATED: "Dieskalasi ke Pimpinan Redaksi",
-    sla.PATH_NOT_COMPLAINT: "Bukan pengaduan",
-}
+PATH_LABELS = i18n.PATH_LABELS
 NOT_A_COMPLAINT = "bukan_pengaduan"
 SETTLED = "selesai"
-ESCALATION_STEP = 6
 
 
 @dataclass(frozen=True)
@@ -62,15 +57,15 @@ class Timed:
         return [(e, t) for e, t in zip(self.case.history, self.times, strict=True) if start <= t <= end]
 
 
-def timed(cases: Iterable[Case], tz: Any) -> list[Timed]:
+def timed(cases: Iterable[Case], tz: ZoneInfo) -> list[Timed]:
     out = []
     for case in cases:
-        times = tuple(timeutil.from_text(e.time, tz) for e in case.history)
-        out.append(Timed(case, timeutil.from_text(case.received_at, tz), times))
+        times = tuple(e.time.astimezone(tz) for e in case.history)
+        out.append(Timed(case, case.received_at.astimezone(tz), times))
     return out
 
 
-def ensure_timed(cases: Iterable[Case | Timed], tz: Any) -> list[Timed]:
+def ensure_timed(cases: Iterable[Case | Timed], tz: ZoneInfo) -> list[Timed]:
     return [c if isinstance(c, Timed) else timed([c], tz)[0] for c in cases]
 
 

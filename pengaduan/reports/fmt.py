@@ -8,6 +8,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from pengaduan.core import timeutil
+from pengaduan.i18n import platform_label
 
 LOCALE = "id"
 
@@ -88,16 +89,5 @@ def delta(current: float | None, previous: float | None, kind: str = "number") -
     return ("+" if diff > 0 else "−") + number(abs(diff))
 
 
-PLATFORM_LABELS = {
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "x": "X",
-    "tiktok": "TikTok",
-    "youtube": "YouTube",
-    "threads": "Threads",
-    "whatsapp": "WhatsApp",
-}
-
-
 def platform(code: str) -> str:
-    return PLATFORM_LABELS.get(code, code[:1].upper() + code[1:])
+    return platform_label(code)

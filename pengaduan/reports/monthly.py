@@ -11,9 +11,10 @@ import calendar as monthcal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import sla
+from pengaduan.core.calendar import Calendar
 from pengaduan.core.case import Case
 from pengaduan.core.config import Config
 from pengaduan.core.sop import Sop
@@ -101,7 +102,7 @@ class MonthlyReport:
     per_day: list[DayCount]
 
 
-def month_bounds(year: int, month: int, tz: Any) -> tuple[datetime, datetime]:
+def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """(first moment, last second) of the month in the store's timezone."""
     start = datetime.combine(date(year, month, 1), time(0, 0), tzinfo=tz)
     days = monthcal.monthrange(year, month)[1]
@@ -143,7 +144,7 @@ def _summary(year: int, month: int, seen: list[_Seen], steps: list[StepRow]) -> 
     )
 
 
-def _month(items: list[Timed], year: int, month: int, cutoff: datetime, sop: Sop, tz: Any, calendar: Any):
+def _month(items: list[Timed], year: int, month: int, cutoff: datetime, sop: Sop, tz: ZoneInfo, calendar: Calendar | None):
     """The cases received in the month as they stood at the cutoff, and the step rows of the month."""
     start, end = month_bounds(year, month, tz)
     cutoff = min(cutoff, end)
@@ -173,8 +174,8 @@ def monthly_figures(
     cutoff: datetime,
     sop: Sop,
     config: Config,
-    tz: Any,
-    calendar: Any = None,
+    tz: ZoneInfo,
+    calendar: Calendar | None = None,
 ) -> MonthlyReport:
     """The monthly report's figures, as the cases stood at `cutoff` (within the month)."""
     items = figures.ensure_timed(cases, tz)

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pengaduan import __version__
 from pengaduan.core import timeutil
-from pengaduan.core.config import Config
-from pengaduan.core.monthly_report import FINAL, STATUS_LABELS, MonthlyRecord
+from pengaduan.core.calendar import Calendar
+from pengaduan.core.config import Config, Staff
+from pengaduan.core.monthly_report import DAILY, FINAL, STATUS_LABELS, MonthlyRecord
 from pengaduan.core.sop import Sop
 from pengaduan.reports import charts, fmt
 from pengaduan.reports.daily import DailyReport
@@ -89,7 +91,7 @@ def _cutoff_label(cutoff: datetime, over: bool) -> str:
     return f"{fmt.plain_date(cutoff.date())} pukul {fmt.clock(cutoff)} (saat laporan dibuat)"
 
 
-def _calendar_note(calendar: Any) -> str:
+def _calendar_note(calendar: Calendar | None) -> str:
     if calendar is None:
         return "; dalam menit jam dinding"
     return "; dalam menit kerja menurut kalender kerja store"
@@ -99,17 +101,18 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def render_daily(report: DailyReport, head: Letterhead, sop: Sop, signer: Any, calendar: Any = None) -> str:
+def render_daily(report: DailyReport, head: Letterhead, sop: Sop, signer: Staff, calendar: Calendar | None = None) -> str:
     """The daily report's HTML (step 12). `signer` is the admin who makes it (a Staff)."""
     created = timeutil.to_text(report.cutoff)
     doc = Doc(DAILY_TITLE, fmt.long_date(report.day), created, created)
+    step = sop.step(sop.report_action(DAILY).step)
     return environment().get_template("harian.html.j2").render(
         doc=doc,
         head=head,
         r=report,
-        step=sop.step(12),
+        step=step,
         signer=signer,
-        signer_role=sop.roles.get(sop.step(12).actor, "Admin Media Sosial"),
+        signer_role=sop.roles.get(step.actor, "Admin Media Sosial"),
         cutoff_label=_cutoff_label(report.cutoff, report.day_over),
         calendar_note=_calendar_note(calendar),
     )
@@ -120,8 +123,8 @@ def render_monthly(
     record: MonthlyRecord,
     head: Letterhead,
     sop: Sop,
-    tz: Any,
-    calendar: Any = None,
+    tz: ZoneInfo,
+    calendar: Calendar | None = None,
 ) -> str:
     """The monthly report's HTML for the record's current status (draft, initialled, final)."""
     susun = record.current("susun")
@@ -143,12 +146,14 @@ def render_monthly(
         events[-1].time if events else susun.time,
     )
     path_rows = [(row.label, row.count) for row in report.by_path]
+    step = sop.step(sop.report_action("susun").step)
+    initialler = sop.report_action("paraf").roles[0]
     return environment().get_template("bulanan.html.j2").render(
         doc=doc,
         head=head,
         r=report,
         record=record,
-        step=sop.step(13),
+        step=step,
         status_label=STATUS_LABELS.get(record.status, record.status),
         month_label=month_label,
         previous_label=previous_label,
@@ -160,9 +165,9 @@ def render_monthly(
         conclusion=_paragraphs(record.conclusion),
         recommendation=_paragraphs(record.recommendation),
         paraf=mark(paraf),
-        paraf_role=sop.roles.get("kabid", "Kepala Bidang"),
+        paraf_role=sop.roles.get(initialler, "Kepala Bidang"),
         checked=mark(periksa) if record.status == FINAL else None,
         sign_date=mark(signed).date,  # type: ignore[union-attr]
         signer_name=signed.name,
-        signer_role=sop.roles.get(sop.step(13).actor, "Pimpinan Redaksi"),
+        signer_role=sop.roles.get(step.actor, "Pimpinan Redaksi"),
     )

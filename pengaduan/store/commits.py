@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import re
 
+from pengaduan.core import timeutil
 from pengaduan.core.case import Case
-from pengaduan.i18n import TRAILERS, action_label
+from pengaduan.i18n import COMMIT_KINDS, TRAILERS, action_label
 
 _TRAILER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 
 # Values of the `Jenis` trailer: what kind of commit this is (case commits carry none).
-KIND_CONFIG = "konfigurasi"
-KIND_REPORT = "laporan"
-KIND_SYNC = "sinkron"
-KIND_MIGRATION = "migrasi"
-KIND_REWRITE = "tulis-ulang"
-REWRITTEN_FROM = "Ditulis-ulang-dari"
+KIND_CONFIG = COMMIT_KINDS["config"]
+KIND_REPORT = COMMIT_KINDS["report"]
+KIND_SYNC = COMMIT_KINDS["sync"]
+KIND_MIGRATION = COMMIT_KINDS["migration"]
+KIND_REWRITE = COMMIT_KINDS["rewrite"]
+REWRITTEN_FROM = "Ditulis-ulang-dari"  # the trailer naming the HEAD a rewrite replaced
 
 
 def trailers(**values: object) -> str:
@@ -50,7 +51,7 @@ def case_step(case: Case, sop_number: str, subject: str | None = None) -> str:
         step=entry.step,
         action=entry.action,
         performer=entry.performer_role,
-        time=entry.time,
+        time=timeutil.to_stored(entry.time),
         sop=sop_number,
     )
 

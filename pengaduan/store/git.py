@@ -14,8 +14,12 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pengaduan.errors import GitError, StoreError
+
+if TYPE_CHECKING:
+    import git as gitpython  # imported late at run time (see Git.repo)
 
 BRANCH = "main"
 
@@ -49,7 +53,7 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = _base_env()
-        self._repo = None
+        self._repo: gitpython.Repo | None = None
 
     # -- running ---------------------------------------------------------------------------
     def _run(
@@ -374,16 +378,25 @@ class Git:
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
         """(path, blob id) of every file under prefix at rev, in one process."""
+        return [(path, blob) for _, path, blob in self.tree_entries(rev, prefix)]
+
+    def tree_entries(self, rev: str, prefix: str) -> list[tuple[str, str, str]]:
+        """(mode, path, object id) of every entry under prefix at rev, in one process.
+
+        The mode tells a regular file (100644, 100755) from a symlink (120000) or a submodule
+        (160000). A path that is not UTF-8 keeps its bytes as surrogates (surrogateescape).
+        """
         out = self._run("ls-tree", "-r", "-z", "--full-tree", rev, "--", prefix, check=False)
         rows = []
-        for item in out.decode("utf-8").split("\0"):
+        for item in out.decode("utf-8", "surrogateescape").split("\0"):
             if not item:
                 continue
             meta, path = item.split("\t", 1)
-            rows.append((path, meta.split()[2]))
+            mode, _, object_id = meta.split()[:3]
+            rows.append((mode, path, object_id))
         return rows
 
-    def tree_entries(self, rev: str, paths: Sequence[str]) -> bytes:
+    def tree_listing(self, rev: str, paths: Sequence[str]) -> bytes:
         """`git ls-tree rev -- paths` as git prints it (the ids of those entries): a fingerprint of them."""
         return self._run("ls-tree", rev, "--", *paths, check=False)
 
@@ -482,7 +495,7 @@ class Git:
             result[sha] = (status, key, primary)
         return result
 
-    def repo(self):  # noqa: ANN201 - git.Repo, imported late on purpose
+    def repo(self) -> gitpython.Repo:
         """GitPython's view of the store, for network operations (never on the hot path)."""
         if self._repo is None:
             import logging
@@ -507,7 +520,7 @@ def _last_line(text: object) -> str:
 _LOG_MARK = "%x1eC"
 _LOG_MARK_BYTES = b"\x1eC"
 # Record: mark, commit, parents, author name, email, author time, committer time, message (NUL-separated).
-_LOG_FORMAT = f"{_LOG_MARK}%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%B"
+_LOG_FORMAT = f"{_LOG_MARK}%x00%H%x00%P%x00%an%x00%ae%x00%ct%x00%B"
 # Output that must not depend on the user's git config (log.showSignature, color, encoding...).
 _LOG_OPTIONS = ("--reverse", "--topo-order", "-z", "--no-color", "--no-show-signature", "--encoding=UTF-8")
 
@@ -530,7 +543,6 @@ class LogEntry:
     parents: tuple[str, ...]
     author_name: str
     author_email: str
-    author_time: int
     commit_time: int
     message: str
     changes: tuple[RawChange, ...]
@@ -549,8 +561,8 @@ def _parse_log(out: bytes) -> list[LogEntry]:
         if tokens[index].lstrip(b"\n") != _LOG_MARK_BYTES:
             index += 1
             continue
-        sha, parents, name, email, a_time, c_time, message = tokens[index + 1 : index + 8]
-        index += 8
+        sha, parents, name, email, c_time, message = tokens[index + 1 : index + 7]
+        index += 7
         changes = []
         while index < len(tokens) and tokens[index].lstrip(b"\n").startswith(b":"):
             old_mode, new_mode, old, new, status = tokens[index].lstrip(b"\n")[1:].decode().split(" ")[:5]
@@ -563,7 +575,6 @@ def _parse_log(out: bytes) -> list[LogEntry]:
                 parents=tuple(parents.decode().split()),
                 author_name=name.decode("utf-8", "replace"),
                 author_email=email.decode("utf-8", "replace"),
-                author_time=int(a_time or 0),
                 commit_time=int(c_time or 0),
                 message=message.decode("utf-8", "replace"),
                 changes=tuple(changes),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pengaduan.core import ids
 
 CONFIG = "pengaduan.yaml"
 SOP = "sop.yaml"
@@ -13,13 +13,32 @@ PRIVATE = "pengaduan"
 LOCK = "pengaduan.lock"
 
 
+# Plain string work in these two: they run once per case file on every list (pathlib costs
+# several microseconds a path, seconds at 100,000 cases).
 def case_path(case_id: str) -> str:
     """kasus/YYYY/MM/<ID>.yaml: the folder is the month received, which the ID carries."""
-    return str(PurePosixPath(CASES, "20" + case_id[:2], case_id[2:4], f"{case_id}.yaml"))
+    return f"{CASES}/20{case_id[:2]}/{case_id[2:4]}/{case_id}.yaml"
 
 
 def case_id_of(path: str) -> str | None:
-    p = PurePosixPath(path)
-    if p.parts[:1] == (CASES,) and p.suffix == ".yaml" and len(p.parts) == 4:
-        return p.stem
+    """The ID a case file's path names (kasus/*/*/<ID>.yaml), or None for any other path."""
+    parts = path.split("/")
+    if len(parts) == 4 and parts[0] == CASES and parts[3].endswith(".yaml") and len(parts[3]) > 5 and all(parts):
+        return parts[3][:-5]
     return None
+
+
+# Tree entry modes of regular files; anything else under kasus/ (symlink, submodule) is refused.
+# (core/audit.py holds the same two for its rule 10: core cannot import the store.)
+REGULAR_MODES = ("100644", "100755")
+MODE_NAMES = {"120000": "symlink", "160000": "submodule git", "040000": "folder"}
+
+
+def entry_problem(mode: str, path: str) -> str | None:
+    """Why a tree entry at a case path cannot be a case file (None when it can).
+
+    It must be a regular file, named by a valid ID, in the folder of the ID's month.
+    """
+    if mode not in REGULAR_MODES:
+        return f"bukan berkas biasa ({MODE_NAMES.get(mode, 'mode ' + mode)})"
+    return ids.path_problem(path, path[path.rfind("/") + 1 : -5])

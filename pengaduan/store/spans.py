@@ -34,7 +34,7 @@ class Span:
 def span_of(case: Case, sop: Sop) -> Span | None:
     if not case.history:
         return None
-    times = [datetime.fromisoformat(e.time).timestamp() for e in case.history]
+    times = [e.time.timestamp() for e in case.history]
     closed = next((t for e, t in zip(case.history, times, strict=True) if e.status in sop.final_statuses), None)
     return Span(min(times), max(times), closed)
 

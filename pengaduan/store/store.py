@@ -6,10 +6,10 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from pengaduan.core import ids, timeutil
 from pengaduan.core.case import Case
@@ -83,6 +83,8 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.git = Git(self.root)
+        # Case files load_all left out, path -> why (one line naming the file and the rule).
+        self.skipped: dict[str, str] = {}
 
     # -- opening and creating --------------------------------------------------------------
     @classmethod
@@ -114,9 +116,8 @@ class Store:
         config_text = _data_file("pengaduan.yaml").decode("utf-8")
         template = yamlio.load_text(config_text, "pengaduan.yaml")
         config = {**template, "petugas": [s.to_dict() for s in roster or []]}
-        load_config(config)  # validate before writing anything
         sop_bytes = _data_file("sop.yaml")
-        load_sop(yamlio.load_text(sop_bytes, "sop.yaml"))
+        load_config(config, load_sop(yamlio.load_text(sop_bytes, "sop.yaml")))  # validate before writing anything
         config_text = yamlio.update_top_level(config_text, template, config)
         files = {
             layout.CONFIG: config_text.encode("utf-8"),
@@ -132,14 +133,15 @@ class Store:
     # -- configuration ---------------------------------------------------------------------
     @cached_property
     def config(self) -> Config:
-        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG))
+        # Its own size limit cannot come from itself: the fixed default bounds it.
+        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG), self.sop)
 
     @cached_property
     def sop(self) -> Sop:
         return load_sop(yamlio.load_file(self.root / layout.SOP, layout.SOP))
 
     @cached_property
-    def tz(self) -> tzinfo:
+    def tz(self) -> ZoneInfo:
         return timeutil.zone(self.config.timezone)
 
     def forget_config(self) -> None:
@@ -209,7 +211,14 @@ class Store:
 
     def load_case(self, case_id: str) -> Case:
         relpath = layout.case_path(case_id)
-        return Case.from_dict(yamlio.load_file(self.root / relpath, relpath), relpath)
+        path = self.root / relpath
+        # Never through a symlink: not the file itself (read_regular checks), nor a folder on the way.
+        if os.path.lexists(path) and os.path.realpath(path.parent) != str(path.parent):
+            raise StoreError(
+                f"berkas {relpath} tidak dibaca: foldernya bukan folder biasa (symlink); periksa "
+                f"'git -C {self.root} ls-tree -r HEAD -- {layout.CASES}'"
+            )
+        return Case.from_dict(yamlio.load_file(path, relpath, self.config.file_limit), relpath)
 
     def load_all(
         self, rev: str = "HEAD", prefix: str = layout.CASES, select: Callable[[str, str], bool] | None = None
@@ -218,37 +227,59 @@ class Store:
 
         `select(path, blob_id)`, when given, keeps only the files it returns True for (the reports
         use it to read just the cases a day or a month needs).
+
+        A file that cannot be a case (not a regular file, outside its month folder, over the size
+        limit, invalid, holding another case's ID) is left out and noted in `self.skipped` (path ->
+        one-line message) for the caller to report: one bad file never hides the other cases.
         """
         from pengaduan.store.cache import BlobCache
 
-        rows = self.git.ls_tree(rev, prefix)
-        if select is not None:
-            rows = [(path, blob) for path, blob in rows if select(path, blob)]
+        limit = self.config.file_limit
+        rows: list[tuple[str, str]] = []
+        for mode, path, blob in self.git.tree_entries(rev, prefix):
+            if layout.case_id_of(path) is None or (select is not None and not select(path, blob)):
+                continue
+            problem = layout.entry_problem(mode, path)
+            if problem is not None:
+                self._skip(path, f"berkas kasus {path} tidak sah: {problem}")
+                continue
+            rows.append((path, blob))
         cache = BlobCache(self.private_dir() / "cache.sqlite")
         try:
-            rows = [(path, blob) for path, blob in rows if layout.case_id_of(path)]
             known = cache.get_many(blob for _, blob in rows)
             by_blob = {blob: path for path, blob in rows}
             missing = [blob for blob in by_blob if blob not in known]
             fresh: dict[str, Any] = {}
             checked: dict[str, Case] = {}
-            broken: StoreError | None = None
             for blob, data in self.git.read_blobs(missing):
                 path = by_blob[blob]
                 try:
-                    raw = yamlio.load_text(data, path)
+                    raw = yamlio.load_text(data, path, limit)
                     checked[blob] = Case.from_dict(raw, path)
-                except StoreError as exc:  # never cached: it must fail on every run until fixed
-                    broken = broken or exc
+                except StoreError as exc:  # never cached: it must be skipped on every run until fixed
+                    self._skip(path, exc.message)
                     continue
                 fresh[blob] = raw
             cache.put_many(fresh)  # the good ones, even when one file is broken
-            if broken is not None:
-                raise broken
         finally:
             cache.close()
-        # What the cache holds passed Case.from_dict when it was first read: build it without re-checking.
-        return [checked[blob] if blob in checked else Case.from_checked(known[blob]) for _, blob in rows]
+        out = []
+        for path, blob in rows:
+            if blob in checked:
+                case = checked[blob]
+            elif blob in known:
+                # What the cache holds passed Case.from_dict when it was first read: built without re-checking.
+                case = Case.from_checked(known[blob])
+            else:
+                continue  # skipped above
+            if case.id != layout.case_id_of(path):
+                self._skip(path, f"berkas kasus {path} tidak sah: berisi kasus '{case.id}', bukan {layout.case_id_of(path)}")
+                continue
+            out.append(case)
+        return out
+
+    def _skip(self, path: str, message: str) -> None:
+        self.skipped.setdefault(path, message)
 
     # -- changing ----------------------------------------------------------------------------
     @contextmanager
@@ -306,7 +337,7 @@ class Store:
         return self.config.signing_required
 
     def save_config(self, data: dict[str, Any], subject: str, author: Staff | None) -> str:
-        load_config(data)
+        load_config(data, self.sop)
         message = commits.configuration(subject, self.sop.number)
         path = self.root / layout.CONFIG
         with self.transaction(message, author) as txn:

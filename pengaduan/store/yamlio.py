@@ -2,11 +2,16 @@
 
 Block style, keys in the order the code gives them, Unicode kept as is, no line folding: the
 same data always gives the same bytes, so diffs stay small and merges clean.
+
+Reading is bounded: a file over the size limit is refused before it is parsed, and anchors and
+aliases (which the tool never writes) are refused at the event level, before anything is
+composed, so an alias bomb costs no more than reading its first anchor.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,49 @@ from pengaduan.errors import StoreError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+# The limit for files read before (or without) a store's own setting: pengaduan.yaml and
+# sop.yaml themselves, and case files when `batas.berkas_kb` is not set. Far above a real case.
+DEFAULT_LIMIT = 1024 * 1024
+
+
+def _refusal(source: str, where: str, what: str) -> StoreError:
+    return StoreError(
+        f"berkas {where} {what}; tidak dibaca. Perbaiki lalu commit, atau kembalikan versi yang benar "
+        f"(lihat 'git log -p -- {source}' di store)"
+    )
+
+
+def check_size(size: int, source: str, limit: int | None) -> None:
+    if limit is not None and size > limit:
+        raise _refusal(source, source, f"terlalu besar ({-(-size // 1024)} KB, batas {limit // 1024} KB: batas.berkas_kb)")
+
+
+def _refuse_anchors(text: str | bytes, source: str) -> None:
+    """Refuse anchors and aliases, event by event (the parser never builds a node here).
+
+    Without a '&' or '*' byte there can be neither: the usual case costs one scan of the bytes.
+    """
+    if isinstance(text, bytes):
+        if b"&" not in text and b"*" not in text:
+            return
+    elif "&" not in text and "*" not in text:
+        return
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            where = f"{source} baris {mark.line + 1}" if mark is not None else source
+            raise _refusal(source, where, "memakai anchor/alias YAML ('&' atau '*'), yang tidak pernah ditulis alat ini")
+
+
+def load_checked(text: str | bytes, source: str) -> Any:
+    """A piece of YAML with anchors and aliases refused; raises yaml.YAMLError on bad syntax.
+
+    For callers that parse pieces of a file (the audit's chunked reader): they bound the
+    whole file's size themselves and report syntax errors their own way.
+    """
+    _refuse_anchors(text, source)
+    return yaml.load(text, Loader=_Loader)
 
 
 def dump(data: Any) -> str:
@@ -30,8 +78,11 @@ def dump(data: Any) -> str:
     )
 
 
-def load_text(text: str | bytes, source: str) -> Any:
+def load_text(text: str | bytes, source: str, limit: int | None = DEFAULT_LIMIT) -> Any:
+    """The data of one YAML document, refused when over `limit` bytes or using anchors/aliases."""
+    check_size(len(text), source, limit)
     try:
+        _refuse_anchors(text, source)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -47,11 +98,25 @@ def load_text(text: str | bytes, source: str) -> Any:
         ) from None
 
 
-def load_file(path: Path, source: str) -> Any:
+def read_regular(path: Path, source: str, limit: int | None = DEFAULT_LIMIT) -> bytes:
+    """A regular file's bytes: never through a symlink, never a device or FIFO, never over `limit`."""
     try:
-        return load_text(path.read_bytes(), source)
+        info = os.lstat(path)
     except FileNotFoundError:
         raise StoreError(f"berkas {source} tidak ada") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "symlink" if stat.S_ISLNK(info.st_mode) else ("folder" if stat.S_ISDIR(info.st_mode) else "berkas khusus")
+        raise _refusal(source, source, f"bukan berkas biasa ({kind})")
+    check_size(info.st_size, source, limit)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1) if limit is not None else handle.read()
+    check_size(len(data), source, limit)  # grew since the lstat
+    return data
+
+
+def load_file(path: Path, source: str, limit: int | None = DEFAULT_LIMIT) -> Any:
+    return load_text(read_regular(path, source, limit), source, limit)
 
 
 def update_top_level(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:

@@ -31,7 +31,7 @@ from pengaduan.app.history import run_audit  # noqa: E402
 from pengaduan.core import ids, timeutil  # noqa: E402
 from pengaduan.core.case import Case  # noqa: E402
 from pengaduan.core.config import Staff  # noqa: E402
-from pengaduan.core.workflow import Request, apply  # noqa: E402
+from pengaduan.core.workflow import Intake, Request, apply  # noqa: E402
 from pengaduan.store import layout, yamlio  # noqa: E402
 from pengaduan.store.store import Store  # noqa: E402
 from tests.conftest import ROSTER  # noqa: E402
@@ -106,15 +106,11 @@ def fast_import(store: Store, events: list[Event], rng: random.Random) -> None:
     out = proc.stdin
     for number, event in enumerate(events, 1):
         before = cases.get(event.case_id)
-        fields = {}
+        intake = None
         if before is None:
-            fields = {"platform": rng.choice(config.platforms), "account": f"@warga{rng.randint(1, 9999)}",
-                      "text": rng.choice(TEXTS), "kind": rng.choice(config.kinds)}  # fmt: skip
-        extra = dict(event.extra)
-        for name in ("bidang", "reason"):  # request fields, not Request attributes
-            if name in extra:
-                fields[name] = extra.pop(name)
-        request = Request(event.action, event.actor, event.at, fields=fields, **extra)
+            intake = Intake(platform=rng.choice(config.platforms), account=f"@warga{rng.randint(1, 9999)}",
+                            text=rng.choice(TEXTS), kind=rng.choice(config.kinds))  # fmt: skip
+        request = Request(event.action, event.actor, event.at, intake=intake, **event.extra)
         after = apply(sop, config, before, request, far_future, event.case_id)
         cases[event.case_id] = after
         data = yamlio.dump(after.to_dict()).encode()
@@ -172,8 +168,8 @@ def signed_store(root: Path, commits: int) -> None:
     for number in range(commits - 2):
         moment = start + timedelta(minutes=number)
         if number % 3 == 0:
-            fields = {"platform": "instagram", "account": "@warga", "text": "Mohon info layanan"}
-            case, _ = record(Desk(store), Request("terima", ani, moment, fields=fields))
+            intake = Intake(platform="instagram", account="@warga", text="Mohon info layanan")
+            case, _ = record(Desk(store), Request("terima", ani, moment, intake=intake))
             case_id = case.id
         elif number % 3 == 1:
             record(Desk(store), Request("verifikasi", ani, moment), case_id)

@@ -41,7 +41,7 @@ from bench_store import timed  # noqa: E402
 from pengaduan.app.context import Desk  # noqa: E402
 from pengaduan.core.config import Staff  # noqa: E402
 from pengaduan.core.ids import ALPHABET  # noqa: E402
-from pengaduan.core.workflow import Request, apply  # noqa: E402
+from pengaduan.core.workflow import Intake, Request, apply  # noqa: E402
 from pengaduan.store import layout, yamlio  # noqa: E402
 from pengaduan.store.store import Store  # noqa: E402
 
@@ -88,30 +88,30 @@ def make_case(store: Store, rng: random.Random, number: int, received: datetime,
         roll -= share
     if path in OPEN_PATHS and not may_stay_open:
         path = PATHS[0][1]  # a desk closes its cases: only recent ones (and a few stragglers) stay open
-    fields = {
-        "platform": rng.choice(PLATFORMS),
-        "kind": rng.choice(KINDS),
-        "account": f"@warga{number:05d}",
-        "text": rng.choice(TEXTS),
-        "reporter_name": f"Pelapor {number}",
-        "reporter_contact": f"0812{number:08d}",
-    }
+    intake = Intake(
+        platform=rng.choice(PLATFORMS),
+        kind=rng.choice(KINDS),
+        account=f"@warga{number:05d}",
+        text=rng.choice(TEXTS),
+        reporter_name=f"Pelapor {number}",
+        reporter_contact=f"0812{number:08d}",
+    )
     case_id = f"{received:%y%m%d}-" + "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(7))
-    case = apply(store.sop, store.config, None, Request("terima", staff["ani"], received, fields=fields), now, case_id)
+    case = apply(store.sop, store.config, None, Request("terima", staff["ani"], received, intake=intake), now, case_id)
     moment = received
     for action, minutes in path:
         moment += timedelta(minutes=minutes + rng.random() * minutes)
         who = {"jawab_redaktur": "rina", "koordinasi_kabid": "hendra"}.get(action, "ani")
-        details: dict = {"fields": {}}
+        details: dict[str, str] = {}
         if action in ("respon", "respon_tuntas", "jawab_redaktur", "jawab_kabid", "jawab_pimred"):
             details["answer"] = "Terima kasih, sudah kami tindak lanjuti."
         if action == "verifikasi":
-            details["fields"] = {"category": rng.choice(CATEGORIES), "bidang": rng.choice(BIDANG)}
+            details.update(category=rng.choice(CATEGORIES), bidang=rng.choice(BIDANG))
         if action == "koordinasi_kabid":
-            details["fields"] = {"bidang": "phpa"}
+            details["bidang"] = "phpa"
         note = None
         if action == "bukan_pengaduan":  # the reason, as the note (and as the field newer code reads)
-            note = details["fields"]["reason"] = "spam"
+            note = details["reason"] = "spam"
         case = apply(store.sop, store.config, case, Request(action, staff[who], moment, note=note, **details), now)
     return case
 

@@ -63,7 +63,7 @@ def build(root: Path, count: int) -> list[str]:
     for n in range(count):
         received = start + timedelta(minutes=n * 3)
         case_id = new_id(received.date())
-        at = received.isoformat(timespec="seconds")
+        at = received
         entry = Entry(1, "terima", "diterima", "admin", "Ani Lestari", "ani", at)
         case = Case(case_id, "diterima", 1, "instagram", f"@warga{n}", f"Pengaduan nomor {n}", at, history=(entry,))
         batch.append((layout.case_path(case_id), yamlio.dump(case.to_dict()).encode()))

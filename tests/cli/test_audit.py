@@ -14,38 +14,34 @@ import select
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 
-from pengaduan.app import privacy
-from pengaduan.app.context import Desk
-from pengaduan.cli import main
-from pengaduan.core.case import Case
-from pengaduan.core.workflow import Request, apply
-from pengaduan.store import layout, yamlio
+from pengaduan.store import layout
 from pengaduan.store.store import Store
-from tests.conftest import ROSTER, at, git
-from tests.store.test_bad_input import assert_refused
-
-SOP_NUMBER = "276/SOP/KBKIE/2024"
-ANI = ("Ani Lestari", "ani@example.go.id")
-
-
-def run(root: Path, *args: str, petugas: str | None = "ani") -> Result:
-    head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
-    return CliRunner().invoke(main, [*head, *args], catch_exceptions=False)
-
-
-def ok(root: Path, *args: str, petugas: str = "ani") -> str:
-    result = run(root, *args, petugas=petugas)
-    assert result.exit_code == 0, result.output
-    return result.stdout.strip()
+from tests.conftest import (
+    ANI,
+    ROSTER,
+    assert_refused,
+    at,
+    audit,
+    case_file,
+    commit,
+    commit_case,
+    git,
+    keygen,
+    legal_next,
+    message_for,
+    ok,
+    read,
+    rules,
+    run,
+    write,
+)
 
 
 def receive(root: Path, clock: str, **extra: str) -> str:
@@ -97,60 +93,6 @@ def copy(base, tmp_path) -> tuple[Path, dict[str, str]]:
     shutil.copytree(root, target, symlinks=True)
     (target / ".git" / layout.PRIVATE / "audit.json").unlink(missing_ok=True)  # no audit mark from other tests
     return target, cases
-
-
-# -- tampering with plain git -----------------------------------------------------------------------
-def case_file(root: Path, case_id: str) -> Path:
-    return root / layout.case_path(case_id)
-
-
-def read(root: Path, case_id: str) -> dict:
-    return yaml.safe_load(case_file(root, case_id).read_text(encoding="utf-8"))
-
-
-def write(root: Path, case_id: str, data: dict) -> None:
-    case_file(root, case_id).write_text(yamlio.dump(data), encoding="utf-8")
-
-
-def commit(root: Path, message: str, author: tuple[str, str] = ANI, *options: str) -> None:
-    """`git commit -a` as a person would type it, with their identity."""
-    name, email = author
-    who = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
-    subprocess.run(["git", "-C", str(root), "commit", "-q", "-a", "-m", message, *options], env={**os.environ, **who}, check=True)
-
-
-def legal_next(root: Path, case_id: str, action: str, actor: str, clock: str, **request) -> Case:
-    """The case as the tool would write it after this action (to commit it by hand)."""
-    store = Store.open(root)
-    staff = store.config.staff_by_code(actor)
-    moment = datetime.fromisoformat(at(clock))
-    desk, before = Desk(store), store.load_case(case_id)
-    after = apply(store.sop, store.config, before, Request(action, staff, moment, **request), desk.now())
-    return privacy.prepare(desk, privacy.Keys(desk), before, after).case  # sealed as the tool seals it
-
-
-def message_for(case: Case, **lies: str) -> str:
-    """A commit message with the tool's trailers for the case's last entry; `lies` replace some of them."""
-    entry = case.history[-1]
-    values = {"Kasus": case.id, "Langkah": str(entry.step), "Aksi": entry.action, "Pelaksana": entry.performer_role}
-    values.update({"Waktu": entry.time, "SOP": SOP_NUMBER})
-    values.update(lies)
-    return f"{case.id}: langkah {entry.step}\n\n" + "\n".join(f"{k}: {v}" for k, v in values.items()) + "\n"
-
-
-def commit_case(root: Path, case: Case | dict, message: str, author: tuple[str, str] = ANI, *options: str) -> None:
-    data = case.to_dict() if isinstance(case, Case) else case
-    write(root, data["id"], data)
-    commit(root, message, author, *options)
-
-
-def audit(root: Path, *args: str) -> tuple[int, list[dict], Result]:
-    result = run(root, "audit", "--format", "json", *args, petugas=None)
-    return result.exit_code, json.loads(result.stdout)["temuan"], result
-
-
-def rules(findings: list[dict]) -> set[int]:
-    return {f["aturan"] for f in findings}
 
 
 def commit_count(root: Path) -> int:
@@ -220,7 +162,7 @@ def test_illegal_transition_committed_by_hand_is_rule_2(copy):
     root, cases = copy
     case_id = receive(root, "16:00")
     before = Store.open(root).load_case(case_id)
-    entry = replace(before.history[-1], step=11, action="selesai", status="selesai", time=at("16:05"))
+    entry = replace(before.history[-1], step=11, action="selesai", status="selesai", time=datetime.fromisoformat(at("16:05")))
     after = before.with_entry(entry)  # from step 1 straight to 11: the SOP allows only step 2
     commit_case(root, after, message_for(after))
     code, findings, _ = audit(root)
@@ -294,13 +236,13 @@ def test_role_that_may_not_record_the_step_is_rule_5(copy):
 
 
 def test_time_running_backwards_is_rule_6(copy):
-    findings = hand_verified(copy[0], time=at("15:50"))  # received at 16:00
+    findings = hand_verified(copy[0], time=datetime.fromisoformat(at("15:50")))  # received at 16:00
     assert rules(findings) == {6}
     assert "waktu mundur" in findings[0]["pesan"]
 
 
 def test_entry_later_than_its_commit_is_rule_6(copy):
-    future = (datetime.now().astimezone() + timedelta(days=2)).isoformat(timespec="seconds")
+    future = (datetime.now().astimezone() + timedelta(days=2)).replace(microsecond=0)
     findings = hand_verified(copy[0], time=future)
     assert rules(findings) == {6}
     assert "sesudah waktu commit-nya" in findings[0]["pesan"]
@@ -415,31 +357,6 @@ def test_bad_corrections_are_refused_and_change_nothing(copy, args, petugas, nee
 
 
 # -- rule 9: signatures ------------------------------------------------------------------------------
-def keygen(path: Path) -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name, "-f", str(path)], check=True)
-    return path
-
-
-@pytest.fixture
-def signed(store, cli, tmp_path) -> Callable[..., str]:
-    """A store that requires signed commits, ani's SSH key in the roster and in git's config."""
-    key = keygen(tmp_path / "ani")
-    git(store.root, "config", "gpg.format", "ssh")
-    git(store.root, "config", "user.signingkey", str(key))
-    result = cli("petugas", "tambah", "ani", "--nama", "Ani Lestari", "--peran", "admin", "--email", ANI[1],
-                 "--kunci-ssh", f"{key}.pub")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    data = dict(Store.open(store.root).config.raw, tanda_tangan_commit=True)
-    store.save_config(data, "Commit wajib bertanda tangan", store.config.staff_by_code("ani"))
-
-    def step(*args: str) -> str:
-        result = cli(*args)
-        assert result.exit_code == 0, result.output
-        return result.stdout.strip()
-
-    return step
-
-
 def test_signed_commits_audit_clean(store, signed):
     case_id = signed("terima", "--platform", "x", "--akun", "@a", "--isi", "Halo", "--waktu", at("09:00"), "-q")
     signed("verifikasi", case_id, "--waktu", at("09:05"))

@@ -108,3 +108,23 @@ def test_commit_trailers_and_single_file(store, cli, receive):
     files = git(store.root, "show", "--name-only", "--format=", "HEAD").split()
     assert files == [f"kasus/2026/11/{case_id}.yaml"]
     assert git(store.root, "status", "--porcelain") == ""
+
+
+def test_forward_choices_come_from_the_stores_sop(store, cli, receive, revise_sop):
+    """`teruskan --ke` takes the values sop.yaml's perintah give it: renamed there, renamed here."""
+    case_id = receive("09:00")
+    cli("verifikasi", case_id, "--waktu", at("09:05"))
+    cli("respon", case_id, "--isi", "Kami cek dulu.", "--waktu", at("09:08"))
+    assert cli("teruskan", case_id, "--ke", "redaktur", "--waktu", at("09:10")).exit_code == 0
+    revise_sop(lambda text: text.replace("perintah: teruskan ID --ke pimred", "perintah: teruskan ID --ke pimpinan"))
+
+    help_text = cli("teruskan", "--help").stdout
+    assert "--ke [redaktur|pimpinan]" in help_text and "pimpinan (langkah 6)" in help_text
+    refused = cli("teruskan", case_id, "--ke", "pimred", "--waktu", at("09:25"))
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert "'pimred' bukan pilihan; pilih salah satu: redaktur, pimpinan" in refused.stderr
+    result = cli("teruskan", case_id, "--ke", "pimpinan", "--waktu", at("09:25"), "--catatan", "belum dijawab")
+    assert result.exit_code == 0, result.output
+    assert _case(cli, case_id)["riwayat"][-1]["aksi"] == "teruskan_pimred"
+    audit = cli("audit", "--format", "json", petugas=None)
+    assert (audit.exit_code, json.loads(audit.stdout)["temuan"]) == (0, [])

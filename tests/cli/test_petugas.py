@@ -9,8 +9,7 @@ import json
 from click.testing import CliRunner
 
 from pengaduan.cli import main
-from tests.conftest import at, git
-from tests.store.test_bad_input import assert_refused
+from tests.conftest import assert_refused, at, git
 
 
 def _roster(cli) -> dict[str, dict]:
@@ -138,3 +137,37 @@ def test_roster_change_keeps_the_comments_of_the_config(store, cli):
     assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == comments
     assert before.split("petugas:")[0] == after.split("petugas:")[0]
     assert "kode: dewi" in after
+
+
+def test_a_role_added_to_the_sop_is_accepted_and_the_audit_stays_clean(store, cli, revise_sop):
+    """Roster roles are the SOP's: one commit adding `humas` to sop.yaml is all the tool needs."""
+    assert_refused(cli("petugas", "tambah", "x", "--nama", "X", "--peran", "humas"), "peran 'humas' tidak dikenal")
+    revise_sop(lambda text: text.replace("  kadin: Kepala DP3AP2KB Jawa Tengah\n",
+                                         "  kadin: Kepala DP3AP2KB Jawa Tengah\n  humas: Hubungan Masyarakat\n"))  # fmt: skip
+    head = git(store.root, "rev-parse", "HEAD").strip()
+
+    result = cli("petugas", "tambah", "x", "--nama", "X", "--peran", "humas")
+    assert result.exit_code == 0, result.output
+    assert "petugas x (X; humas) ditambahkan" in result.stdout
+    assert git(store.root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    assert _roster(cli)["x"]["peran"] == "humas"
+    # The petugas is known to the tool; humas performs no case step, so the SOP refuses them one.
+    refusal = cli("terima", "--platform", "x", "--akun", "@a", "--isi", "halo", "--waktu", at("09:00"), petugas="x")
+    assert_refused(refusal, "petugas 'x' (humas) tidak boleh mencatat langkah 1")
+
+    audit = cli("audit", "--format", "json", petugas=None)
+    assert audit.exit_code == 0, audit.output
+    assert json.loads(audit.stdout)["temuan"] == []
+    # Still: a role the SOP does not name is refused, and the list shows the new one.
+    unknown = cli("petugas", "tambah", "y", "--nama", "Y", "--peran", "tamu")
+    assert_refused(unknown, "pilih dari: admin, redaktur, pimred, kabid, kadin, humas")
+
+
+def test_managers_come_from_the_sop(store, cli, revise_sop):
+    """`pengelola` in sop.yaml decides who may change the roster: here the Redaktur becomes one."""
+    assert_refused(cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin", petugas="rina"),
+                   "petugas 'rina' tidak boleh mengubah daftar petugas; minta admin, pimred, kadin")  # fmt: skip
+    revise_sop(lambda text: text.replace("pengelola: [admin, pimred, kadin]", "pengelola: [admin, pimred, kadin, redaktur]"))
+    assert cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin", petugas="rina").exit_code == 0
+    audit = cli("audit", "--format", "json", petugas=None)
+    assert (audit.exit_code, json.loads(audit.stdout)["temuan"]) == (0, [])

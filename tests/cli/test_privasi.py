@@ -208,15 +208,15 @@ def test_tampered_or_moved_ciphertext_does_not_open_and_is_an_audit_finding(stor
     assert f"kasus {one}: kolom isi tidak dapat dibuka dengan kunci kasus ini" in result.stderr
     assert "dipindah dari kasus atau kolom lain" in result.stderr
     findings = json.loads(run(store.root, "audit", "--format", "json").stdout)["temuan"]
-    assert {3, 10} <= {f["aturan"] for f in findings}  # an intake field changed without koreksi, and it does not open
-    assert any(f["aturan"] == 10 and "tidak dapat dibuka" in f["pesan"] for f in findings)
+    assert {3, 11} <= {f["aturan"] for f in findings}  # an intake field changed without koreksi, and it does not open
+    assert any(f["aturan"] == 11 and "tidak dapat dibuka" in f["pesan"] for f in findings)
 
     flipped = original[:-6] + ("A" if original[-6] != "A" else "B") + original[-5:]
     commit_isi(flipped)  # edited
     result = run(store.root, "lihat", one)
     assert result.exit_code == 1 and "tidak dapat dibuka" in result.stderr
     findings = json.loads(run(store.root, "audit", "--format", "json").stdout)["temuan"]
-    assert sum(1 for f in findings if f["aturan"] == 10) == 2
+    assert sum(1 for f in findings if f["aturan"] == 11) == 2
     # Lists keep working: the broken value reads as a placeholder.
     assert "[rusak" in ok(store.root, "daftar", "--format", "json")
 
@@ -396,15 +396,15 @@ def _old_receive(store, clock: str, name: str) -> str:
 
     from pengaduan.app.context import Desk
     from pengaduan.core import ids
-    from pengaduan.core.workflow import Request, apply
+    from pengaduan.core.workflow import Intake, Request, apply
     from pengaduan.store import commits
 
     desk = Desk(store)
     actor = desk.config.staff_by_code("ani")
     moment = datetime.fromisoformat(at(clock))
-    fields = {"platform": "instagram", "account": "@uji_warga", "text": TEXT, "reporter_name": name, "reporter_contact": CONTACT}
+    intake = Intake(platform="instagram", account="@uji_warga", text=TEXT, reporter_name=name, reporter_contact=CONTACT)
     with store.transaction("", actor) as txn:
-        request = Request("terima", actor, moment, fields=fields)
+        request = Request("terima", actor, moment, intake=intake)
         case = apply(desk.sop, desk.config, None, request, desk.now(), ids.new_id(moment.date()))
         case = replace(case, schema=1)
         txn.message = commits.case_step(case, desk.sop.number)

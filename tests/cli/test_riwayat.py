@@ -6,9 +6,7 @@ import json
 from datetime import datetime
 
 from pengaduan.store import layout
-from tests.cli.test_audit import ANI, commit, keygen, signed  # noqa: F401  (signed is a fixture)
-from tests.conftest import at, git
-from tests.store.test_bad_input import assert_refused
+from tests.conftest import ANI, assert_refused, at, commit, git, keygen
 
 
 def _redaktur_case(cli, receive) -> str:
@@ -87,7 +85,7 @@ def test_tampering_and_deletion_show_in_the_history(store, cli, receive):
     assert "berkas kasus DIHAPUS" in result.stdout
 
 
-def test_signatures_valid_and_foreign(store, cli, signed, tmp_path):  # noqa: F811
+def test_signatures_valid_and_foreign(store, cli, signed, tmp_path):
     case_id = signed("terima", "--platform", "x", "--akun", "@a", "--isi", "Halo", "--waktu", at("09:00"), "-q")
     git(store.root, "config", "user.signingkey", str(keygen(tmp_path / "asing")))
     signed("verifikasi", case_id, "--waktu", at("09:05"))

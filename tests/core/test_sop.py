@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import datetime
 from importlib.resources import files
 from typing import Any
 
@@ -15,7 +16,7 @@ from pengaduan.core import timeutil
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.sla import step_timings
 from pengaduan.core.sop import START, load_sop
-from pengaduan.errors import SopError
+from pengaduan.errors import InputError, SopError
 
 PACKAGED = yaml.safe_load(files("pengaduan.data").joinpath("sop.yaml").read_bytes())
 TZ = timeutil.zone("Asia/Jakarta")
@@ -236,7 +237,8 @@ def test_unknown_action_is_an_sop_error():
 
 def _case(*entries: tuple[int, str, str]) -> Case:
     history = tuple(
-        Entry(step=step, action=action, status="x", performer_role="admin", performer_name=None, recorder="ani", time=time)
+        Entry(step=step, action=action, status="x", performer_role="admin", performer_name=None, recorder="ani",
+              time=datetime.fromisoformat(time))
         for step, action, time in entries
     )
     return Case(
@@ -337,3 +339,124 @@ def test_new_sop_keys_are_type_checked(edit, message):
     edit(data)
     with pytest.raises(SopError, match=re.escape(message)):
         load_sop(data)
+
+
+# -- roles, report actions, paths and the command lines as data ------------------------------------
+
+
+def test_packaged_roles_managers_correctors_paths_and_report_actions():
+    sop = load_sop(definition())
+    assert sop.staff_roles == ("admin", "redaktur", "pimred", "kabid", "kadin")  # not pelapor
+    assert (sop.managers, sop.correctors) == (("admin", "pimred", "kadin"), ("admin", "pimred"))
+    assert sop.manages(("kadin",)) and not sop.manages(("redaktur", "kabid"))
+    assert sop.corrects(("pimred",)) and not sop.corrects(("kadin",))
+    assert (sop.path_steps, sop.escalation_step) == ({"redaktur": 4, "eskalasi": 6}, 6)
+    assert {a: (r.step, r.roles) for a, r in sop.report_actions.items()} == {
+        "laporan_harian": (12, ("admin",)),
+        "susun": (13, ("pimred",)),
+        "paraf": (14, ("kabid",)),
+        "periksa": (15, ("pimred",)),
+    }
+
+
+def test_who_may_record_a_step_is_decided_once():
+    """Case steps: pelaksana, pencatat and the general recorders; report steps: no general recorders."""
+    sop = load_sop(definition())
+    assert sop.recorders(sop.steps[5]) == ("admin", "redaktur")
+    assert sop.recorders(sop.steps[7]) == ("admin", "pimred")
+    assert sop.recorders(sop.step(14)) == ("kabid", "pimred")
+    assert sop.may_record(("admin",), sop.steps[9]) and not sop.may_record(("admin",), sop.step(13))
+
+
+def test_a_role_added_to_the_definition_is_a_staff_role():
+    data = definition()
+    data["peran"]["humas"] = "Hubungan Masyarakat"
+    data["pengelola"].append("humas")
+    sop = load_sop(data)
+    assert sop.staff_roles[-1] == "humas" and sop.manages(("humas",))
+
+
+def test_command_lines_are_read_as_the_cli_reads_them():
+    sop = load_sop(definition())
+    forward = sop.transition("teruskan_redaktur")
+    assert (forward.name, forward.picks, forward.needs) == ("teruskan", (("ke", "redaktur"),), ())
+    closing = sop.transition("bukan_pengaduan")
+    assert (closing.name, closing.picks, closing.needs) == ("verifikasi", (("bukan-pengaduan", True),), ("alasan",))
+    assert sop.transition("koordinasi_kabid").needs == ("bidang",)
+    assert list(sop.choices("jawab", "dari")) == ["redaktur", "kabid", "pimred"]
+    assert sop.select("teruskan", {"ke": "pimred"}).action == "teruskan_pimred"
+    assert sop.select("respon", {"tuntas": True}).action == "respon_tuntas"
+    assert sop.select("respon", {"tuntas": False}).action == "respon"
+    assert sop.select("selesai", {}).action == "selesai"
+
+
+def test_a_revised_command_line_changes_the_choices():
+    data = definition()
+    transition_item(data, "teruskan_pimred")["perintah"] = "teruskan ID --ke pimpinan"
+    sop = load_sop(data)
+    assert list(sop.choices("teruskan", "ke")) == ["redaktur", "pimpinan"]
+    assert sop.select("teruskan", {"ke": "pimpinan"}).action == "teruskan_pimred"
+    with pytest.raises(InputError, match=re.escape("'teruskan --ke pimred' tidak ada di SOP")):
+        sop.select("teruskan", {"ke": "pimred"})
+
+
+def test_a_revised_path_step_and_report_roles():
+    data = definition()
+    data["langkah_jalur"] = {"eskalasi": 7}
+    data["aksi_laporan"]["paraf"]["peran"] = ["kabid", "kadin"]
+    del data["aksi_laporan"]["periksa"]
+    sop = load_sop(data)
+    assert sop.escalation_step == 7 and "redaktur" not in sop.path_steps
+    assert sop.report_action("paraf").roles == ("kabid", "kadin")
+    with pytest.raises(SopError, match="aksi laporan 'periksa' tidak ada"):
+        sop.report_action("periksa")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d.update(peran_luar=["tamu"]), "peran_luar menyebut peran 'tamu' yang tidak dikenal"),
+        (lambda d: d.update(peran_luar="pelapor"), "'peran_luar' harus berupa daftar"),
+        (lambda d: d.update(peran_luar=list(d["peran"])), "semua peran ada di peran_luar"),
+        (lambda d: d.pop("pengelola"), "'pengelola' wajib ada"),
+        (lambda d: d.update(pengelola=[]), "'pengelola' harus menyebut sedikitnya satu peran"),
+        (lambda d: d.update(pengelola=["admin", "pelapor"]), "pengelola menyebut 'pelapor', peran di luar petugas"),
+        (lambda d: d.pop("pengoreksi"), "'pengoreksi' wajib ada"),
+        (lambda d: d.update(pengoreksi=["humas"]), "pengoreksi menyebut peran 'humas' yang tidak dikenal"),
+        (lambda d: d.update(langkah_jalur=[4, 6]), "'langkah_jalur' harus pemetaan"),
+        (lambda d: d.update(langkah_jalur={"humas": 4}), "langkah_jalur menyebut jalur 'humas' yang tidak dikenal"),
+        (lambda d: d.update(langkah_jalur={"eskalasi": 60}), "langkah_jalur 'eskalasi' menyebut langkah 60 yang tidak ada"),
+        (lambda d: d.update(aksi_laporan=[12]), "'aksi_laporan' harus pemetaan"),
+        (lambda d: d["aksi_laporan"].update(susun=13), "aksi_laporan 'susun' harus pemetaan"),
+        (lambda d: d["aksi_laporan"]["susun"].pop("langkah"), "'langkah' wajib ada di aksi_laporan 'susun'"),
+        (lambda d: d["aksi_laporan"]["susun"].update(langkah=6), "menyebut langkah 6 yang bukan langkah_laporan"),
+        (lambda d: d["aksi_laporan"]["paraf"].update(peran=["pelapor"]), "peran menyebut 'pelapor', peran di luar petugas"),
+        (lambda d: transition_item(d, "selesai").update(perintah="Selesai ID"), "perintah transisi 'selesai' harus diawali"),
+        (lambda d: transition_item(d, "selesai").update(perintah="selesai ID kasus"), "'kasus' bukan opsi --nama"),
+        (lambda d: transition_item(d, "teruskan_pimred").update(perintah="teruskan ID --ke Pim!"), "nilai 'Pim!' untuk --ke"),
+        (lambda d: transition_item(d, "respon").update(perintah="respon ID --isi TEKS --isi X"), "menyebut --isi dua kali"),
+        (
+            lambda d: transition_item(d, "teruskan_pimred").update(perintah="teruskan ID --ke redaktur"),
+            "transisi 'teruskan_redaktur' dan 'teruskan_pimred' diketik sama",
+        ),
+    ],
+)
+def test_new_keys_are_refused_with_a_clear_message(edit, expected):
+    data = definition()
+    edit(data)
+    assert expected in refused(data)
+
+
+def test_an_sop_written_before_these_keys_existed_keeps_the_old_meaning():
+    """A store made before roles, managers, correctors and report steps were data still loads,
+    and means exactly what the tool's constants meant then."""
+    data = yaml.safe_load(files("pengaduan.data").joinpath("sop.yaml").read_text(encoding="utf-8"))
+    for key in ("peran_luar", "pengelola", "pengoreksi", "langkah_jalur", "aksi_laporan"):
+        data.pop(key)
+    sop = load_sop(data)
+    assert sop.managers == ("admin", "pimred", "kadin")
+    assert sop.correctors == ("admin", "pimred")
+    assert "pelapor" not in sop.staff_roles
+    assert sop.escalation_step == 6
+    assert sop.report_action("paraf").step == 14 and sop.report_action("paraf").roles == ("kabid",)
+    assert sop.report_action("laporan_harian").step == 12

@@ -22,7 +22,7 @@ import pytest
 
 from pengaduan.app.cases import record
 from pengaduan.app.context import Desk
-from pengaduan.core.workflow import Request
+from pengaduan.core.workflow import Intake, Request
 from pengaduan.store.store import Store
 from tests.conftest import ROSTER, at
 
@@ -43,13 +43,12 @@ class Builder:
         self.staff = {s.code: store.config.staff_by_code(s.code) for s in ROSTER}
 
     def receive(self, when: str, platform: str, account: str, text: str, kind: str = "komentar", **extra: object) -> str:
-        fields = {"platform": platform, "account": account, "text": text, "kind": kind, **extra}
-        case, _ = record(Desk(self.store), Request("terima", self.staff["ani"], moment(when), fields=fields))
+        intake = Intake(platform=platform, account=account, text=text, kind=kind, **extra)  # type: ignore[arg-type]
+        case, _ = record(Desk(self.store), Request("terima", self.staff["ani"], moment(when), intake=intake))
         return case.id
 
     def step(self, case_id: str, action: str, when: str, who: str = "ani", **details: object) -> None:
-        fields = details.pop("fields", {})
-        request = Request(action, self.staff[who], moment(when), fields=fields, **details)  # type: ignore[arg-type]
+        request = Request(action, self.staff[who], moment(when), **details)  # type: ignore[arg-type]
         record(Desk(self.store), request, case_id)
 
 
@@ -114,24 +113,24 @@ def build_daily(root: Path, port: int) -> tuple[Store, dict[str, str]]:
         reporter_name=REPORTER_NAME,
         reporter_contact=REPORTER_CONTACT,
     )
-    b.step(ids["a"], "verifikasi", at("09:05"), fields={"category": "layanan", "bidang": "kgpp"})
+    b.step(ids["a"], "verifikasi", at("09:05"), category="layanan", bidang="kgpp")
     b.step(ids["a"], "respon_tuntas", at("09:08"), answer="Syaratnya KTP dan KK.")
     # B: answered by the Redaktur.
     ids["b"] = b.receive(at("09:30"), "facebook", "@dewi.ayu_", "Saya korban KDRT, di mana rumah aman?", kind="pesan")
-    b.step(ids["b"], "verifikasi", at("09:36"), fields={"category": "kekerasan-perempuan", "bidang": "uptd-ppa"})
+    b.step(ids["b"], "verifikasi", at("09:36"), category="kekerasan-perempuan", bidang="uptd-ppa")
     b.step(ids["b"], "respon", at("09:40"), answer="Kami teruskan.")
     b.step(ids["b"], "teruskan_redaktur", at("09:45"), channel="whatsapp")
     b.step(ids["b"], "jawab_redaktur", at("09:52"), who="rina", answer="Hubungi UPTD PPA.")
     # C: the Redaktur is silent, escalated to the Pimpinan Redaksi, still open at step 7.
     ids["c"] = b.receive(at("10:00"), "x", "@wargajateng23", "Jadwal KB gratis di Demak kapan?", kind="mention")
-    b.step(ids["c"], "verifikasi", at("10:03"), fields={"bidang": "phpa"})
+    b.step(ids["c"], "verifikasi", at("10:03"), bidang="phpa")
     b.step(ids["c"], "respon", at("10:06"), answer="Kami cek.")
     b.step(ids["c"], "teruskan_redaktur", at("10:10"))
     b.step(ids["c"], "teruskan_pimred", at("10:25"))
-    b.step(ids["c"], "koordinasi_kabid", at("10:30"), who="hendra", fields={"bidang": "phpa"})
+    b.step(ids["c"], "koordinasi_kabid", at("10:30"), who="hendra", bidang="phpa")
     # D: not a complaint.
     ids["d"] = b.receive(at("10:30"), "tiktok", "@promo.followers99", "Jasa tambah followers murah!!!")
-    b.step(ids["d"], "bukan_pengaduan", at("10:33"), note="spam promosi", fields={"reason": "spam promosi"})
+    b.step(ids["d"], "bukan_pengaduan", at("10:33"), note="spam promosi", reason="spam promosi")
     # E: waits at step 1 all day (verified only the next morning); text tries to load a local URL.
     ids["e"] = b.receive(
         at("11:00"),

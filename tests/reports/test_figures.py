@@ -14,7 +14,7 @@ from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.config import load_config
 from pengaduan.core.sop import load_sop
-from pengaduan.core.workflow import Request, apply
+from pengaduan.core.workflow import Intake, Request, apply
 from pengaduan.reports import charts, figures
 from pengaduan.reports.daily import daily_figures, day_bounds
 from pengaduan.reports.monthly import month_bounds, monthly_figures
@@ -38,13 +38,14 @@ def case(number: int, platform: str, steps: list[tuple[str, str]], kind: str = "
         moment = datetime.fromisoformat(f"2026-{when}").replace(tzinfo=TZ)
         who = STAFF["rina"] if action == "jawab_redaktur" else STAFF["ani"]
         details = {"answer": "jawaban"} if SOP.transition(action).needs_answer else {}
-        data = {"platform": platform, "account": f"@warga{number}", "text": f"aduan {number}", "kind": kind, **fields}
+        intake = Intake(platform=platform, account=f"@warga{number}", text=f"aduan {number}", kind=kind, **fields)
         if action == "koordinasi_kabid":
-            data = {"bidang": "phpa"}
+            details["bidang"] = "phpa"
         note = None
         if action == "bukan_pengaduan":  # the reason, as the note (and as the field newer code reads)
-            note = data["reason"] = "spam"
-        current = apply(SOP, CONFIG, current, Request(action, who, moment, note=note, fields=data, **details), NOW, f"x-{number}")
+            note = details["reason"] = "spam"
+        request = Request(action, who, moment, note=note, intake=intake if action == "terima" else None, **details)
+        current = apply(SOP, CONFIG, current, request, NOW, f"x-{number}")
     return current
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from importlib.resources import files
 
 import pypdf
 import pytest
@@ -10,7 +12,11 @@ import yaml
 from click.testing import CliRunner
 
 from pengaduan.cli import main
-from tests.conftest import at, git
+from pengaduan.core import monthly_report as monthly
+from pengaduan.core import timeutil
+from pengaduan.core.sop import load_sop
+from pengaduan.errors import PermissionDenied
+from tests.conftest import ROSTER, at, git
 from tests.reports.conftest import Builder, copy_store, new_store, state
 
 BASE = "laporan/bulanan/2026-10"
@@ -38,15 +44,15 @@ def october(tmp_path_factory):
     b.step(sep, "verifikasi", at("09:03", "2026-09-29"))
     b.step(sep, "respon_tuntas", at("09:05", "2026-09-29"), answer="KTP dan KK.")
     one = b.receive(at("09:00", "2026-10-05"), "instagram", "@warga002", "Jadwal KB gratis?")
-    b.step(one, "verifikasi", at("09:04", "2026-10-05"), fields={"category": "kb", "bidang": "kbkie"})
+    b.step(one, "verifikasi", at("09:04", "2026-10-05"), category="kb", bidang="kbkie")
     b.step(one, "respon_tuntas", at("09:08", "2026-10-05"), answer="Setiap Selasa.")
     two = b.receive(at("09:00", "2026-10-06"), "facebook", "@warga003", "Rumah aman?", kind="pesan")
-    b.step(two, "verifikasi", at("09:05", "2026-10-06"), fields={"category": "kekerasan-perempuan", "bidang": "uptd-ppa"})
+    b.step(two, "verifikasi", at("09:05", "2026-10-06"), category="kekerasan-perempuan", bidang="uptd-ppa")
     b.step(two, "respon", at("09:10", "2026-10-06"), answer="Kami teruskan.")
     b.step(two, "teruskan_redaktur", at("09:15", "2026-10-06"))
     b.step(two, "jawab_redaktur", at("09:30", "2026-10-06"), who="rina", answer="Hubungi UPTD PPA.")
     spam = b.receive(at("09:00", "2026-10-20"), "tiktok", "@promo99", "Jasa followers murah")
-    b.step(spam, "bukan_pengaduan", at("09:02", "2026-10-20"), note="spam", fields={"reason": "spam"})
+    b.step(spam, "bukan_pengaduan", at("09:02", "2026-10-20"), note="spam", reason="spam")
     b.receive(at("15:00", "2026-10-30"), "x", "@warga004", "Data bantuan salah", kind="mention")
     return store
 
@@ -199,3 +205,22 @@ def test_a_commit_made_while_the_report_is_prepared_is_never_undone(october, tmp
     assert kept["status"] == "diparaf"
     assert "Pertama" in str(kept) and "Kedua" not in str(kept)
     assert git(store.root, "status", "--porcelain") == ""
+
+
+def test_who_signs_off_and_the_step_recorded_come_from_the_sop():
+    """aksi_laporan decides each report action's step and roles; the record transitions only read it."""
+    tz = timeutil.zone("Asia/Jakarta")
+    data = yaml.safe_load(files("pengaduan.data").joinpath("sop.yaml").read_text("utf-8"))
+    data["aksi_laporan"]["paraf"]["peran"] = ["kadin"]  # a revision: the Kepala Dinas initials the draft
+    data["aksi_laporan"]["periksa"]["langkah"] = 14
+    sop = load_sop(data)
+    hendra, sri, retno = (next(s for s in ROSTER if s.code == code) for code in ("hendra", "sri", "retno"))
+    when = datetime(2026, 11, 2, 9, 0, tzinfo=tz)
+    _, event, _ = monthly.draft(None, "2026-10", hendra, when, sop, tz)
+    draft = monthly.MonthlyRecord("2026-10", monthly.DRAFT, 1, "", "", "", events=(event,))
+    with pytest.raises(PermissionDenied, match=re.escape("yang boleh: kadin (Kepala DP3AP2KB Jawa Tengah)")):
+        monthly.initial(draft, "2026-10", sri, when, sop, tz)
+    initialled = monthly.initial(draft, "2026-10", retno, when, sop, tz)
+    assert (initialled.events[-1].role, initialled.events[-1].step) == ("kadin", 14)
+    final = monthly.check(initialled, "2026-10", hendra, when, sop, tz)
+    assert final.events[-1].step == 14

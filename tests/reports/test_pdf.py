@@ -44,6 +44,14 @@ def test_only_files_inside_the_assets_folder_are_allowed(tmp_path):
     assert not pdf.allowed(outside.as_uri())
 
 
+def test_the_assets_folder_exists_and_its_files_are_allowed():
+    root = pdf.assets_dir()
+    assert root.is_dir()
+    packaged = next(p for p in root.iterdir() if p.is_file())
+    assert pdf.allowed(packaged.as_uri())
+    assert not pdf.allowed(root.as_uri())
+
+
 def test_same_html_gives_the_same_pdf_bytes_and_carries_its_fingerprint():
     html = (
         '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Uji</title>'

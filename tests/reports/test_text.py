@@ -49,7 +49,7 @@ def _case(text: str, account: str = "@warga123") -> Case:
         platform="instagram",
         account=account,
         text=text,
-        received_at="2026-11-02T09:00:00+07:00",
+        received_at=datetime.fromisoformat("2026-11-02T09:00:00+07:00"),
         reporter=Reporter(name="Ibu Rahmawati Susanti", contact="081234567890"),
     )
 
@@ -108,27 +108,48 @@ def test_scrub_keeps_numbers_and_words_that_are_not_personal():
     assert privacy.scrub(text, _case(text)) == text
 
 
+EMAIL_PATTERN = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+
+
+def test_e_mails_are_found_exactly_where_the_pattern_finds_them():
+    import random
+    import re
+
+    pattern = re.compile(EMAIL_PATTERN)
+    rng = random.Random(9)
+    for _ in range(5000):
+        text = "".join(rng.choice("ab1_é.+-@ \n") for _ in range(rng.randint(0, 40)))
+        assert privacy.replace_emails(text, "<E>") == pattern.sub("<E>", text), text
+    assert privacy.replace_emails("a@b.c+x@d.e tulis ke ani.s@dinas.go.id.", "<E>") == "<E><E> tulis ke <E>."
+
+
 ADVERSARIAL = {
-    "letters": "a" * 1_000_000,
-    "digits": "1" * 1_000_000,
-    "ats": "@" * 1_000_000,
-    "letter-at": "a@" * 500_000,
-    "dots": "a." * 500_000,
-    "local runs": ("x" * 999 + "@") * 1000,
-    "phones": "0812 " * 200_000,
-    "schemes": "http://" * 142_857,
-    "hosts": "a.b." * 250_000,
+    "e-mail-ish run without @": "a.b+c-d_" * (128 * 1024),
+    "digits": "0" + "8" * (1024 * 1024),
+    "dots": "a." * (512 * 1024),
+    "@ every other character": "a@" * (512 * 1024),
+    "one endless domain": "x@" + "a." * (512 * 1024),
+    "@ only at the end": "x.y+z-" * (170 * 1024) + "@",
+    "mentions": "@a." * (340 * 1024),
+    "phone-ish groups": "0812-" * (200 * 1024),
+    # The NIK, link and known-string passes (issue 11).
+    "letters": "a" * (1024 * 1024),
+    "ats": "@" * (1024 * 1024),
+    "local runs": ("x" * 999 + "@") * 1024,
+    "nik-ish groups": "3374 " * (200 * 1024),
+    "schemes": "http://" * (150 * 1024),
+    "hosts": "a.b." * (256 * 1024),
+    "name everywhere": "Rahmawati " * (100 * 1024),
 }
 
 
-@pytest.mark.parametrize("shape", list(ADVERSARIAL))
-def test_scrub_is_linear_on_a_megabyte(shape):
-    """A megabyte shaped to make a backtracking pattern crawl is scrubbed within a generous bound
-    (a quadratic pattern takes hours on these); the bound is far above a linear run's ~0.5 s."""
+@pytest.mark.parametrize("shape", sorted(ADVERSARIAL))
+def test_redaction_of_a_megabyte_of_adversarial_text_is_linear(shape):
+    """A generous bound: linear work takes well under a second here, the old quadratic pattern hours."""
     import time
 
     text = ADVERSARIAL[shape]
-    case = _case(text)
-    started = time.perf_counter()
+    case = _case(text, account="@warga123")
+    begin = time.perf_counter()
     privacy.scrub(text, case)
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - begin < 5

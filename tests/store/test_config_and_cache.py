@@ -92,8 +92,10 @@ def test_same_content_outside_kasus_does_not_smuggle_a_broken_case_into_the_cach
     relpath = _break_case(store, case_id, also_at=f"kasus/2026/11/{case_id}.yaml.orig")
     for _ in range(2):
         result = cli("daftar")
-        assert result.exit_code == 1
-        assert result.stderr.startswith(f"galat: berkas kasus {relpath} tidak sah: 'langkah' harus bilangan bulat")
+        assert result.exit_code == 3
+        assert result.stderr.startswith(
+            f"peringatan: dilewati: berkas kasus {relpath} tidak sah: 'langkah' harus bilangan bulat"
+        )
 
 
 def test_good_cases_are_cached_while_one_is_broken(store, cli, receive):
@@ -101,7 +103,7 @@ def test_good_cases_are_cached_while_one_is_broken(store, cli, receive):
 
     good, bad = receive("09:00"), receive("09:01")
     _break_case(store, bad)
-    assert cli("daftar").exit_code == 1
+    assert cli("daftar").exit_code == 3
     db = sqlite3.connect(store.root / ".git" / "pengaduan" / "cache.sqlite")
     cached = [row[0] for row in db.execute("SELECT id FROM blobs_v2")]
     assert cached == [git(store.root, "rev-parse", f"HEAD:kasus/2026/11/{good}.yaml").strip()]

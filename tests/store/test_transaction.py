@@ -9,8 +9,8 @@ import pytest
 
 from pengaduan.app.cases import record
 from pengaduan.app.context import Desk
-from pengaduan.core import ids
-from pengaduan.core.workflow import Request
+from pengaduan.core import ids, timeutil
+from pengaduan.core.workflow import Intake, Request
 from pengaduan.errors import CaseNotFound, GitError, StoreError
 from pengaduan.store import layout
 from pengaduan.store.git import Git
@@ -44,8 +44,8 @@ def _request(action: str, clock: str, **kw) -> Request:
 
 
 def _receive(store, clock: str = "09:00") -> str:
-    fields = {"platform": "instagram", "account": "@warga", "text": "Mohon info"}
-    case, _ = record(Desk(store), _request("terima", clock, fields=fields))
+    intake = Intake(platform="instagram", account="@warga", text="Mohon info")
+    case, _ = record(Desk(store), _request("terima", clock, intake=intake))
     return case.id
 
 
@@ -180,7 +180,7 @@ def test_store_redraws_an_id_that_exists(store, monkeypatch):
     monkeypatch.setattr(ids, "new_id", lambda day: queue.pop(0))
     assert _receive(store, "09:10") == "261102-NEWCASE"
     assert queue == []
-    assert store.load_case(first).received_at == at("09:00")  # the first case is untouched
+    assert timeutil.to_stored(store.load_case(first).received_at) == at("09:00")  # the first case is untouched
 
 
 @pytest.fixture
@@ -189,8 +189,8 @@ def three_cases(store, monkeypatch):
     monkeypatch.setattr(ids, "new_id", lambda day: next(minted))
     _receive(store, "09:00")
     _receive(store, "09:05")
-    fields = {"platform": "x", "account": "@a", "text": "t"}
-    record(Desk(store), Request("terima", ANI, datetime.fromisoformat("2026-10-31T09:00:00+07:00"), fields=fields))
+    intake = Intake(platform="x", account="@a", text="t")
+    record(Desk(store), Request("terima", ANI, datetime.fromisoformat("2026-10-31T09:00:00+07:00"), intake=intake))
     return store
 
 
@@ -238,7 +238,7 @@ def test_store_made_in_a_folder_with_files_stays_clean(tmp_path):
     """The default store lives in cases/, where the code repository keeps a README.md."""
     from pengaduan.core import timeutil
     from pengaduan.core.config import Staff
-    from pengaduan.core.workflow import Request
+    from pengaduan.core.workflow import Intake, Request
     from pengaduan.store.store import Store
     from tests.conftest import at, git
 
@@ -247,9 +247,9 @@ def test_store_made_in_a_folder_with_files_stays_clean(tmp_path):
     (folder / "README.md").write_text("# cases/\n")
     store = Store.create(folder, roster=[Staff("ani", "Ani", ("admin",), "ani@example.go.id")])
     assert git(folder, "status", "--porcelain") == ""
-    fields = {"platform": "x", "account": "@a", "text": "halo"}
+    intake = Intake(platform="x", account="@a", text="halo")
     moment = timeutil.parse_moment(at("09:00"), store.tz)
-    case, _ = record(Desk(store), Request("terima", store.config.staff[0], moment, fields=fields))
+    case, _ = record(Desk(store), Request("terima", store.config.staff[0], moment, intake=intake))
     assert git(folder, "ls-files").split() == [".gitattributes", f"kasus/2026/11/{case.id}.yaml", "pengaduan.yaml", "sop.yaml"]
     assert (folder / "README.md").read_text() == "# cases/\n"
 

@@ -15,8 +15,7 @@ from pengaduan.app.context import Desk
 from pengaduan.errors import PengaduanError
 from pengaduan.store import layout, yamlio
 from pengaduan.store.store import Store
-from tests.cli.test_audit import ANI, audit, commit, commit_case, legal_next, message_for, ok, rules, run
-from tests.conftest import at, git
+from tests.conftest import ANI, at, audit, commit, commit_case, git, legal_next, message_for, ok, rules, run
 
 RINA = ("Rina Kartikasari", "rina@example.go.id")
 
@@ -250,4 +249,4 @@ def test_a_submodule_at_a_case_path_is_a_finding_not_a_crash(store, receive):
     git(store.root, "commit", "-q", "-m", "submodule")  # without -a: the index holds the submodule entry
     code, findings, _ = audit(store.root)
     assert code == 1
-    assert any(f["aturan"] == 2 and "bukan berkas biasa" in f["pesan"] for f in findings), findings
+    assert any(f["aturan"] == 10 and "bukan berkas biasa (submodule git)" in f["pesan"] for f in findings), findings

@@ -11,29 +11,7 @@ import re
 
 import pytest
 
-from tests.conftest import at, git
-
-# Words of the English texts click, PyYAML and Python would print if a message slipped through.
-ENGLISH = {"error", "usage", "invalid", "expected", "missing", "such", "option", "not", "the", "found", "must", "did"}
-
-
-def assert_refused(result, *needles: str, store_root=None, exit_code: int | None = None) -> str:
-    """The one-line Indonesian refusal; returns the message after 'galat: '."""
-    assert result.exit_code != 0, result.output
-    if exit_code is not None:
-        assert result.exit_code == exit_code, result.stderr
-    assert "Traceback" not in result.output and "Traceback" not in result.stderr
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("galat: "), lines[0]
-    message = lines[0][len("galat: ") :]
-    text = message.replace(str(store_root), "") if store_root is not None else message
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    assert not words & ENGLISH, f"English in: {message}"
-    for needle in needles:
-        assert needle in message, f"{needle!r} not in {message!r}"
-    return message
+from tests.conftest import assert_refused, at, git
 
 
 @pytest.fixture
@@ -178,11 +156,23 @@ def broken_case(store, receive):
     return case_id, f"kasus/2026/11/{case_id}.yaml", number
 
 
-@pytest.mark.parametrize("command", ["verifikasi", "lihat", "daftar"])
+@pytest.mark.parametrize("command", ["verifikasi", "lihat"])
 def test_broken_case_file_names_file_and_line(broken_case, refused, command):
     case_id, relpath, line = broken_case
-    args = {"verifikasi": ("verifikasi", case_id, "--waktu", at("09:05")), "lihat": ("lihat", case_id), "daftar": ("daftar",)}
+    args = {"verifikasi": ("verifikasi", case_id, "--waktu", at("09:05")), "lihat": ("lihat", case_id)}
     refused(*args[command], needles=(f"berkas {relpath} baris {line} rusak",))
+
+
+def test_daftar_skips_a_broken_case_file_naming_file_and_line(broken_case, receive, cli, snapshot):
+    case_id, relpath, line = broken_case
+    other = receive("09:30")
+    before = snapshot()
+    result = cli("daftar", "--format", "csv")
+    assert result.exit_code == 3
+    assert other in result.stdout and case_id not in result.stdout
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"peringatan: dilewati: berkas {relpath} baris {line} rusak")
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -451,15 +441,17 @@ def test_output_lost_after_the_commit_says_it_is_recorded(store, tmp_path):
     assert git(store.root, "rev-list", "--count", "HEAD").strip() == "2"
 
 
-def test_a_broken_case_is_never_cached_as_good(store, receive, refused):
-    """Lists trust what their cache holds; a file that fails the checks must fail on every run."""
+def test_a_broken_case_is_never_cached_as_good(store, receive, cli):
+    """Lists trust what their cache holds; a file that fails the checks must be skipped on every run."""
     case_id = receive("09:00")
     relpath = f"kasus/2026/11/{case_id}.yaml"
     path = store.root / relpath
     path.write_text(re.sub(r"(?m)^isi: .*$", "isi: [1, 2]", path.read_text()))
     git(store.root, "-c", "user.name=Ani", "-c", "user.email=ani@example.go.id", "commit", "-q", "-am", "edit tangan")
     for _ in range(2):
-        refused("daftar", needles=(f"berkas kasus {relpath} tidak sah: 'isi' harus teks",))
+        result = cli("daftar")
+        assert result.exit_code == 3
+        assert result.stderr.startswith(f"peringatan: dilewati: berkas kasus {relpath} tidak sah: 'isi' harus teks")
 
 
 def test_a_clock_set_ahead_cannot_date_a_step_in_the_future(refused):

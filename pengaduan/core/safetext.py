@@ -1,0 +1,94 @@
+"""Text that crosses the tool's edges: what may come in, and how it is shown going out.
+
+Coming in, every text field has a size limit, and single-line fields (akun, tautan, names,
+contacts) refuse line breaks and control characters. Going out, `visible` turns every character
+a terminal would act on (C0 and C1 controls, DEL, bidirectional overrides and isolates, lone
+surrogates from undecodable bytes) into a visible escape, so text from social media or from a
+case file cannot move the cursor, retitle the window, hide text or forge an output line.
+
+Pure: no I/O, nothing printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pengaduan.errors import InputError
+
+# Characters never written raw to a terminal. C0 (tab and newline handled by the callers' mode),
+# DEL and C1; the bidi marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A-E,
+# U+2066-9); line/paragraph separators (some terminals and viewers break lines on them); and
+# lone surrogates (bytes that were not UTF-8, kept by Python's surrogateescape).
+_UNSAFE_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE_LINE = re.compile(f"[\t\n{_UNSAFE_CLASS}]")
+_UNSAFE_BLOCK = re.compile(f"[{_UNSAFE_CLASS}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8: show the byte itself
+        return f"\\x{code - 0xDC00:02x}"
+    return f"⟨U+{code:04X}⟩"
+
+
+def visible(text: object) -> str:
+    """One line safe for a terminal: every control character (tab and newline too) shown as an
+    escape such as `\\x1b` or `⟨U+202E⟩`; a field value can never start a new output line."""
+    value = str(text)
+    return _UNSAFE_LINE.sub(_escape, value) if _UNSAFE_LINE.search(value) else value
+
+
+def visible_block(text: object) -> str:
+    """Multi-line text safe for a terminal: newlines and tabs kept, every other control escaped."""
+    value = str(text)
+    return _UNSAFE_BLOCK.sub(_escape, value) if _UNSAFE_BLOCK.search(value) else value
+
+
+# -- input limits ---------------------------------------------------------------------------------
+KB = 1024
+# The complaint text and the answers: long posts and pasted letters fit, a flood does not.
+LONG_TEXT_BYTES = 64 * KB
+# Notes and reasons for the history.
+NOTE_BYTES = 8 * KB
+# Single-line fields: handles, names, contacts; links get more room.
+LINE_CHARS = 256
+LINK_CHARS = 2048
+
+# Controls refused in single-line fields: all of C0 (tab, CR and LF included), DEL, C1, and the
+# line/paragraph separators. Bidi marks are not refused (right-to-left names are real) but are
+# always shown escaped.
+_LINE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Multi-line fields keep tab and newline (CR too: pasted text from Windows); nothing else below
+# space, and no lone surrogates (they cannot be written as UTF-8).
+_TEXT_CONTROLS = re.compile("[\ud800-\udfff]")
+
+
+def _size_label(limit: int) -> str:
+    return f"{limit // KB} KB" if limit >= KB and limit % KB == 0 else f"{limit} byte"
+
+
+def check_line(value: str, option: str, limit: int = LINE_CHARS) -> str:
+    """A single-line value as given, or an InputError saying what is wrong with it."""
+    bad = _LINE_CONTROLS.search(value)
+    if bad is not None:
+        what = "baris baru" if bad.group(0) in "\r\n\u2028\u2029" else f"karakter kendali {_escape(bad)}"
+        raise InputError(f"{option} berisi {what}; nilai ini harus satu baris teks biasa, ketik ulang tanpa {what}")
+    if len(value) > limit:
+        raise InputError(f"{option} terlalu panjang ({len(value)} karakter, maks. {limit}); persingkat nilainya")
+    return value
+
+
+def check_text(value: str, option: str, limit: int = LONG_TEXT_BYTES) -> str:
+    """A multi-line value as given (newlines and tabs allowed), or an InputError when it is too big."""
+    bad = _TEXT_CONTROLS.search(value)
+    if bad is not None:
+        raise InputError(f"{option} berisi bita yang bukan UTF-8 ({_escape(bad)}); salin ulang teksnya sebagai UTF-8")
+    size = len(value.encode("utf-8"))
+    if size > limit:
+        raise InputError(
+            f"{option} terlalu panjang ({size} byte, maks. {_size_label(limit)}); simpan naskah lengkapnya di tempat lain "
+            "dan catat ringkasan serta tautannya"
+        )
+    return value
