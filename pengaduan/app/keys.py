@@ -353,10 +353,11 @@ def _one_round(desk: Desk, keys: Keys, repo: Git, url: str, theirs: str | None, 
         if got:
             result.received += store.put_many(got)
             held |= set(got)
-    # 3. Every key held here, for every authorised machine that lacks it.
+    # 3. Every key held here, for every authorised machine that lacks it -- also keys a machine
+    # kept before any machine was named (it received cases then), so they reach the authorised ones.
     machines = {m.name: m for m in desk.config.machines}
     pending = {(cid, m): blob for cid, m, blob in store.pending()}
-    if authorised and machines:
+    if machines:
         all_keys = store.load_all()
         extra = []
         for cid, key in all_keys.items():

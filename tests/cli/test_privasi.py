@@ -458,3 +458,18 @@ def test_migrasi_rewriting_the_history_leaves_no_plain_text_and_old_clones_must_
     assert refused.exit_code == 1 and "klon ulang" in refused.stderr
     fresh = clone(remote, tmp_path / "baru")
     assert ok(fresh, "audit").strip().endswith("0 temuan")
+
+
+def test_cases_received_before_any_machine_was_named_reach_the_authorised_one(store, tmp_path):
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    git(store.root, "remote", "add", "origin", str(remote))
+    ok(store.root, "sinkron")
+    other = clone(remote, tmp_path / "lain")
+    early = receive(other, "09:00", "--nama-pelapor", NAME)  # no machine named yet: it keeps the key
+    ok(other, "sinkron")
+    ok(store.root, "kunci", "init", "--nama", "mesin-a")
+    ok(store.root, "sinkron")
+    ok(other, "sinkron")  # wraps what it holds for the authorised machine
+    ok(store.root, "sinkron")
+    assert lihat(store.root, early)["pelapor"]["nama"] == NAME
