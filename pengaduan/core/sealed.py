@@ -127,14 +127,14 @@ def seal_to(public: str, case_id: str, field: str, plaintext: str) -> str:
 
 def open_sealed(key: bytes, case_id: str, field: str, value: str) -> str:
     """The plaintext of a sealed value, or SealError saying it does not belong to this case and field."""
-    from cryptography.exceptions import InvalidTag
-
-    if not well_formed(value):
+    public = value.startswith(PREFIX_PUBLIC) if isinstance(value, str) else False
+    raw = _raw(value) if is_sealed(value) and len(value) >= _MIN_LENGTH else None
+    if raw is None or len(raw) < NONCE_BYTES + TAG_BYTES + (32 if public else 0):
         raise SealError(f"kasus {case_id}: kolom {field} bukan data terenkripsi yang sah (bentuknya rusak)")
-    raw = _raw(value) or b""
     aad = associated_data(case_id, field)
+    invalid_tag = _invalid_tag()
     try:
-        if value.startswith(PREFIX_PUBLIC):
+        if public:
             from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
             from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -145,12 +145,19 @@ def open_sealed(key: bytes, case_id: str, field: str, value: str) -> str:
         else:
             enc, _ = _subkeys(key)
             data = _cipher(enc).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
-    except InvalidTag:
+    except invalid_tag:
         raise SealError(
             f"kasus {case_id}: kolom {field} tidak dapat dibuka dengan kunci kasus ini — data terenkripsinya diubah, "
             "atau dipindah dari kasus atau kolom lain; periksa 'pengaduan audit' dan 'pengaduan riwayat'"
         ) from None
     return data.decode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _invalid_tag() -> type[Exception]:
+    from cryptography.exceptions import InvalidTag
+
+    return InvalidTag
 
 
 def seal_json(key: bytes, case_id: str, field: str, value: Any) -> str:
