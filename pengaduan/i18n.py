@@ -83,6 +83,7 @@ COMMIT_KINDS: dict[str, str] = {
     "config": "konfigurasi",
     "report": "laporan",
     "sync": "sinkron",
+    "conflict": "konflik",
     "migration": "migrasi",  # pengaduan migrasi: schema 1 -> 2
     "rewrite": "tulis-ulang",  # the record of migrasi --tulis-ulang-riwayat
 }

@@ -181,10 +181,13 @@ def _replaced_commits(path: Path) -> set[str]:
 
 def _mark_audited(desk: Desk, head: str) -> None:
     """The rewrite is deliberate and recorded: this machine's audit mark moves to the new history."""
-    from pengaduan.app.history import mark_path
+    from pengaduan.app.history import mark_path, read_mark, sync_mark_path, write_sync_mark
 
     mark = {"commit": head, "waktu": desk.now().isoformat(timespec="seconds"), "catatan": "riwayat ditulis ulang (migrasi)"}
     yamlio.write_atomic(mark_path(desk.store), (json.dumps(mark, ensure_ascii=False, indent=2) + "\n").encode())
+    synced = read_mark(sync_mark_path(desk.store))
+    if synced:  # what this clone sent lies in the old history: the next sinkron sends the new one
+        write_sync_mark(desk.store, head, str(synced.get("remote") or "origin"), mark["waktu"])
 
 
 def unmigrated(desk: Desk) -> int:

@@ -120,6 +120,27 @@ def open_one(desk: Desk, keys: Keys, case: Case, strict: bool = True) -> secrecy
     return opened
 
 
+def open_entry(desk: Desk, keys: Keys, case_id: str, entry: Entry) -> Entry:
+    """A history entry's sealed text opened with the case's key when this machine holds it.
+
+    Without the key, a sealed answer stays as it is (it opens wherever the case's key does) and a
+    sealed note is left out: nothing readable can be written beside it."""
+    key = keys.store.get(case_id)
+    answer, note = entry.answer, entry.note
+    if key is not None and answer is not None and sealed.is_sealed(answer):
+        answer = sealed.open_sealed(key, case_id, secrecy.entry_field("answer"), answer)
+    if note is not None and sealed.is_sealed(note):
+        note = sealed.open_sealed(key, case_id, secrecy.entry_field("note"), note) if key is not None else None
+    changes = entry.changes
+    if isinstance(changes, dict) and sealed.is_sealed(changes.get("baru")):
+        if key is None:
+            raise InputError(f"koreksi kasus {case_id} yang diparkir terenkripsi; terapkan di mesin berwenang")
+        column = str(changes.get("kolom"))
+        changes = {**changes, **{s: sealed.open_sealed(key, case_id, column, changes[s])
+                                 for s in ("lama", "baru") if sealed.is_sealed(changes.get(s))}}  # fmt: skip
+    return replace(entry, answer=answer, note=note, changes=changes)
+
+
 def _masked(account: str) -> str:
     from pengaduan.reports.privacy import mask_handle
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import ids, sealed, secrecy, timeutil
+from pengaduan.core import conflict, ids, sealed, secrecy, timeutil
 from pengaduan.core.case import ERASURE, INTAKE_FIELDS, Case, Entry, stored_value
 from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff
 from pengaduan.core.sop import START, Sop
@@ -29,10 +29,11 @@ from pengaduan.i18n import CASE_KEYS, COMMIT_KINDS, ENTRY_KEYS, TRAILERS
 CORRECTION = "koreksi"
 CONFIG_KIND = COMMIT_KINDS["config"]
 REPORT_KIND = COMMIT_KINDS["report"]
+CONFLICT_KIND = COMMIT_KINDS["conflict"]
 MIGRATION_KIND = COMMIT_KINDS["migration"]
 REWRITE_KIND = COMMIT_KINDS["rewrite"]
 # Schema 2's personal data: sealed, well formed, and opening with its case's key (issue 11).
-SEALED_RULE = 11
+SEALED_RULE = 12
 # Entries that record something about the case, not an SOP step: they never move it.
 NON_STEPS = (CORRECTION, ERASURE)
 # (case id, field, sealed text) -> (plaintext, None) when it opens, (None, why) when it does not,
@@ -80,6 +81,14 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class MergeSide:
+    """A merge seen from one of its parents: the files that differ, the parent's version as `old`."""
+
+    parent: str
+    changes: tuple[FileChange, ...]
+
+
+@dataclass(frozen=True)
 class Commit:
     sha: str
     parents: tuple[str, ...]
@@ -94,6 +103,8 @@ class Commit:
     signature: Signature | None = None
     merge_own_paths: tuple[str, ...] = ()  # paths a merge changed itself
     subject: str = ""
+    merge_sides: tuple[MergeSide, ...] = ()  # a merge: what it changed against each of its parents
+
 
     @property
     def is_merge(self) -> bool:
@@ -220,12 +231,11 @@ def audit(commits: Iterable[Commit]) -> list[Finding]:
 def check_commit(commit: Commit, memo: dict[int, Any] | None = None, opener: Opener | None = None) -> list[Finding]:
     """The findings of one commit; pass the same memo for a run of commits to parse each case once.
 
-    `opener` tries the sealed values a commit adds with the keys this machine holds (rule 11).
+    `opener` tries the sealed values a commit adds with the keys this machine holds (rule 12).
     """
     ctx = _Ctx(commit, memo=memo if memo is not None else {}, opener=opener)
     if commit.is_merge:
-        for path in commit.merge_own_paths:
-            ctx.add(1, f"commit gabungan (merge) mengubah {path} sendiri, bukan lewat commit pencatatan")
+        _check_merge(ctx)
     else:
         kind = commit.kind
         cases = [c for c in commit.changes if c.kind == "case"]
@@ -235,12 +245,14 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None, opener: Ope
             _check_config_commit(ctx)
         elif kind == REPORT_KIND:
             _check_report_commit(ctx)
+        elif kind == CONFLICT_KIND:
+            _check_conflict_commit(ctx)
         elif kind == MIGRATION_KIND:
             _check_migration_commit(ctx, cases)
         elif kind == REWRITE_KIND:
             _check_rewrite_record(ctx)
         else:
-            known = ", ".join((CONFIG_KIND, REPORT_KIND, MIGRATION_KIND, REWRITE_KIND))
+            known = ", ".join((CONFIG_KIND, REPORT_KIND, CONFLICT_KIND, MIGRATION_KIND, REWRITE_KIND))
             ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {known})")
         if kind == MIGRATION_KIND:
             _check_signature(ctx)
@@ -309,8 +321,8 @@ def _check_migrated_values(ctx: _Ctx, before: Case, after: Case) -> None:
     """With the key here: each sealed value opens to the plain value it replaced."""
     assert ctx.opener is not None
     pairs = [(CASE_KEYS[n], getattr(before, n), getattr(after, n)) for n in ("account", "link", "text")]
-    for index, (old, new) in enumerate(zip(before.history, after.history, strict=True)):
-        pairs += [(secrecy.entry_field(index, n), getattr(old, n), getattr(new, n)) for n in ("answer", "note")]
+    for old, new in zip(before.history, after.history, strict=True):
+        pairs += [(secrecy.entry_field(n), getattr(old, n), getattr(new, n)) for n in ("answer", "note")]
     for name, old_value, new_value in pairs:
         if old_value is None and new_value is None:
             continue
@@ -385,6 +397,13 @@ def _check_config_commit(ctx: _Ctx) -> None:
             ctx.add(1, f"commit konfigurasi menghapus {change.path}")
         elif change.error:
             ctx.add(1, f"{change.path} tidak sah sesudah commit ini: {change.error}")
+        elif change.kind == "config" and _command_of(change.new) and _command_of(change.new) != _command_of(change.old):
+            ctx.add(
+                11,
+                "pengaduan.yaml sesudah commit ini memuat notifikasi.perintah: perintah yang dijalankan mesin tidak boleh "
+                "datang dari store bersama (siapa pun yang bisa push dapat mengubahnya); tiap mesin memasangnya sendiri "
+                "dengan 'pengaduan lokal notifikasi.perintah ...'",
+            )
     config, sop = commit.config, commit.sop
     if config is None:
         return  # bootstrap: the commit that creates the store
@@ -403,6 +422,100 @@ def _check_config_commit(ctx: _Ctx) -> None:
             f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mengubah konfigurasi; "
             f"yang boleh: {', '.join(sop.managers)}",
         )
+
+
+def _command_of(data: Any) -> str:
+    section = data.get("notifikasi") if isinstance(data, dict) else None
+    return str(section.get("perintah") or "").strip() if isinstance(section, dict) else ""
+
+
+def may_change_config(
+    config: Config | None, sop: Sop | None, kind: str | None, email: str, signature: Signature | None
+) -> bool:
+    """Whether a commit's change of pengaduan.yaml or sop.yaml counts: made as a configuration
+    commit by a manager of the roster in force before it (signed by their own key when signing
+    is on). The history reader keeps the configuration in force unchanged past a change that
+    does not count, so later commits are judged by what those allowed to decide decided."""
+    if config is None:
+        return True  # the commit that creates the store
+    if kind != CONFIG_KIND:
+        return False
+    if sop is None:
+        return True  # who manages cannot be read (a finding where it broke): a configuration commit may repair it
+    if not config.roster_managed(sop):
+        return True  # bootstrap: before the roster has a manager, anyone may set the store up
+    staff = author_staff(config, email)
+    if staff is None or not sop.manages(staff.roles):
+        return False
+    return not (config.signing_required and signature_problem(signature, staff) is not None)
+
+
+def _check_merge(ctx: _Ctx) -> None:
+    """A merge only joins: every case file of every parent is in it, with that parent's history
+    carried on, unless the steps it does not carry on are parked in a conflict record it adds."""
+    commit = ctx.commit
+    records: dict[str, list[conflict.Conflict]] = {}
+    record_paths: dict[str, str] = {}
+    for side in commit.merge_sides:
+        for change in side.changes:
+            if change.kind != "konflik" or change.new is None or change.path in record_paths:
+                continue
+            record_paths[change.path] = change.path
+            try:
+                record = conflict.parse(change.new, change.case_id or "")
+            except PengaduanError as exc:
+                ctx.add(1, f"commit gabungan menambah {change.path} yang tidak sah: {exc}")
+                continue
+            records.setdefault(record.case_id, []).append(record)
+    covered: set[str] = set()
+    for side in commit.merge_sides:
+        for change in side.changes:
+            if change.kind != "case":
+                continue
+            case_id = change.case_id
+            if change.new is None:
+                ctx.add(7, f"commit gabungan membuang berkas kasus {change.path} yang ada di induk {side.parent[:12]}", case_id)
+                continue
+            if change.old is None:
+                continue  # the case came from another parent
+            lost = conflict.lost_entries(change.new, change.old)
+            if not lost:
+                continue
+            wanted = conflict.canonical(lost)
+            parked = [r for r in records.get(case_id or "", []) if conflict.canonical(list(r.entries)) == wanted]
+            if parked:
+                covered.update(r.id for r in parked)
+                continue
+            ctx.add(
+                3,
+                f"commit gabungan memundurkan kasus {case_id}: {len(lost)} entri riwayat dari induk {side.parent[:12]} hilang "
+                "tanpa dicatat sebagai konflik (mis. 'merge -s ours' atau 'checkout --theirs')",
+                case_id,
+            )
+    for path in commit.merge_own_paths:
+        conflict_id = next((c.case_id for s in commit.merge_sides for c in s.changes if c.path == path), None)
+        if path in record_paths and conflict_id in covered:
+            continue
+        ctx.add(1, f"commit gabungan (merge) mengubah {path} sendiri, bukan lewat commit pencatatan")
+
+
+def _check_conflict_commit(ctx: _Ctx) -> None:
+    """A `Jenis: konflik` commit closes conflict records (applied or dropped) and does nothing else."""
+    commit = ctx.commit
+    for change in commit.changes:
+        if change.kind == "case":
+            continue  # reported once for the whole commit
+        if change.kind != "konflik":
+            ctx.add(1, f"commit konflik mengubah {change.path}; yang boleh hanya berkas di bawah konflik/")
+        elif change.status != "M":
+            what = "menghapus" if change.deleted else "menambah"
+            ctx.add(1, f"commit konflik {what} {change.path}; catatan konflik hanya ditutup, tidak ditambah atau dihapus")
+        else:
+            problem = conflict.resolution_problem(change.old, change.new, change.case_id or "")
+            if problem:
+                ctx.add(3, problem)
+    if author_staff(commit.config, commit.author_email) is None:
+        ctx.add(5, f"penulis commit konflik {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
 
 
 def _check_report_commit(ctx: _Ctx) -> None:

@@ -15,6 +15,7 @@ Pure: keys come in as bytes, nothing is read or written here.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
@@ -34,9 +35,13 @@ _MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agus
            "November", "Desember")  # fmt: skip
 
 
-def entry_field(index: int, name: str) -> str:
-    """The associated-data name of a history entry's text field: `riwayat.3.jawaban`."""
-    return f"{CASE_KEYS['history']}.{index}.{ENTRY_KEYS[name]}"
+def entry_field(name: str) -> str:
+    """The associated-data name of a history entry's text field: `riwayat.jawaban`.
+
+    Not the entry's position: a step parked by `sinkron` as a conflict and applied again later
+    lands at another position, and its sealed text must still open there. Moving a sealed text
+    to an earlier entry is still an edit of that entry (rule 3)."""
+    return f"{CASE_KEYS['history']}.{ENTRY_KEYS[name]}"
 
 
 def long_date(moment: Any, tz: tzinfo) -> str:
@@ -47,6 +52,16 @@ def long_date(moment: Any, tz: tzinfo) -> str:
 def erased_label(entry: Entry, tz: tzinfo) -> str:
     """`[dihapus 28 November 2026: permintaan pelapor]`: what every sealed field of an erased case shows."""
     return f"[dihapus {long_date(entry.time, tz)}: {entry.note or '-'}]"
+
+
+# The note `pengaduan konflik terapkan` writes when the parked step's own note is unreadable on
+# this machine: the tool's words only (an ID, a date, a petugas code), kept readable so a run
+# that was interrupted can see what it already applied.
+_SYSTEM_NOTE_RE = re.compile(r"dari konflik [0-9A-Z.-]{1,40} #\d{1,4}: semula dicatat [^\n]{1,60} oleh [a-z0-9._-]{1,32}")
+
+
+def system_note(value: str) -> bool:
+    return len(value) <= 200 and _SYSTEM_NOTE_RE.fullmatch(value) is not None
 
 
 # -- sealing what a change adds ---------------------------------------------------------------
@@ -105,8 +120,8 @@ def _seal_entry(
     changes: dict[str, Any] = {}
     for name in SEALED_ENTRY_FIELDS:
         value = getattr(entry, name)
-        if value is not None and not sealed.is_sealed(value):
-            changes[name] = seal(entry_field(index, name), value) if seal is not None else GONE
+        if value is not None and not sealed.is_sealed(value) and not system_note(value):
+            changes[name] = seal(entry_field(name), value) if seal is not None else GONE
     correction = entry.changes
     if isinstance(correction, dict) and correction.get("kolom") in _SEALED_KEYS:
         key = str(correction["kolom"])
@@ -182,8 +197,8 @@ def open_case(case: Case, key: bytes | None, tz: tzinfo, strict: bool = False, e
         changes["history"] = _without_text(case.history)
         return Opened(replace(case, **changes), "terbuka", problems)
     opened_entries = []
-    for index, entry in enumerate(case.history):
-        updates = {name: open_value(entry_field(index, name), getattr(entry, name)) for name in SEALED_ENTRY_FIELDS}
+    for entry in case.history:
+        updates = {name: open_value(entry_field(name), getattr(entry, name)) for name in SEALED_ENTRY_FIELDS}
         correction = entry.changes
         if isinstance(correction, dict) and correction.get("kolom") in _SEALED_KEYS:
             key_name = str(correction["kolom"])
@@ -231,8 +246,8 @@ def sealed_values(case: Case) -> list[tuple[str, str]]:
     out = [(CASE_KEYS[name], getattr(case, name)) for name in SEALED_FIELDS if sealed.is_sealed(getattr(case, name))]
     if case.reporter.sealed is not None:
         out.append((REPORTER_FIELD, case.reporter.sealed))
-    for index, entry in enumerate(case.history):
-        out += [(entry_field(index, n), getattr(entry, n)) for n in SEALED_ENTRY_FIELDS if sealed.is_sealed(getattr(entry, n))]
+    for entry in case.history:
+        out += [(entry_field(n), getattr(entry, n)) for n in SEALED_ENTRY_FIELDS if sealed.is_sealed(getattr(entry, n))]
         correction = entry.changes
         if isinstance(correction, dict) and correction.get("kolom") in _SEALED_KEYS:
             out += [(str(correction["kolom"]), correction[s]) for s in ("lama", "baru") if sealed.is_sealed(correction.get(s))]
@@ -247,12 +262,12 @@ def plain_values(case: Case) -> list[str]:
     if case.reporter.sealed is None and (case.reporter.name or case.reporter.contact):
         out.append(REPORTER_FIELD)
     erased = False
-    for index, entry in enumerate(case.history):
+    for entry in case.history:
         if entry.action == ERASURE:
             erased = True
             continue
         for name in SEALED_ENTRY_FIELDS:
             value = getattr(entry, name)
-            if value is not None and not sealed.is_sealed(value) and not (erased and value == GONE):
-                out.append(entry_field(index, name))
+            if value is not None and not sealed.is_sealed(value) and not (erased and value == GONE) and not system_note(value):
+                out.append(entry_field(name))
     return out

@@ -19,6 +19,7 @@ _TRAILER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 KIND_CONFIG = COMMIT_KINDS["config"]
 KIND_REPORT = COMMIT_KINDS["report"]
 KIND_SYNC = COMMIT_KINDS["sync"]
+KIND_CONFLICT = COMMIT_KINDS["conflict"]
 KIND_MIGRATION = COMMIT_KINDS["migration"]
 KIND_REWRITE = COMMIT_KINDS["rewrite"]
 REWRITTEN_FROM = "Ditulis-ulang-dari"  # the trailer naming the HEAD a rewrite replaced
@@ -86,6 +87,11 @@ def report(subject: str, step: int, action: str, role: str, time: str, sop_numbe
 
 def sync_merge(remote: str, sop_number: str) -> str:
     return _message(f"Sinkron dengan {remote}", kind=KIND_SYNC, sop=sop_number)
+
+
+def conflict_closed(conflict_id: str, status: str, sop_number: str) -> str:
+    """A parked conflict closed: its steps applied again, or dropped with a reason (only konflik/ changes)."""
+    return _message(f"Konflik {conflict_id} {status}", kind=KIND_CONFLICT, sop=sop_number)
 
 
 def parse_trailers(message: str) -> dict[str, list[str]]:

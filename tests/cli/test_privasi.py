@@ -208,15 +208,15 @@ def test_tampered_or_moved_ciphertext_does_not_open_and_is_an_audit_finding(stor
     assert f"kasus {one}: kolom isi tidak dapat dibuka dengan kunci kasus ini" in result.stderr
     assert "dipindah dari kasus atau kolom lain" in result.stderr
     findings = json.loads(run(store.root, "audit", "--format", "json").stdout)["temuan"]
-    assert {3, 11} <= {f["aturan"] for f in findings}  # an intake field changed without koreksi, and it does not open
-    assert any(f["aturan"] == 11 and "tidak dapat dibuka" in f["pesan"] for f in findings)
+    assert {3, 12} <= {f["aturan"] for f in findings}  # an intake field changed without koreksi, and it does not open
+    assert any(f["aturan"] == 12 and "tidak dapat dibuka" in f["pesan"] for f in findings)
 
     flipped = original[:-6] + ("A" if original[-6] != "A" else "B") + original[-5:]
     commit_isi(flipped)  # edited
     result = run(store.root, "lihat", one)
     assert result.exit_code == 1 and "tidak dapat dibuka" in result.stderr
     findings = json.loads(run(store.root, "audit", "--format", "json").stdout)["temuan"]
-    assert sum(1 for f in findings if f["aturan"] == 11) == 2
+    assert sum(1 for f in findings if f["aturan"] == 12) == 2
     # Lists keep working: the broken value reads as a placeholder.
     assert "[rusak" in ok(store.root, "daftar", "--format", "json")
 
@@ -257,10 +257,7 @@ def test_rahasia_and_sensitive_categories_never_leave_the_machine(store, tmp_pat
     assert marked in html and sensitive in html and plain in html  # IDs, steps and times stay
     # Reminders carry no text at all.
     log = tmp_path / "pesan.txt"
-    config = store.root / layout.CONFIG
-    config.write_text(config.read_text().replace("perintah: ''", f"perintah: printenv >> {log}"))
-    git(store.root, "-c", "user.name=Ani", "-c", "user.email=ani@example.go.id", "commit", "-qam", "notif",
-        "--trailer", "Jenis: konfigurasi")  # fmt: skip
+    ok(store.root, "lokal", "notifikasi.perintah", f"printenv >> {log}")
     monkeypatch.setenv("PENGADUAN_SEKARANG", "2026-11-02T15:00:00+07:00")
     run(store.root, "eskalasi", "--kirim")
     sent = log.read_text()
