@@ -16,6 +16,7 @@ COMMANDS = {
     **dict.fromkeys(("init", "demo"), "store_cmds"),
     **dict.fromkeys(("sinkron", "klon", "konflik", "lokal"), "bersama"),
     "petugas": "petugas",
+    "kop": "kop",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),
     **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
@@ -24,6 +25,7 @@ COMMANDS = {
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
     "kunci": "kunci",
     **dict.fromkeys(("hapus-data", "retensi", "migrasi"), "privasi"),
+    "periksa": "periksa",
 }
 
 
