@@ -172,13 +172,13 @@ SOP_NUMBER = "276/SOP/KBKIE/2024"
 ANI = ("Ani Lestari", "ani@example.go.id")
 
 
-def run(root: Path, *args: str, petugas: str | None = "ani") -> Result:
+def run(root: Path, *args: str, petugas: str | None = "ani", env: dict[str, str] | None = None) -> Result:
     head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
-    return CliRunner().invoke(main, [*head, *args], catch_exceptions=False)
+    return CliRunner().invoke(main, [*head, *args], env=env, catch_exceptions=False)
 
 
-def ok(root: Path, *args: str, petugas: str = "ani") -> str:
-    result = run(root, *args, petugas=petugas)
+def ok(root: Path, *args: str, petugas: str | None = "ani", env: dict[str, str] | None = None) -> str:
+    result = run(root, *args, petugas=petugas, env=env)
     assert result.exit_code == 0, result.output
     return result.stdout.strip()
 

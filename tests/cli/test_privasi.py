@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from pengaduan.cli import main
 from pengaduan.store import layout
 from pengaduan.store.keys import KeyStore
-from tests.conftest import at, git
+from tests.conftest import at, git, ok, run
 
 NAME = "Zzqx Testnama"
 CONTACT = "081299887766"
@@ -24,17 +24,6 @@ PHONE = "081377665544"
 TEXT = f"Anak tetangga dipukul. NIK ibunya {NIK}, telepon saya {PHONE}, tolong."
 SECRETS = (NAME, CONTACT, NIK, PHONE, "Zzqx", "Testnama", "@uji_warga")
 PHRASE = "kuda-lumping-batik-solo"
-
-
-def run(root: Path, *args: str, petugas: str | None = "ani", env: dict[str, str] | None = None):
-    head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
-    return CliRunner().invoke(main, [*head, *args], env=env)
-
-
-def ok(root: Path, *args: str, **kw) -> str:
-    result = run(root, *args, **kw)
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def receive(root: Path, clock: str = "09:00", *extra: str, akun: str = "@uji_warga", isi: str = TEXT) -> str:
