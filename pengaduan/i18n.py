@@ -55,6 +55,8 @@ STATUS_LABELS: dict[str, str] = {
     "dijawab_pimred": "Dijawab Pimpinan Redaksi",
     "selesai": "Selesai",
     "bukan_pengaduan": "Bukan pengaduan",
+    "ditunda": "Ditunda (menunggu pelapor)",
+    "dirujuk": "Dirujuk ke instansi lain",
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -72,6 +74,11 @@ ACTION_LABELS: dict[str, str] = {
     "jawab_pimred": "dijawab Pimpinan Redaksi",
     "selesai": "selesai, jawaban sampai ke pelapor",
     "koreksi": "dikoreksi",
+    "batal": "langkah terakhir dibatalkan",
+    "buka_kembali": "dibuka kembali",
+    "tunda": "ditunda, menunggu pelapor",
+    "lanjutkan": "dilanjutkan",
+    "rujuk": "dirujuk ke instansi lain",
     "hapus_data": "data pribadi dihapus",
     "migrasi": "dimigrasi ke schema 2",
 }
@@ -136,6 +143,7 @@ PATH_LABELS: dict[str, str] = {
     "redaktur": "Dijawab Redaktur",
     "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
     "bukan_pengaduan": "Bukan pengaduan",
+    "dirujuk": "Dirujuk ke instansi lain",
 }
 
 PLATFORM_LABELS: dict[str, str] = {
