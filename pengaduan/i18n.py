@@ -19,6 +19,8 @@ CASE_KEYS: dict[str, str] = {
     "received_at": "waktu_terima",
     "category": "kategori",
     "bidang": "bidang",
+    "thread": "utas",
+    "duplicate_of": "duplikat_dari",
     "reporter": "pelapor",
     "history": "riwayat",
 }
@@ -38,7 +40,10 @@ ENTRY_KEYS: dict[str, str] = {
     "answer": "jawaban",
     "note": "catatan",
     "changes": "perubahan",
+    "source": "sumber",
 }
+# Case keys written only when they hold a value (files from before they existed stay as they were).
+OPTIONAL_CASE_KEYS = ("utas", "duplikat_dari")
 
 STATUS_LABELS: dict[str, str] = {
     "diterima": "Diterima",
@@ -52,6 +57,7 @@ STATUS_LABELS: dict[str, str] = {
     "dijawab_pimred": "Dijawab Pimpinan Redaksi",
     "selesai": "Selesai",
     "bukan_pengaduan": "Bukan pengaduan",
+    "duplikat": "Duplikat",
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -69,6 +75,8 @@ ACTION_LABELS: dict[str, str] = {
     "jawab_pimred": "dijawab Pimpinan Redaksi",
     "selesai": "selesai, jawaban sampai ke pelapor",
     "koreksi": "dikoreksi",
+    "duplikat": "ditutup: duplikat kasus lain",
+    "pesan_lanjutan": "pesan lanjutan pelapor dilampirkan",
 }
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
@@ -119,6 +127,7 @@ PATH_LABELS: dict[str, str] = {
     "redaktur": "Dijawab Redaktur",
     "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
     "bukan_pengaduan": "Bukan pengaduan",
+    "duplikat": "Duplikat kasus lain",
 }
 
 PLATFORM_LABELS: dict[str, str] = {

@@ -32,6 +32,7 @@ def _record(
     category: str | None = None,
     bidang: str | None = None,
     reason: str | None = None,
+    duplicate_of: str | None = None,
 ) -> Case:
     desk = env.desk()
     actor = desk.actor()
@@ -50,6 +51,7 @@ def _record(
         category=category,
         bidang=bidang,
         reason=reason,
+        duplicate_of=cases.resolve(desk, duplicate_of) if duplicate_of else None,
     )
     case, commit = cases.record(desk, request, full_id)
     entry = case.history[-1]
@@ -107,15 +109,19 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
 @click.option("--bidang", help="Bidang terkait (lihat pengaduan.yaml).")
 @click.option("--bukan-pengaduan", is_flag=True, help="Tutup: pesan ini bukan pengaduan.")
 @click.option("--alasan", help="Alasan bukan pengaduan (wajib dengan --bukan-pengaduan).")
+@click.option("--duplikat-dari", "duplikat_dari", metavar="KASUS", help="Tutup: pengaduan ini mengulang kasus KASUS.")
 @waktu_option
 @catatan_option
 @pass_env
-def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan):
-    """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
+def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, duplikat_dari, waktu, catatan):
+    """Langkah 2: verifikasi pesan/komentar; tindak lanjuti, atau tutup sebagai bukan pengaduan atau duplikat."""
     if alasan and not bukan_pengaduan:
         raise InputError("--alasan hanya untuk --bukan-pengaduan; catatan verifikasi ditulis dengan --catatan")
-    picked = ("verifikasi", {"bukan-pengaduan": bukan_pengaduan})
-    _record(env, picked, kasus, waktu, _join(alasan, catatan), category=kategori, bidang=bidang, reason=alasan)
+    picked = ("verifikasi", {"bukan-pengaduan": bukan_pengaduan, "duplikat-dari": duplikat_dari})
+    note = _join(alasan, f"duplikat dari {duplikat_dari.strip()}" if duplikat_dari else None, catatan)
+    _record(
+        env, picked, kasus, waktu, note, category=kategori, bidang=bidang, reason=alasan, duplicate_of=duplikat_dari
+    )
 
 
 @click.command("respon")

@@ -104,7 +104,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
             who += f" ({entry.performer_name})"
         t = by_step.get(timeutil.to_text(when) + str(entry.step))
         timing = ""
-        if t is not None and entry.action != "koreksi":
+        if t is not None and store.sop.moves(entry.action):
             mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
             timing = f"  [{_minutes(t['menit'])}; kerja {_minutes(t['menit_kerja'])} / standar {t['standar_menit']} mnt: {mark}]"
         lines.append(

@@ -8,7 +8,7 @@ from typing import Any
 
 from pengaduan.core.timeutil import from_stored, to_stored
 from pengaduan.errors import StoreError
-from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, REPORTER_KEYS
+from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, OPTIONAL_CASE_KEYS, REPORTER_KEYS
 
 SCHEMA = 1
 # Fields fixed at step 1; changed later only through a recorded correction.
@@ -30,6 +30,9 @@ class Entry:
     answer: str | None = None
     note: str | None = None
     changes: dict[str, Any] | None = None
+    # The source key of the platform message this entry recorded (`pengaduan impor`): the
+    # platform and a digest of its message id (or thread, time, sender and text).
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -72,6 +75,9 @@ class Case:
     posted_at: datetime | None = None
     category: str | None = None
     bidang: str | None = None
+    # The conversation this case is (`pengaduan impor`): platform and a digest of thread and sender.
+    thread: str | None = None
+    duplicate_of: str | None = None  # closed as a duplicate of this case (`verifikasi --duplikat-dari`)
     reporter: Reporter = field(default_factory=Reporter)
     history: tuple[Entry, ...] = ()
     schema: int = SCHEMA
@@ -86,6 +92,8 @@ class Case:
                 value = [entry.to_dict() for entry in value]
             elif name in _TIME_FIELDS and value is not None:
                 value = to_stored(value)
+            elif value is None and key in OPTIONAL_CASE_KEYS:
+                continue
             out[key] = value
         return out
 
@@ -180,6 +188,8 @@ CASE_TYPES: dict[str, tuple[Any, ...]] = {
     "waktu_terima": (_TIME,),
     "kategori": (str, None),
     "bidang": (str, None),
+    "utas": (str, None),
+    "duplikat_dari": (str, None),
 }
 ENTRY_TYPES: dict[str, tuple[Any, ...]] = {
     "langkah": (int,),
@@ -193,6 +203,7 @@ ENTRY_TYPES: dict[str, tuple[Any, ...]] = {
     "jawaban": (str, None),
     "catatan": (str, None),
     "perubahan": (dict, None),
+    "sumber": (str, None),
 }
 
 

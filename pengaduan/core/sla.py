@@ -39,7 +39,8 @@ PATH_ADMIN = "admin"
 PATH_REDAKTUR = "redaktur"
 PATH_ESCALATED = "eskalasi"
 PATH_NOT_COMPLAINT = "bukan_pengaduan"
-PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT)
+PATH_DUPLICATE = "duplikat"  # closed at verification as a repeat of another case
+PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT, PATH_DUPLICATE)
 
 
 def _clock(calendar: Calendar | None, tz: ZoneInfo) -> Calendar:
@@ -47,8 +48,8 @@ def _clock(calendar: Calendar | None, tz: ZoneInfo) -> Calendar:
 
 
 def _steps(case: Case, sop: Sop) -> list[Entry]:
-    """The history entries that are SOP steps (corrections do not move the clock)."""
-    return [e for e in case.history if e.action != "koreksi" and e.step in sop.steps]
+    """The history entries that are SOP steps (corrections and `aksi_tetap` do not move the clock)."""
+    return [e for e in case.history if sop.moves(e.action) and e.step in sop.steps]
 
 
 # -- each recorded step ----------------------------------------------------------------------------
@@ -92,8 +93,9 @@ def step_timings(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None =
 # -- each case -------------------------------------------------------------------------------------
 def path_of(case: Case, sop: Sop) -> str:
     """Which SOP path the case took (so far, for an open case)."""
-    if any(e.status == PATH_NOT_COMPLAINT for e in case.history):
-        return PATH_NOT_COMPLAINT
+    for closed in (PATH_NOT_COMPLAINT, PATH_DUPLICATE):
+        if any(e.status == closed for e in case.history):
+            return closed
     reached = {e.step for e in _steps(case, sop)}
     for path in (PATH_ESCALATED, PATH_REDAKTUR):
         if sop.path_steps.get(path) in reached:

@@ -59,7 +59,7 @@ def test_packaged_definition_loads_with_the_sop_table():
         7: "pimred", 8: "kabid", 9: "kabid", 10: "pimred", 11: "admin",
     }  # fmt: skip
     assert {n: s.minutes for n, s in sop.report_steps.items()} == {12: 5, 13: 60, 14: 120, 15: 120}
-    assert sop.final_statuses == ("selesai", "bukan_pengaduan")
+    assert sop.final_statuses == ("selesai", "bukan_pengaduan", "duplikat")
     assert sop.general_recorders == ("admin",)
     assert sop.steps[5].recorders == ("redaktur",)
 
@@ -209,7 +209,7 @@ def test_bad_step_fields(key, value, expected):
         (lambda d: d.update(pencatat_umum="admin"), "'pencatat_umum' harus berupa daftar"),
         (lambda d: d.update(status_akhir="selesai"), "'status_akhir' harus berupa daftar"),
         (lambda d: d.update(transisi={"aksi": "terima"}), "'transisi' harus berupa daftar"),
-        (lambda d: d["transisi"].append("selesai"), "transisi ke-14 harus berupa pemetaan"),
+        (lambda d: d["transisi"].append("selesai"), "transisi ke-15 harus berupa pemetaan"),
         (lambda d: d.update(langkah=11), "'langkah' harus berupa daftar"),
         (lambda d: d["langkah"].append("langkah dua belas"), "langkah ke-12 harus berupa pemetaan"),
         (lambda d: d.pop("status_akhir"), "'status_akhir' wajib ada"),
