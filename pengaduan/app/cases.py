@@ -12,18 +12,28 @@ from pengaduan.errors import InputError, PermissionDenied
 from pengaduan.store import commits, layout
 
 
+def make(desk: Desk, request: Request, before: Case | None, new_id: str | None = None) -> Case:
+    """The case after one request: the one place `terima`, the steps and `impor` build a case
+    from what the desk typed or imported (the intake, the reporter's personal data)."""
+    return apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+
+
+def new_case_id(desk: Desk, request: Request, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A fresh ID for a case received at the request's moment (none in the store or in `taken`)."""
+    day = request.at.astimezone(desk.tz).date()
+    new_id = ids.new_id(day)
+    while new_id in taken or desk.store.has_case(new_id):
+        new_id = ids.new_id(day)
+    return new_id
+
+
 def record(desk: Desk, request: Request, case_id: str | None = None) -> tuple[Case, str]:
     """Apply one SOP action to a case (or receive a new one) as exactly one commit."""
     store = desk.store
     with store.transaction("", request.actor) as txn:
         before = store.load_case(case_id) if case_id else None
-        new_id = None
-        if before is None:
-            day = request.at.astimezone(desk.tz).date()
-            new_id = ids.new_id(day)
-            while store.has_case(new_id):
-                new_id = ids.new_id(day)
-        after = apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+        new_id = new_case_id(desk, request) if before is None else None
+        after = make(desk, request, before, new_id)
         txn.message = commits.case_step(after, desk.sop.number)
         txn.write_yaml(layout.case_path(after.id), after.to_dict())
     assert txn.commit is not None

@@ -21,6 +21,7 @@ COMMANDS = {
     "kalender": "kalender",
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    **dict.fromkeys(("impor", "duplikat", "tarik"), "impor"),
 }
 
 

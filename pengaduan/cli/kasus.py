@@ -87,9 +87,16 @@ def _join(*parts: str | None) -> str | None:
 @waktu_option
 @catatan_option
 @click.option("-q", "--diam", "quiet", is_flag=True, help="Cetak ID saja.")
+@click.option("--tetap", is_flag=True, help="Catat juga bila akun yang sama mengirim isi yang sama dalam sehari.")
 @pass_env
-def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet):
-    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru."""
+def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet, tetap):
+    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru.
+
+    Bila akun yang sama sudah mengirim isi yang sama dalam sehari, pengaduan ditolak (ulangi dengan
+    --tetap bila memang baru); kemungkinan duplikat dari kanal lain diberi peringatan.
+    """
+    from pengaduan.app import duplicates
+
     intake = Intake(
         platform=platform,
         account=akun,
@@ -100,7 +107,20 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
         reporter_contact=kontak,
         posted_at=env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
     )
-    _record(env, ("terima", {}), None, waktu, catatan, quiet, intake=intake)
+    repeats, likely = duplicates.check_intake(env.desk(), intake, env.moment(waktu))
+    if repeats and not tetap:
+        shown = ", ".join(c.id for c in repeats)
+        raise InputError(
+            f"akun {akun.strip()} sudah mengirim isi yang sama dalam sehari (kasus {shown}); tidak dicatat dua kali. "
+            "Bila ini memang pengaduan baru, ulangi dengan --tetap"
+        )
+    case = _record(env, ("terima", {}), None, waktu, catatan, quiet, intake=intake)
+    for pair in likely:
+        say(
+            f"peringatan: {case.id} kemungkinan duplikat {pair.other_id} ({', '.join(pair.reasons)}); bila benar: "
+            f"pengaduan verifikasi {case.id} --duplikat-dari {pair.other_id}",
+            err=True,
+        )
 
 
 @click.command("verifikasi")

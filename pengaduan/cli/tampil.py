@@ -68,8 +68,12 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     case = cases.find(store, kasus)
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
+    from pengaduan.app.duplicates import duplicated_by
+
+    repeated_by = duplicated_by(store, case.id)
     if fmt == "json":
         data = case.to_dict()
+        data["duplikatnya"] = repeated_by
         data["waktu_langkah"] = timeline
         data["aksi_berikut"] = allowed_commands(store.sop, case)
         data["menunggu"] = _waiting_row(store, wait) if wait else None
@@ -92,6 +96,10 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
     if case.bidang:
         lines.append(f"  Bidang   : {store.config.bidang.get(case.bidang, case.bidang)}")
+    if case.duplicate_of:
+        lines.append(f"  Duplikat dari: {case.duplicate_of}")
+    if repeated_by:
+        lines.append(f"  Duplikatnya  : {', '.join(repeated_by)}")
     if case.reporter.name or case.reporter.contact:
         lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
     # Split on line feeds only: every other control character is shown escaped, never acted on.

@@ -560,7 +560,8 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
         if not set(staff.roles) & set(still.roles):
             ctx.add(
                 5,
-                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat aksi '{entry.action}'; yang boleh: {', '.join(still.roles)}",
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat aksi '{entry.action}'; "
+                f"yang boleh: {', '.join(still.roles)}",
                 case_id,
             )
         return
