@@ -81,6 +81,9 @@ ACTION_LABELS: dict[str, str] = {
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
 
+# Values of the `Jenis` trailer: what kind of commit it is (case commits carry none).
+COMMIT_KINDS: dict[str, str] = {"config": "konfigurasi", "report": "laporan", "sync": "sinkron", "conflict": "konflik"}
+
 # Commit trailers (code name -> trailer token).
 TRAILERS: dict[str, str] = {
     "case": "Kasus",

@@ -252,3 +252,98 @@ def signed(store, cli, tmp_path) -> Callable[..., str]:
     return step
 
 
+
+
+# -- servers on 127.0.0.1 for the sync tests (started and stopped by the test) -----------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, what: str) -> None:
+    import socket
+    import time
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} ended at start-up: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.02)  # a server starting up: readiness, not the tool's clock
+    raise RuntimeError(f"{what} did not listen on port {port}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def git_daemon(tmp_path: Path):
+    """`git daemon` serving tmp_path/daemon on a free port of 127.0.0.1 (push enabled); yields (base folder, URL prefix)."""
+    base = tmp_path / "daemon"
+    base.mkdir()
+    port = free_port()
+    proc = subprocess.Popen(
+        ["git", "daemon", "--export-all", f"--base-path={base}", "--reuseaddr", "--listen=127.0.0.1", f"--port={port}",
+         "--enable=receive-pack", str(base)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _wait_for_port(port, proc, "git daemon")
+        yield base, f"git://127.0.0.1:{port}"
+    finally:
+        _stop(proc)
+
+
+SSHD = "/usr/sbin/sshd"
+
+
+@pytest.fixture
+def sshd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """openssh-server on a free port of 127.0.0.1 with a throwaway host key and user key; yields (folder, URL prefix).
+
+    GIT_SSH_COMMAND is set so git (and the tool) log in with the user key only.
+    """
+    import getpass
+    import os
+    import shutil
+
+    binary = SSHD if os.path.exists(SSHD) else shutil.which("sshd")
+    if not binary:
+        pytest.skip("sshd (openssh-server) is not installed; .ci/run installs it when run as root")
+    home = tmp_path / "ssh"
+    home.mkdir()
+    for name in ("host", "user"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(home / name)], check=True)
+    (home / "authorized_keys").write_bytes((home / "user.pub").read_bytes())
+    port = free_port()
+    config = home / "sshd_config"
+    config.write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {home / 'host'}\nPidFile {home / 'sshd.pid'}\n"
+        f"AuthorizedKeysFile {home / 'authorized_keys'}\nStrictModes no\nPasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\nUsePAM no\nUseDNS no\nPermitRootLogin yes\nLogLevel ERROR\n"
+    )
+    if os.geteuid() == 0:
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # sshd's privilege separation directory when run as root
+    proc = subprocess.Popen([binary, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for_port(port, proc, "sshd")
+        monkeypatch.setenv(
+            "GIT_SSH_COMMAND",
+            f"ssh -i {home / 'user'} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no "
+            f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -p {port}",
+        )
+        yield home, f"ssh://{getpass.getuser()}@127.0.0.1:{port}"
+    finally:
+        _stop(proc)

@@ -71,14 +71,62 @@ def message(desk: Desk, w: sla.Waiting, names: list[str]) -> str:
     return text
 
 
-def notification_settings(desk: Desk) -> outbox.Settings:
-    settings = outbox.Settings.from_config(desk.config.raw.get("notifikasi"))
-    if not settings.command:
-        raise ConfigError(
-            "notifikasi.perintah di pengaduan.yaml masih kosong; isi perintah shell pengirim pengingat, contoh: "
-            'printf \'%s\\n\' "$PENGADUAN_PESAN" | mail -s "Pengaduan $PENGADUAN_KASUS" $PENGADUAN_KONTAK'
+EXAMPLE_COMMAND = 'printf \'%s\\n\' "$PENGADUAN_PESAN" | mail -s "Pengaduan $PENGADUAN_KASUS" $PENGADUAN_KONTAK'
+MIGRATION_MARK = "migrasi-notifikasi.json"
+
+
+def notification_settings(desk: Desk) -> tuple[outbox.Settings, list[str]]:
+    """What `eskalasi --kirim` runs: this machine's command, never one from pengaduan.yaml.
+
+    A store written before the command moved out may still carry `notifikasi.perintah`: it is
+    never run; the first run on each machine says so at length (with the command, shown
+    safely, and how to keep it if it is the desk's own), later runs briefly.
+    """
+    local = desk.store.local()
+    shared = desk.config.raw.get("notifikasi")
+    old = str(shared.get("perintah") or "").strip() if isinstance(shared, dict) else ""
+    settings = outbox.Settings.from_config(shared, local.get("notifikasi.perintah") or "", local.get("notifikasi.batas_detik"))
+    notes = []
+    first_time = bool(old) and _first_notice(desk, old)
+    if old and first_time:
+        notes.append(
+            "notifikasi.perintah di pengaduan.yaml TIDAK dijalankan (perintah dari store bersama dapat diubah siapa pun "
+            f"yang bisa push): {_shown(old)}. Bila itu memang perintah meja ini, pasang di mesin ini dengan "
+            "'pengaduan lokal notifikasi.perintah PERINTAH', lalu hapus kuncinya dari pengaduan.yaml"
         )
-    return settings
+    if not settings.command:
+        if old and not first_time:
+            notes.append("notifikasi.perintah di pengaduan.yaml diabaikan; lihat 'pengaduan lokal'")
+        raise ConfigError(
+            " ; ".join(notes + ["perintah pengirim pengingat mesin ini belum diatur; atur dengan: pengaduan lokal "
+                                f"notifikasi.perintah '{EXAMPLE_COMMAND}'"])  # fmt: skip
+        )
+    return settings, notes
+
+
+def _first_notice(desk: Desk, command: str) -> bool:
+    """True the first time this machine meets this command in pengaduan.yaml (then remembered)."""
+    import hashlib
+    import json
+
+    from pengaduan.store import yamlio
+
+    path = desk.store.private_dir() / MIGRATION_MARK
+    digest = hashlib.sha256(command.encode("utf-8")).hexdigest()
+    try:
+        seen = json.loads(path.read_text(encoding="utf-8")).get("dilihat", [])
+    except (OSError, ValueError, AttributeError):
+        seen = []
+    if digest in seen:
+        return False
+    yamlio.write_atomic(path, json.dumps({"dilihat": [*seen, digest]}).encode())
+    return True
+
+
+def _shown(text: str, limit: int = 200) -> str:
+    """A command from a file, printable on one line: control characters replaced, length bounded."""
+    safe = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return "'" + safe[:limit] + ("…" if len(safe) > limit else "") + "'"
 
 
 def _notice(desk: Desk, people: People, w: sla.Waiting) -> outbox.Notice:

@@ -26,13 +26,14 @@ from pengaduan.core.case import Entry
 from pengaduan.core.config import Config, load_config
 from pengaduan.core.sop import Sop, load_sop
 from pengaduan.errors import InputError, PengaduanError, StoreError
-from pengaduan.i18n import CASE_KEYS
+from pengaduan.i18n import CASE_KEYS, TRAILERS
 from pengaduan.store import commits, layout, yamlio
 from pengaduan.store.git import LogEntry
 from pengaduan.store.store import Store
 
 GITLINK = "160000"
 MARK_FILE = "audit.json"
+SYNC_MARK_FILE = "sinkron.json"
 SIGNERS_FILE = "allowed_signers"
 # (phase label, done, total): lets a terminal show progress; None under cron.
 Progress = Callable[[str, int, int], None]
@@ -51,6 +52,9 @@ def classify(path: str) -> tuple[str, str | None]:
         return "case", case_id
     if path.startswith(layout.REPORTS + "/"):
         return "report", None
+    conflict_id = layout.conflict_id_of(path)
+    if conflict_id is not None:
+        return "konflik", conflict_id
     return "other", None
 
 
@@ -180,13 +184,19 @@ class _Loaded:
         return self.data.get(blob)
 
 
-def _range(store: Store, since: str | None) -> tuple[str, str | None]:
+def _range(store: Store, since: str | None, tip: str, exclude: str | None) -> str:
+    if exclude:
+        return f"{exclude}..{tip}"
     if not since:
-        return "HEAD", None
+        return tip
     base = store.git.commit_id(since)
     if base is None:
         raise InputError(f"--sejak '{since}' bukan commit di store ini; pakai id commit dari 'git log' atau 'pengaduan riwayat'")
-    return f"{base}..HEAD", base
+    return f"{base}..{tip}"
+
+
+TRACKED = (layout.CONFIG, layout.SOP)
+State = dict[str, "str | None"]
 
 
 def read_history(
@@ -195,29 +205,39 @@ def read_history(
     paths: Sequence[str] = (),
     keep_text: bool = False,
     progress: Progress | None = None,
+    tip: str = "HEAD",
+    exclude: str | None = None,
 ) -> History:
-    """The commits of the store (since a commit, or touching some paths) as the audit rules take them."""
+    """The commits of the store as the audit rules take them: all of them, those since a commit,
+    those touching some paths, or those of `tip` that `exclude` does not have (what a sync would
+    bring in). The configuration and SOP in force where the listed history starts are read from
+    the commits it starts from."""
     git = store.git
-    rev_range, base = _range(store, since)
-    entries = git.log(rev_range, paths)
-    merges = git.merge_own_changes(rev_range) if any(len(e.parents) > 1 for e in entries) else {}
+    entries = git.log(_range(store, since, tip, exclude), paths)
+    listed = {e.sha for e in entries}
+    path_limited = bool(paths)
 
-    initial: dict[str, str | None] = {layout.CONFIG: None, layout.SOP: None}
-    if base is not None:
-        for path in initial:
-            rows = git.ls_tree(base, path)
-            initial[path] = rows[0][1] if rows else None
-    wanted: dict[str, str] = {blob: path for path, blob in initial.items() if blob}
-    for entry in entries:
-        for change in entry.changes:
-            if classify(change.path)[0] in ("case", "config", "sop"):
-                # A submodule entry names a commit of another repository: there is nothing to read.
-                for blob, mode in ((change.old_blob, change.old_mode), (change.new_blob, change.new_mode)):
-                    if blob and mode != GITLINK:
-                        wanted.setdefault(blob, change.path)
+    boundary: dict[str, State] = {}
+    if not path_limited:
+        for entry in entries:
+            for parent in entry.parents:
+                if parent not in listed and parent not in boundary:
+                    boundary[parent] = {path: _blob_at(git, parent, path) for path in TRACKED}
+    merges = [(e.sha, e.parents) for e in entries if len(e.parents) > 1]
+    sides = git.merge_parent_diffs(merges) if merges and not path_limited else []
+
+    wanted: dict[str, str] = {blob: path for state in boundary.values() for path, blob in state.items() if blob}
+    raw_changes = [change for entry in entries for change in entry.changes]
+    raw_changes += [change for _, _, changes in sides for change in changes]
+    for change in raw_changes:
+        if classify(change.path)[0] in ("case", "config", "sop", "konflik"):
+            # A submodule entry names a commit of another repository: there is nothing to read.
+            for blob, mode in ((change.old_blob, change.old_mode), (change.new_blob, change.new_mode)):
+                if blob and mode != GITLINK:
+                    wanted.setdefault(blob, change.path)
 
     loaded = _Loaded(store.config.file_limit)
-    history = History(commits=[], head=git.head())
+    history = History(commits=[], head=git.commit_id(tip))
     for done, (blob, raw) in enumerate(git.read_blobs(wanted), 1):
         loaded.parse(blob, raw, wanted[blob])
         if keep_text:
@@ -225,45 +245,98 @@ def read_history(
         if progress is not None and done % 500 == 0:
             progress("membaca", done, len(wanted))
 
-    states = _states(entries, initial, path_limited=bool(paths))
-    signatures = _signatures(store, entries, states, loaded)
+    config_blobs = {blob for blob, path in wanted.items() if path == layout.CONFIG}
+    signatures = _signatures(store, entries, config_blobs, loaded)
+    states = _states(entries, boundary, path_limited, loaded, signatures)
+    by_merge: dict[str, list[tuple[str, list[Any]]]] = {}
+    for sha, parent, changes in sides:
+        by_merge.setdefault(sha, []).append((parent, changes))
     for entry in entries:
-        history.commits.append(_commit(entry, states[entry.sha], loaded, signatures, merges, history))
+        history.commits.append(_commit(entry, states[entry.sha], loaded, signatures, by_merge.get(entry.sha, []), history))
     return history
 
 
+def _blob_at(git: Any, rev: str, path: str) -> str | None:
+    rows = git.ls_tree(rev, path)
+    return rows[0][1] if rows else None
+
+
 def _states(
-    entries: list[LogEntry], initial: dict[str, str | None], path_limited: bool
-) -> dict[str, tuple[dict[str, str | None], dict[str, str | None]]]:
-    """Per commit: the config and SOP blob ids before it (its parent's) and after it."""
-    after_of: dict[str, dict[str, str | None]] = {}
-    states = {}
-    last = initial
+    entries: list[LogEntry],
+    boundary: dict[str, State],
+    path_limited: bool,
+    loaded: _Loaded,
+    signatures: dict[str, tuple[str, str, str]],
+) -> dict[str, tuple[State, State]]:
+    """Per commit: the configuration and SOP in force before it and after it (blob ids).
+
+    "In force" follows only the changes that count (audit.may_change_config): a change of
+    pengaduan.yaml or sop.yaml by someone not allowed to make it is a finding, and the commits
+    after it are still judged by the configuration that was in force. A merge takes, per file,
+    the state of the parent whose version it kept.
+    """
+    actual_of: dict[str, State] = {}
+    trusted_of: dict[str, State] = {}
+    for sha, state in boundary.items():
+        actual_of[sha] = dict(state)
+        trusted_of[sha] = dict(state)
+    states: dict[str, tuple[State, State]] = {}
+    empty: State = {path: None for path in TRACKED}
+    last_actual, last_trusted = dict(empty), dict(empty)
     for entry in entries:
         parent = entry.parents[0] if entry.parents else None
-        if parent in after_of:
-            before = after_of[parent]
-        elif path_limited:  # a path-limited log skips commits: the previous one listed is the state
-            before = last
-        elif parent is None:
-            before = {layout.CONFIG: None, layout.SOP: None}
-        else:  # the parent lies before --sejak
-            before = initial
-        after = dict(before)
+        if parent in actual_of:
+            actual, trusted = actual_of[parent], trusted_of[parent]
+        elif path_limited and parent is not None:  # a path-limited log skips commits: the previous one listed is the state
+            actual, trusted = last_actual, last_trusted
+        else:
+            actual, trusted = empty, empty
+        after_actual = dict(actual)
         for change in entry.changes:
-            if change.path in after:
-                after[change.path] = change.new_blob
-        after_of[entry.sha] = after
-        states[entry.sha] = (before, after)
-        last = after
+            if change.path in after_actual:
+                after_actual[change.path] = change.new_blob
+        after_trusted = dict(trusted)
+        changed = [path for path in TRACKED if after_actual[path] != actual[path]]
+        if changed and len(entry.parents) > 1:
+            for path in changed:
+                # The version of the parent the merge kept counts as far as it counted there.
+                for other in entry.parents[1:]:
+                    if other in actual_of and actual_of[other][path] == after_actual[path]:
+                        after_trusted[path] = trusted_of[other][path]
+                        break
+        elif changed:
+            config = loaded.config(trusted[layout.CONFIG])
+            status, key, primary = signatures.get(entry.sha, ("N", "", ""))
+            kind = _kind(entry.message)
+            if isinstance(config, Config) or trusted[layout.CONFIG] is None:
+                signature = audit.Signature(status or "N", key, primary)
+                known = config if isinstance(config, Config) else None
+                sop = loaded.sop(trusted[layout.SOP])
+                allowed = audit.may_change_config(
+                    known, sop if isinstance(sop, Sop) else None, kind, entry.author_email, signature
+                )
+            else:  # the roster in force cannot be read (reported where it broke): a configuration commit may repair it
+                allowed = kind == audit.CONFIG_KIND
+            if allowed:
+                for path in changed:
+                    after_trusted[path] = after_actual[path]
+        actual_of[entry.sha], trusted_of[entry.sha] = after_actual, after_trusted
+        states[entry.sha] = (trusted, after_trusted)
+        last_actual, last_trusted = after_actual, after_trusted
     return states
 
 
-def _signatures(store: Store, entries: list[LogEntry], states: dict, loaded: _Loaded) -> dict[str, tuple[str, str, str]]:
+def _kind(message: str) -> str | None:
+    values = commits.parse_trailers(message).get(TRAILERS["kind"])
+    return values[0] if values else None
+
+
+def _signatures(
+    store: Store, entries: list[LogEntry], config_blobs: set[str], loaded: _Loaded
+) -> dict[str, tuple[str, str, str]]:
     """git's verdict on every commit's signature, with every roster's SSH keys as allowed signers."""
     lines = set()
-    blobs = {state[layout.CONFIG] for pair in states.values() for state in pair}
-    for blob in blobs:
+    for blob in config_blobs:
         config = loaded.config(blob)
         if isinstance(config, Config):
             for staff in config.staff:
@@ -274,35 +347,44 @@ def _signatures(store: Store, entries: list[LogEntry], states: dict, loaded: _Lo
     return store.git.signatures([e.sha for e in entries], path)
 
 
+def _file_change(raw: Any, loaded: _Loaded, history: History | None, sha: str) -> audit.FileChange:
+    kind, item_id = classify(raw.path)
+    old = loaded.data.get(raw.old_blob) if raw.old_blob else None
+    new = loaded.data.get(raw.new_blob) if raw.new_blob else None
+    error = loaded.errors.get(raw.new_blob or "")
+    if raw.new_mode == GITLINK:
+        error = "bukan berkas biasa (submodule git)"
+    if error is None and raw.new_blob and kind == "config":
+        error = _message(loaded.config(raw.new_blob))
+    elif error is None and raw.new_blob and kind == "sop":
+        error = _message(loaded.sop(raw.new_blob))
+    if kind == "case" and item_id and history is not None:
+        history.cases.add(item_id)
+        history.blobs[(sha, raw.path)] = (raw.old_blob, raw.new_blob)
+    size = loaded.sizes.get(raw.new_blob) if raw.new_blob else None
+    return audit.FileChange(raw.path, kind, raw.status, item_id, old, new, error, raw.new_mode, size)
+
+
 def _commit(
     entry: LogEntry,
-    state: tuple[dict[str, str | None], dict[str, str | None]],
+    state: tuple[State, State],
     loaded: _Loaded,
     signatures: dict[str, tuple[str, str, str]],
-    merges: dict[str, list[str]],
+    sides: list[tuple[str, list[Any]]],
     history: History,
 ) -> audit.Commit:
     before, _ = state
     config, sop = loaded.config(before[layout.CONFIG]), loaded.sop(before[layout.SOP])
     problems = [p for p in (config, sop) if isinstance(p, str)]
     root = not entry.parents
-    changes = []
-    for raw in entry.changes:
-        kind, case_id = classify(raw.path)
-        old = loaded.data.get(raw.old_blob) if raw.old_blob else None
-        new = loaded.data.get(raw.new_blob) if raw.new_blob else None
-        error = loaded.errors.get(raw.new_blob or "")
-        if raw.new_mode == GITLINK:
-            error = "bukan berkas biasa (submodule git)"
-        if error is None and raw.new_blob and kind == "config":
-            error = _message(loaded.config(raw.new_blob))
-        elif error is None and raw.new_blob and kind == "sop":
-            error = _message(loaded.sop(raw.new_blob))
-        if kind == "case" and case_id:
-            history.cases.add(case_id)
-            history.blobs[(entry.sha, raw.path)] = (raw.old_blob, raw.new_blob)
-        size = loaded.sizes.get(raw.new_blob) if raw.new_blob else None
-        changes.append(audit.FileChange(raw.path, kind, raw.status, case_id, old, new, error, raw.new_mode, size))
+    changes = [_file_change(raw, loaded, history, entry.sha) for raw in entry.changes]
+    merge_sides = tuple(
+        audit.MergeSide(parent, tuple(_file_change(raw, loaded, None, entry.sha) for raw in raws)) for parent, raws in sides
+    )
+    own: tuple[str, ...] = ()
+    if len(merge_sides) > 1:
+        paths = [{c.path for c in side.changes} for side in merge_sides]
+        own = tuple(sorted(set.intersection(*paths)))
     status, key, primary = signatures.get(entry.sha, ("N", "", ""))
     return audit.Commit(
         sha=entry.sha,
@@ -317,8 +399,9 @@ def _commit(
         # Before the first commit there is nothing in force: that is the store being created.
         setup_error=None if root else ("; ".join(problems) or None),
         signature=audit.Signature(status or "N", key, primary),
-        merge_own_paths=tuple(merges.get(entry.sha, ())),
+        merge_own_paths=own,
         subject=entry.message.split("\n", 1)[0],
+        merge_sides=merge_sides,
     )
 
 
@@ -356,10 +439,9 @@ def run_audit(desk: Desk, since: str | None = None, progress: Progress | None = 
         findings.extend(audit.check_commit(commit, memo))
         if progress is not None and (done % 200 == 0 or done == total):
             progress("memeriksa", done, total)
-    rewrite = _rewrite_finding(store, history.head)
-    if rewrite is not None:
-        findings.append(rewrite)
-    elif history.head is not None:
+    rewrites = rewrite_findings(store, history.head)
+    findings.extend(rewrites)
+    if not rewrites and history.head is not None:
         mark = {
             "commit": history.head,
             "waktu": desk.now().isoformat(timespec="seconds"),
@@ -367,6 +449,7 @@ def run_audit(desk: Desk, since: str | None = None, progress: Progress | None = 
             "temuan": len(findings),
         }
         yamlio.write_atomic(mark_path(store), (json.dumps(mark, ensure_ascii=False, indent=2) + "\n").encode())
+        store.git.keep_ref("diaudit", history.head)  # what was audited stays recoverable after a reset
     return AuditResult(total, len(history.cases), findings, history.head)
 
 
@@ -374,27 +457,53 @@ def mark_path(store: Store) -> Path:
     return store.private_dir() / MARK_FILE
 
 
-def _rewrite_finding(store: Store, head: str | None) -> audit.Finding | None:
-    """Rule 8: the HEAD the previous audit saw must still be part of history."""
-    path = mark_path(store)
+def sync_mark_path(store: Store) -> Path:
+    return store.private_dir() / SYNC_MARK_FILE
+
+
+def write_sync_mark(store: Store, commit: str, remote: str, when: str) -> None:
+    """Remember what this clone has sent to (and seen on) the remote: its history must keep it."""
+    mark = {"commit": commit, "remote": remote, "waktu": when}
+    store.git.keep_ref("tersinkron", commit)  # kept from gc even if a reset drops it from the branch
+    yamlio.write_atomic(sync_mark_path(store), (json.dumps(mark, ensure_ascii=False, indent=2) + "\n").encode())
+
+
+def read_mark(path: Path) -> dict[str, Any] | None:
+    """A mark file's content; None when there is none; {} when it cannot be read."""
     try:
         mark = json.loads(path.read_text(encoding="utf-8"))
-        seen = str(mark["commit"])
     except FileNotFoundError:
         return None
-    except (ValueError, KeyError, TypeError):
-        problem = f"catatan audit terakhir {path} rusak; tidak dapat memastikan riwayat tidak ditulis ulang"
-        return audit.Finding("-", None, 8, problem)
-    if head is not None and (seen == head or store.git.is_ancestor(seen, head)):
-        return None
-    return audit.Finding(
-        seen,
-        None,
-        8,
-        f"commit {seen[:12]} yang sudah diperiksa audit pada {mark.get('waktu', '?')} bukan lagi leluhur HEAD: riwayat "
-        f"ditulis ulang (commit --amend, reset, rebase) atau commit dibuang; periksa 'git reflog'. Bila sudah diperiksa "
-        f"dan memang disengaja, hapus {path} lalu jalankan audit lagi",
-    )
+    except ValueError:
+        return {}
+    return mark if isinstance(mark, dict) and isinstance(mark.get("commit"), str) else {}
+
+
+def rewrite_findings(store: Store, head: str | None) -> list[audit.Finding]:
+    """Rule 8: the HEAD the previous audit saw, and what this clone last synchronised, must still be in history."""
+    found = []
+    for path, what in ((mark_path(store), "diperiksa audit"), (sync_mark_path(store), "dikirim/diterima lewat sinkron")):
+        mark = read_mark(path)
+        if mark is None:
+            continue
+        if not mark:
+            problem = f"catatan {path} rusak; tidak dapat memastikan riwayat tidak ditulis ulang"
+            found.append(audit.Finding("-", None, 8, problem))
+            continue
+        seen = mark["commit"]
+        if head is not None and (seen == head or store.git.is_ancestor(seen, head)):
+            continue
+        found.append(
+            audit.Finding(
+                seen,
+                None,
+                8,
+                f"commit {seen[:12]} yang sudah {what} pada {mark.get('waktu', '?')} bukan lagi leluhur HEAD: riwayat "
+                f"ditulis ulang (commit --amend, reset, rebase) atau commit dibuang; kembalikan dengan 'git -C {store.root} "
+                f"merge {seen[:12]}' (commitnya masih ada), atau bila memang disengaja dan sudah diperiksa, hapus {path}",
+            )
+        )
+    return found
 
 
 # -- one case's history (`pengaduan riwayat`) ---------------------------------------------------

@@ -13,7 +13,8 @@ from pengaduan.cli.common import Env
 # Named, so messages say "pengaduan ..." however the group is invoked (console script, -m, CliRunner).
 # Which module holds each command (imported on first use).
 COMMANDS = {
-    **dict.fromkeys(("init", "demo", "sinkron"), "store_cmds"),
+    **dict.fromkeys(("init", "demo"), "store_cmds"),
+    **dict.fromkeys(("sinkron", "klon", "konflik", "lokal"), "bersama"),
     "petugas": "petugas",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),

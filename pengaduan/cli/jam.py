@@ -135,7 +135,7 @@ def _escalation_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> di
 @click.command("eskalasi")
 @pada_option
 @click.option(
-    "--kirim", is_flag=True, help="Jalankan perintah notifikasi dari pengaduan.yaml untuk tiap kasus yang perlu eskalasi."
+    "--kirim", is_flag=True, help="Jalankan perintah notifikasi mesin ini ('pengaduan lokal') untuk tiap kasus eskalasi."
 )
 @format_option
 @pass_env
@@ -150,7 +150,11 @@ def eskalasi(env: Env, pada: str | None, kirim: bool, fmt: str) -> None:
     """
     desk = env.desk()
     moment = env.moment(pada, "--pada")
-    settings = escalate.notification_settings(desk) if kirim else None
+    settings = None
+    if kirim:
+        settings, notes = escalate.notification_settings(desk)
+        for note in notes:
+            click.echo(f"peringatan: {note}", err=True)
     found = escalate.escalations(desk, moment)
     _warn_window(desk, found.items, moment)
     if settings is None:

@@ -6,7 +6,6 @@ import click
 
 from pengaduan.app.context import Desk
 from pengaduan.cli.common import Env, pass_env, say
-from pengaduan.errors import PengaduanError
 
 
 @click.command("init")
@@ -30,24 +29,6 @@ def demo(env: Env, hari: int) -> None:
         say(line)
 
 
-@click.command("sinkron")
-@click.option("--remote", help="Nama remote git (bawaan: origin).")
-@pass_env
-def sinkron(env: Env, remote: str | None) -> None:
-    """Ambil catatan admin lain dari remote git dan kirim catatan mesin ini (tanpa menulis ulang riwayat)."""
-    from pengaduan.app.sync import sync
-
-    store = env.desk()
-    try:
-        actor = env.actor()
-    except PengaduanError:
-        actor = None  # a merge commit records no SOP step; the git identity is enough
-    result = sync(store, actor, remote)
-    merged = ", digabung dengan commit merge" if result.merged else ""
-    say(f"sinkron dengan {result.remote}: {result.received} commit diterima, {result.sent} commit dikirim{merged}")
-
-
 def register(group: click.Group) -> None:
     group.add_command(init)
     group.add_command(demo)
-    group.add_command(sinkron)

@@ -16,19 +16,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import ids, timeutil
+from pengaduan.core import conflict, ids, timeutil
 from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
 from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff
 from pengaduan.core.sop import START, Sop
 from pengaduan.errors import PengaduanError
-from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, TRAILERS
+from pengaduan.i18n import CASE_KEYS, COMMIT_KINDS, ENTRY_KEYS, TRAILERS
 
 # Who may record a correction (sop.yaml `pengoreksi`) and who may change the configuration
 # (`pengelola`) are the SOP's: Sop.corrects, Sop.manages and Config.roster_managed decide both here
 # and in the store.
 CORRECTION = "koreksi"
-CONFIG_KIND = "konfigurasi"
-REPORT_KIND = "laporan"
+CONFIG_KIND = COMMIT_KINDS["config"]
+REPORT_KIND = COMMIT_KINDS["report"]
+CONFLICT_KIND = COMMIT_KINDS["conflict"]
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
 CASES_DIR = "kasus"
@@ -71,6 +72,14 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class MergeSide:
+    """A merge seen from one of its parents: the files that differ, the parent's version as `old`."""
+
+    parent: str
+    changes: tuple[FileChange, ...]
+
+
+@dataclass(frozen=True)
 class Commit:
     sha: str
     parents: tuple[str, ...]
@@ -85,6 +94,8 @@ class Commit:
     signature: Signature | None = None
     merge_own_paths: tuple[str, ...] = ()  # paths a merge changed itself
     subject: str = ""
+    merge_sides: tuple[MergeSide, ...] = ()  # a merge: what it changed against each of its parents
+
 
     @property
     def is_merge(self) -> bool:
@@ -211,8 +222,7 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
     """The findings of one commit; pass the same memo for a run of commits to parse each case once."""
     ctx = _Ctx(commit, memo=memo if memo is not None else {})
     if commit.is_merge:
-        for path in commit.merge_own_paths:
-            ctx.add(1, f"commit gabungan (merge) mengubah {path} sendiri, bukan lewat commit pencatatan")
+        _check_merge(ctx)
     else:
         kind = commit.kind
         cases = [c for c in commit.changes if c.kind == "case"]
@@ -222,8 +232,10 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
             _check_config_commit(ctx)
         elif kind == REPORT_KIND:
             _check_report_commit(ctx)
+        elif kind == CONFLICT_KIND:
+            _check_conflict_commit(ctx)
         else:
-            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {CONFIG_KIND}, {REPORT_KIND})")
+            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {CONFIG_KIND}, {REPORT_KIND}, {CONFLICT_KIND})")
         if kind is not None and cases:
             ctx.add(1, f"commit berjenis '{kind}' mengubah berkas kasus: {', '.join(c.path for c in cases)}")
         _check_deletions(ctx, cases)
@@ -289,6 +301,13 @@ def _check_config_commit(ctx: _Ctx) -> None:
             ctx.add(1, f"commit konfigurasi menghapus {change.path}")
         elif change.error:
             ctx.add(1, f"{change.path} tidak sah sesudah commit ini: {change.error}")
+        elif change.kind == "config" and _command_of(change.new) and _command_of(change.new) != _command_of(change.old):
+            ctx.add(
+                11,
+                "pengaduan.yaml sesudah commit ini memuat notifikasi.perintah: perintah yang dijalankan mesin tidak boleh "
+                "datang dari store bersama (siapa pun yang bisa push dapat mengubahnya); tiap mesin memasangnya sendiri "
+                "dengan 'pengaduan lokal notifikasi.perintah ...'",
+            )
     config, sop = commit.config, commit.sop
     if config is None:
         return  # bootstrap: the commit that creates the store
@@ -307,6 +326,100 @@ def _check_config_commit(ctx: _Ctx) -> None:
             f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mengubah konfigurasi; "
             f"yang boleh: {', '.join(sop.managers)}",
         )
+
+
+def _command_of(data: Any) -> str:
+    section = data.get("notifikasi") if isinstance(data, dict) else None
+    return str(section.get("perintah") or "").strip() if isinstance(section, dict) else ""
+
+
+def may_change_config(
+    config: Config | None, sop: Sop | None, kind: str | None, email: str, signature: Signature | None
+) -> bool:
+    """Whether a commit's change of pengaduan.yaml or sop.yaml counts: made as a configuration
+    commit by a manager of the roster in force before it (signed by their own key when signing
+    is on). The history reader keeps the configuration in force unchanged past a change that
+    does not count, so later commits are judged by what those allowed to decide decided."""
+    if config is None:
+        return True  # the commit that creates the store
+    if kind != CONFIG_KIND:
+        return False
+    if sop is None:
+        return True  # who manages cannot be read (a finding where it broke): a configuration commit may repair it
+    if not config.roster_managed(sop):
+        return True  # bootstrap: before the roster has a manager, anyone may set the store up
+    staff = author_staff(config, email)
+    if staff is None or not sop.manages(staff.roles):
+        return False
+    return not (config.signing_required and signature_problem(signature, staff) is not None)
+
+
+def _check_merge(ctx: _Ctx) -> None:
+    """A merge only joins: every case file of every parent is in it, with that parent's history
+    carried on, unless the steps it does not carry on are parked in a conflict record it adds."""
+    commit = ctx.commit
+    records: dict[str, list[conflict.Conflict]] = {}
+    record_paths: dict[str, str] = {}
+    for side in commit.merge_sides:
+        for change in side.changes:
+            if change.kind != "konflik" or change.new is None or change.path in record_paths:
+                continue
+            record_paths[change.path] = change.path
+            try:
+                record = conflict.parse(change.new, change.case_id or "")
+            except PengaduanError as exc:
+                ctx.add(1, f"commit gabungan menambah {change.path} yang tidak sah: {exc}")
+                continue
+            records.setdefault(record.case_id, []).append(record)
+    covered: set[str] = set()
+    for side in commit.merge_sides:
+        for change in side.changes:
+            if change.kind != "case":
+                continue
+            case_id = change.case_id
+            if change.new is None:
+                ctx.add(7, f"commit gabungan membuang berkas kasus {change.path} yang ada di induk {side.parent[:12]}", case_id)
+                continue
+            if change.old is None:
+                continue  # the case came from another parent
+            lost = conflict.lost_entries(change.new, change.old)
+            if not lost:
+                continue
+            wanted = conflict.canonical(lost)
+            parked = [r for r in records.get(case_id or "", []) if conflict.canonical(list(r.entries)) == wanted]
+            if parked:
+                covered.update(r.id for r in parked)
+                continue
+            ctx.add(
+                3,
+                f"commit gabungan memundurkan kasus {case_id}: {len(lost)} entri riwayat dari induk {side.parent[:12]} hilang "
+                "tanpa dicatat sebagai konflik (mis. 'merge -s ours' atau 'checkout --theirs')",
+                case_id,
+            )
+    for path in commit.merge_own_paths:
+        conflict_id = next((c.case_id for s in commit.merge_sides for c in s.changes if c.path == path), None)
+        if path in record_paths and conflict_id in covered:
+            continue
+        ctx.add(1, f"commit gabungan (merge) mengubah {path} sendiri, bukan lewat commit pencatatan")
+
+
+def _check_conflict_commit(ctx: _Ctx) -> None:
+    """A `Jenis: konflik` commit closes conflict records (applied or dropped) and does nothing else."""
+    commit = ctx.commit
+    for change in commit.changes:
+        if change.kind == "case":
+            continue  # reported once for the whole commit
+        if change.kind != "konflik":
+            ctx.add(1, f"commit konflik mengubah {change.path}; yang boleh hanya berkas di bawah konflik/")
+        elif change.status != "M":
+            what = "menghapus" if change.deleted else "menambah"
+            ctx.add(1, f"commit konflik {what} {change.path}; catatan konflik hanya ditutup, tidak ditambah atau dihapus")
+        else:
+            problem = conflict.resolution_problem(change.old, change.new, change.case_id or "")
+            if problem:
+                ctx.add(3, problem)
+    if author_staff(commit.config, commit.author_email) is None:
+        ctx.add(5, f"penulis commit konflik {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
 
 
 def _check_report_commit(ctx: _Ctx) -> None:

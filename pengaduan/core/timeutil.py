@@ -92,3 +92,12 @@ def clock_label(moment: datetime) -> str:
 
 def minutes_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 60.0
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November",
+          "Desember")  # fmt: skip
+
+
+def human(moment: datetime) -> str:
+    """'2 November 2026 09.05 WIB': a moment as a message to a person writes it."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {clock_label(moment)}"

@@ -1,7 +1,8 @@
 """Escalation reminders: run the configured shell command, and remember what was sent.
 
 `pengaduan eskalasi --kirim` hands each reminder (a case, the step to take, who must take it
-and a prepared message) to the command in `notifikasi.perintah` of pengaduan.yaml, through
+and a prepared message) to this machine's notification command (`pengaduan lokal
+notifikasi.perintah`, never the shared store: anyone who can push could change that), through
 environment variables only, so no text is ever pasted into a shell line. What was sent lives in
 .git/pengaduan/ (notifikasi.json: the state per case and step; notifikasi.log: one JSON line per
 attempt) -- never in a case file, never in a commit: a reminder is not an SOP step.
@@ -49,19 +50,18 @@ class Settings:
     timeout: float
 
     @classmethod
-    def from_config(cls, data: Any) -> Settings:
-        """The `notifikasi` section of pengaduan.yaml."""
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise ConfigError("pengaduan.yaml tidak sah: 'notifikasi' harus pemetaan (perintah, ulang_menit, batas_detik)")
-        numbers = {}
-        for key, default in (("ulang_menit", 60), ("batas_detik", 60)):
-            value = data.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ConfigError(f"pengaduan.yaml tidak sah: notifikasi.{key} harus angka lebih dari 0")
-            numbers[key] = float(value)
-        return cls(str(data.get("perintah") or "").strip(), numbers["ulang_menit"], numbers["batas_detik"])
+    def from_config(cls, shared: Any, command: str, timeout: Any) -> Settings:
+        """The repeat interval from the shared `notifikasi` section; the command and its time limit from this machine."""
+        if shared is None:
+            shared = {}
+        if not isinstance(shared, dict):
+            raise ConfigError("pengaduan.yaml tidak sah: 'notifikasi' harus pemetaan (ulang_menit)")
+        repeat = shared.get("ulang_menit", 60)
+        if isinstance(repeat, bool) or not isinstance(repeat, (int, float)) or repeat <= 0:
+            raise ConfigError("pengaduan.yaml tidak sah: notifikasi.ulang_menit harus angka lebih dari 0")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ConfigError("notifikasi.batas_detik mesin ini harus angka lebih dari 0; atur dengan 'pengaduan lokal'")
+        return cls(str(command or "").strip(), float(repeat), float(timeout))
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,15 @@ import re
 
 from pengaduan.core import timeutil
 from pengaduan.core.case import Case
-from pengaduan.i18n import TRAILERS, action_label
+from pengaduan.i18n import COMMIT_KINDS, TRAILERS, action_label
 
 _TRAILER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 
 # Values of the `Jenis` trailer: what kind of commit this is (case commits carry none).
-KIND_CONFIG = "konfigurasi"
-KIND_REPORT = "laporan"
-KIND_SYNC = "sinkron"
+KIND_CONFIG = COMMIT_KINDS["config"]
+KIND_REPORT = COMMIT_KINDS["report"]
+KIND_SYNC = COMMIT_KINDS["sync"]
+KIND_CONFLICT = COMMIT_KINDS["conflict"]
 
 
 def trailers(**values: object) -> str:
@@ -64,6 +65,11 @@ def report(subject: str, step: int, action: str, role: str, time: str, sop_numbe
 
 def sync_merge(remote: str, sop_number: str) -> str:
     return _message(f"Sinkron dengan {remote}", kind=KIND_SYNC, sop=sop_number)
+
+
+def conflict_closed(conflict_id: str, status: str, sop_number: str) -> str:
+    """A parked conflict closed: its steps applied again, or dropped with a reason (only konflik/ changes)."""
+    return _message(f"Konflik {conflict_id} {status}", kind=KIND_CONFLICT, sop=sop_number)
 
 
 def parse_trailers(message: str) -> dict[str, list[str]]:

@@ -3,23 +3,20 @@
 The hot path (one transition = one commit) drives the git binary's plumbing directly:
 update-index, write-tree, commit-tree and a compare-and-swap update-ref. That is a handful of
 short processes whatever the store's size, where GitPython's pure-Python index would re-read
-and rewrite the whole index (~2.7 s at 100,000 cases). GitPython is used where its import
-(~60 ms) is affordable: history walks and config reading.
+and rewrite the whole index (~2.7 s at 100,000 cases). Network operations run the git
+binary too, with a time limit, their failures said in Indonesian (net_problem).
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pengaduan.errors import GitError, StoreError
-
-if TYPE_CHECKING:
-    import git as gitpython  # imported late at run time (see Git.repo)
 
 BRANCH = "main"
 
@@ -53,7 +50,6 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = _base_env()
-        self._repo: gitpython.Repo | None = None
 
     # -- running ---------------------------------------------------------------------------
     def _run(
@@ -77,6 +73,11 @@ class Git:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(f"git {args[0]} gagal: {detail[-1] if detail else done.returncode}")
         return done.stdout
+
+    def _ok(self, *args: str) -> bool:
+        """Run git; True when it exits 0 (for questions whose answer is the exit code)."""
+        done = subprocess.run(["git", *args], cwd=self.root, capture_output=True, env=self._env)
+        return done.returncode == 0
 
     def _text(self, *args: str, **kwargs: object) -> str:
         return self._run(*args, **kwargs).decode("utf-8").strip()  # type: ignore[arg-type]
@@ -120,9 +121,17 @@ class Git:
         out = self._run("status", "--porcelain", "-z", "--untracked-files=normal")
         return [item[3:] for item in out.decode("utf-8", "replace").split("\0") if len(item) > 3]
 
-    def config_value(self, key: str) -> str | None:
-        out = self._run("config", "--get", key, check=False).decode().strip()
+    def config_value(self, key: str, local: bool = False) -> str | None:
+        """A git config value (the store's own, else the user's and the system's; only the store's with local)."""
+        out = self._run("config", *(["--local"] if local else []), "--get", key, check=False).decode().strip()
         return out or None
+
+    def set_config(self, key: str, value: str) -> None:
+        """Set a value in the store's own git config (.git/config: this machine only, never pushed)."""
+        self._run("config", "--local", key, value)
+
+    def unset_config(self, key: str) -> None:
+        self._run("config", "--local", "--unset-all", key, check=False)
 
     # -- committing ------------------------------------------------------------------------
     def stage(self, paths: Iterable[str]) -> None:
@@ -238,20 +247,132 @@ class Git:
         self._run("read-tree", "-m", "-u", old, new)
 
     # -- sharing through a remote -----------------------------------------------------------
-    # Network operations go through GitPython's Remote API: its import (~60 ms) is nothing next
-    # to a fetch, and it reports each pushed ref's outcome as flags instead of text to parse.
+    # Network operations run the git binary with a bounded time; what the remote or the network
+    # says is turned into one Indonesian line (net_problem), never echoed raw.
+    def _net(self, remote: str, what: str, *args: str, ok_when: Callable[[str], bool] | None = None) -> str:
+        """Run a network git command; stdout, or GitError naming what went wrong in Indonesian."""
+        try:
+            done = subprocess.run(
+                ["git", *args],
+                cwd=self.root,
+                capture_output=True,
+                stdin=subprocess.DEVNULL,
+                env=self._env,
+                timeout=NET_SECONDS,
+            )
+        except FileNotFoundError:
+            raise GitError("program git tidak ditemukan; pasang git lalu ulangi") from None
+        except subprocess.TimeoutExpired:
+            raise GitError(
+                f"remote {remote} tidak menjawab dalam {NET_SECONDS} detik ({what}); periksa jaringan lalu ulangi"
+            ) from None
+        err = done.stderr.decode("utf-8", "replace")
+        if done.returncode != 0 and not (ok_when and ok_when(err)):
+            raise GitError(net_problem(remote, what, err))
+        return done.stdout.decode("utf-8", "replace")
+
     def remotes(self) -> list[str]:
-        return [remote.name for remote in self.repo().remotes]
+        return self._text("remote").split()
+
+    def remote_url(self, remote: str) -> str | None:
+        return self.config_value(f"remote.{remote}.url")
 
     def fetch(self, remote: str) -> str | None:
-        """Fetch the remote's branch; its commit id, or None when the remote has no branch yet."""
-        from git.exc import GitCommandError
+        """Fetch the remote's branch; its commit id, or None when the remote has no branch yet.
 
+        The remote-tracking ref is forced to what the remote has (a rewrite there must be seen,
+        not hidden); incoming objects are checked by git (fetch.fsckObjects).
+        """
+        tracking = f"refs/remotes/{remote}/{BRANCH}"
+        missing = "couldn't find remote ref"
+        self._net(
+            remote, "mengambil",
+            "-c", "fetch.fsckObjects=true", "fetch", "-q", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head",
+            remote, f"+refs/heads/{BRANCH}:{tracking}",
+            ok_when=lambda err: missing in err,
+        )  # fmt: skip
+        return self.commit_id(tracking)
+
+    def push(self, remote: str, commit: str) -> bool:
+        """Push commit as the remote's branch; False when the remote moved on meanwhile (fetch and merge again)."""
+        out = self._net(
+            remote, "mengirim", "push", "--porcelain", "--no-recurse-submodules", remote, f"{commit}:refs/heads/{BRANCH}",
+            ok_when=lambda err: "[rejected]" in err or "failed to push" in err,
+        )  # fmt: skip
+        for line in out.splitlines():
+            parts = line.split("\t")
+            if len(parts) < 3 or not parts[1].endswith(f"refs/heads/{BRANCH}"):
+                continue
+            flag, summary = parts[0], parts[2]
+            if flag != "!":
+                return True
+            if any(race in summary for race in ("failed to update ref", "cannot lock ref", "incorrect old value")):
+                return False  # another push updated the branch at the same moment: fetch and merge again
+            if "remote rejected" in summary:
+                raise GitError(f"remote {remote} menolak push: {_clean(summary.split(']', 1)[-1]) or 'tanpa alasan dari server'}")
+            return False  # rejected: non-fast-forward / fetch first
+        raise GitError(f"push ke {remote} tidak melaporkan hasilnya; jalankan 'pengaduan sinkron' lagi")
+
+    def remote_head(self, remote: str) -> str | None:
+        """The branch the remote's HEAD names ('refs/heads/...'), or None when it names none."""
+        out = self._net(remote, "membaca HEAD", "ls-remote", "--symref", remote, "HEAD")
+        for line in out.splitlines():
+            if line.startswith("ref: ") and line.endswith("\tHEAD"):
+                return line[5:].split("\t")[0]
+        return None
+
+    def set_remote_head(self, remote: str) -> bool:
+        """Point a remote's HEAD at the store's branch (so a plain `git clone` checks it out).
+
+        Possible for a remote on this machine (a path or file://) and over ssh (git run there);
+        False when the transport offers no way (git daemon, http).
+        """
+        url = self.remote_url(remote) or ""
+        target = f"refs/heads/{BRANCH}"
+        local = url[7:] if url.startswith("file://") else (url if url.startswith("/") or url.startswith(".") else None)
+        if local is not None:
+            folder = (self.root / local).resolve() if not local.startswith("/") else Path(local)
+            done = subprocess.run(
+                ["git", f"--git-dir={folder}", "symbolic-ref", "HEAD", target], capture_output=True, env=self._env
+            )
+            return done.returncode == 0
+        ssh = _ssh_target(url)
+        if ssh is None:
+            return False
+        host, port, path = ssh
+        command = os.environ.get("GIT_SSH_COMMAND") or self.config_value("core.sshCommand") or "ssh"
+        remote_cmd = f"git --git-dir={shlex.quote(path)} symbolic-ref HEAD {target}"
+        line = f"{command} {'-p ' + port if port else ''} {shlex.quote(host)} {shlex.quote(remote_cmd)}"
         try:
-            self.repo().remote(remote).fetch()
-        except GitCommandError as exc:
-            raise GitError(f"git fetch {remote} gagal: {_last_line(exc.stderr)}") from None
-        return self.commit_id(f"refs/remotes/{remote}/{BRANCH}")
+            done = subprocess.run(
+                line, shell=True, capture_output=True, stdin=subprocess.DEVNULL, env=self._env, timeout=NET_SECONDS
+            )
+        except subprocess.TimeoutExpired:
+            return False
+        return done.returncode == 0
+
+    def clone(self, url: str) -> None:
+        """Clone the store's branch of url into this root (whatever the remote's HEAD names)."""
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            done = subprocess.run(
+                ["git", "-c", "fetch.fsckObjects=true", "clone", "-q", "--branch", BRANCH, "--origin", "origin",
+                 "--no-recurse-submodules", "--", url, str(self.root)],
+                capture_output=True, stdin=subprocess.DEVNULL, env=self._env, timeout=NET_SECONDS,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise GitError(f"remote {url} tidak menjawab dalam {NET_SECONDS} detik; periksa jaringan lalu ulangi") from None
+        err = done.stderr.decode("utf-8", "replace")
+        if done.returncode != 0:
+            if f"Remote branch {BRANCH} not found" in err:
+                raise GitError(
+                    f"remote {url} tidak punya cabang {BRANCH}: belum ada store di sana (jalankan dulu 'pengaduan sinkron' "
+                    "di mesin yang punya store), atau itu bukan store pengaduan"
+                )
+            raise GitError(net_problem(url, "mengambil", err))
+        self._run("config", "feature.manyFiles", "true")
+        self._run("config", "core.untrackedCache", "true")
+        self._run("config", "core.splitIndex", "true")
 
     def count_commits(self, rev: str = "HEAD") -> int:
         """How many commits rev reaches."""
@@ -260,34 +381,112 @@ class Git:
     def count_between(self, base: str, tip: str) -> int:
         return int(self._text("rev-list", "--count", f"{base}..{tip}"))
 
-    def merge(self, ref: str, message: str, author: Identity, sign: bool = False) -> list[str]:
-        """Merge ref into the branch; on a conflict undo it and return the conflicting paths."""
-        args = ["merge", "--no-edit", "-q", "-m", message] + (["-S"] if sign else []) + [ref]
-        self._run(*args, env=author.env(), check=False)
-        if not (self.git_dir / "MERGE_HEAD").exists():
-            if not self.is_ancestor(ref, "HEAD"):
-                raise GitError(f"git merge {ref} gagal; periksa 'git status' di store")
-            return []
-        unmerged = self._text("diff", "--name-only", "--diff-filter=U").split()
-        self._run("merge", "--abort", check=False)
-        return unmerged or ["(tidak diketahui)"]
+    def merge_base(self, a: str, b: str) -> str | None:
+        out = self._run("merge-base", a, b, check=False).decode().strip()
+        return out or None
 
-    def push(self, remote: str) -> bool:
-        """Push the branch; False when the remote moved on meanwhile (fetch and merge again)."""
-        from git.exc import GitCommandError
-        from git.remote import PushInfo
+    def first_parents(self, tip: str, stop: str) -> list[str]:
+        """tip, its first parent, and so on, as long as they are not reachable from stop."""
+        return self._text("rev-list", "--first-parent", tip, "--not", stop).split()
 
+    def merge_tree(self, ours: str, theirs: str) -> tuple[str, list[str]]:
+        """(tree of the merge, paths git could not merge) without touching the index or the files."""
+        out = self._run("merge-tree", "--write-tree", "--name-only", "-z", "--no-messages", ours, theirs, check=False)
+        tokens = out.decode("utf-8", "replace").split("\0")
+        if not tokens or len(tokens[0]) < 40:
+            raise GitError(f"git merge-tree gagal menggabungkan {ours[:12]} dan {theirs[:12]}")
+        return tokens[0], sorted({t for t in tokens[1:] if t})
+
+    def changed_paths(self, base: str, tip: str, prefix: str) -> dict[str, str | None]:
+        """Paths under prefix that differ between two commits, with their blob at tip (None: gone)."""
+        out = self._run("diff-tree", "-r", "-z", "--no-renames", base, tip, "--", prefix)
+        tokens = out.split(b"\0")
+        found: dict[str, str | None] = {}
+        for index in range(0, len(tokens) - 1, 2):
+            meta = tokens[index].lstrip(b"\n").decode()
+            if not meta.startswith(":"):
+                continue
+            found[tokens[index + 1].decode("utf-8", "replace")] = _blob(meta.split(" ")[3])
+        return found
+
+    def write_blob(self, data: bytes) -> str:
+        return self._text("hash-object", "-w", "--stdin", input=data)
+
+    def tree_with(self, tree: str, files: dict[str, str], scratch: Path) -> str:
+        """A tree: `tree` with these paths set to these blobs, built in a scratch index (not the store's)."""
+        env = {"GIT_INDEX_FILE": str(scratch)}
         try:
-            results = self.repo().remote(remote).push(f"{BRANCH}:{BRANCH}")
-        except GitCommandError as exc:
-            raise GitError(f"git push {remote} gagal: {_last_line(exc.stderr)}") from None
-        if any(info.flags & (PushInfo.REJECTED | PushInfo.REMOTE_REJECTED) for info in results):
-            return False
-        failed = [info for info in results if info.flags & (PushInfo.ERROR | PushInfo.REMOTE_FAILURE)]
-        if failed or not results:
-            detail = failed[0].summary.strip() if failed else "tidak ada ref yang terkirim"
-            raise GitError(f"git push {remote} gagal: {detail}")
-        return True
+            self._run("read-tree", tree, env=env)
+            lines = "".join(f"100644 {blob}\t{path}\n" for path, blob in files.items())
+            self._run("update-index", "--index-info", input=lines.encode("utf-8"), env=env)
+            return self._text("write-tree", env=env)
+        finally:
+            scratch.unlink(missing_ok=True)
+
+    def commit_tree(self, tree: str, parents: Sequence[str], message: str, author: Identity, sign: bool = False) -> str:
+        args = ["commit-tree", tree, "-F", "-"]
+        for parent in parents:
+            args += ["-p", parent]
+        if sign:
+            args.append("-S")
+        try:
+            return self._text(*args, input=message.encode("utf-8"), env=author.env())
+        except GitError:
+            if not sign:
+                raise
+            key = self.config_value("user.signingkey") or "(belum diatur)"
+            raise GitError(
+                f"commit gabungan wajib ditandatangani (tanda_tangan_commit: true) tetapi git gagal menandatangani dengan "
+                f"user.signingkey {key}; periksa kuncinya, atau atur dengan 'pengaduan lokal tanda_tangan.kunci BERKAS'"
+            ) from None
+
+    def move_branch(self, new: str, old: str) -> None:
+        """Move the branch from old to new (compare-and-swap)."""
+        try:
+            self._run("update-ref", "-m", "pengaduan sinkron", f"refs/heads/{BRANCH}", new, old)
+        except GitError:
+            raise StoreError("store berubah oleh proses lain di tengah sinkron; tidak ada yang berubah, ulangi") from None
+
+    def checkout_tree(self, old: str, new: str) -> bool:
+        """Make the index and the files go from commit old to commit new (only what differs); False if git refused."""
+        return self._ok("read-tree", "-m", "-u", old, new)
+
+    def reset_files(self, commit: str) -> None:
+        """Make the index and the tracked files exactly commit's (after an interrupted sync)."""
+        self._run("reset", "-q", "--hard", commit)
+
+    def keep_ref(self, name: str, commit: str) -> None:
+        """A ref under refs/pengaduan/ keeps a commit (and all it reaches) from git's garbage collection."""
+        self._run("update-ref", f"refs/pengaduan/{name}", commit)
+
+    def merge_parent_diffs(self, merges: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[str, str, list[RawChange]]]:
+        """For each merge and each of its parents, the raw changes from that parent to the merge: one process."""
+        pairs = [(sha, parent) for sha, parents in merges for parent in parents]
+        if not pairs:
+            return []
+        out = self._run(
+            "diff-tree", "--stdin", "-r", "-z", "--no-renames", "--always", f"--format={_LOG_MARK}%H",
+            input="".join(f"{sha} {parent}\n" for sha, parent in pairs).encode(),
+        )  # fmt: skip
+        tokens = out.split(b"\0")
+        blocks: list[list[RawChange]] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index].lstrip(b"\n")
+            if token.startswith(_LOG_MARK_BYTES):
+                blocks.append([])
+                index += 1
+                continue
+            if token.startswith(b":") and blocks:
+                old_mode, new_mode, old, new, status = token[1:].decode().split(" ")[:5]
+                path = tokens[index + 1].decode("utf-8", "replace")
+                blocks[-1].append(RawChange(status[:1], path, _blob(old), _blob(new), old_mode, new_mode))
+                index += 2
+                continue
+            index += 1
+        if len(blocks) != len(pairs):
+            raise GitError("git diff-tree tidak memberi satu hasil per induk commit gabungan")
+        return [(sha, parent, changes) for (sha, parent), changes in zip(pairs, blocks, strict=True)]
 
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
@@ -361,10 +560,7 @@ class Git:
 
     def is_ancestor(self, ancestor: str, commit: str) -> bool:
         """True when ancestor is reachable from commit (False too when ancestor no longer exists)."""
-        done = subprocess.run(
-            ["git", "merge-base", "--is-ancestor", ancestor, commit], cwd=self.root, capture_output=True, env=self._env
-        )
-        return done.returncode == 0
+        return self._ok("merge-base", "--is-ancestor", ancestor, commit)
 
     def log(self, rev_range: str = "HEAD", paths: Sequence[str] = ()) -> list[LogEntry]:
         """Every commit of rev_range, parents before children, each with its raw changes: one process.
@@ -377,27 +573,6 @@ class Git:
             f"--format={_LOG_FORMAT}", rev_range, "--", *paths,
         )  # fmt: skip
         return _parse_log(out)
-
-    def merge_own_changes(self, rev_range: str = "HEAD") -> dict[str, list[str]]:
-        """Paths each merge commit changed itself (differing from every parent): conflict resolutions."""
-        out = self._run("log", *_LOG_OPTIONS, "--merges", "--raw", "-c", "--no-abbrev", f"--format={_LOG_MARK}%x00%H", rev_range)
-        found: dict[str, list[str]] = {}
-        tokens = out.split(b"\0")
-        sha = ""
-        index = 0
-        while index < len(tokens):
-            token = tokens[index].lstrip(b"\n")
-            if token == _LOG_MARK_BYTES:
-                sha = tokens[index + 1].decode()
-                found.setdefault(sha, [])
-                index += 2
-                continue
-            if token.startswith(b":"):
-                found[sha].append(tokens[index + 1].decode("utf-8", "replace"))
-                index += 2
-                continue
-            index += 1
-        return found
 
     def signatures(self, commits: Sequence[str], allowed_signers: Path) -> dict[str, tuple[str, str, str]]:
         """(git's %G? letter, signing key fingerprint, primary key fingerprint) per commit, in one process.
@@ -418,26 +593,59 @@ class Git:
             result[sha] = (status, key, primary)
         return result
 
-    def repo(self) -> gitpython.Repo:
-        """GitPython's view of the store, for network operations (never on the hot path)."""
-        if self._repo is None:
-            import logging
 
-            import git as gitpython
+NET_SECONDS = 300
 
-            # GitPython logs a push's refused refs as warnings on stderr, in English; push() reports
-            # them to the caller, who retries or says so in Indonesian. Cron must not mail them.
-            remote_log = logging.getLogger("git.remote")
-            remote_log.propagate = False
-            remote_log.addHandler(logging.NullHandler())
-            self._repo = gitpython.Repo(self.root)
-            self._repo.git.update_environment(**{k: self._env[k] for k in ("LC_ALL", "GIT_TERMINAL_PROMPT")})
-        return self._repo
+# What git (or ssh, or the server) says, matched case-insensitively, and what the desk reads instead.
+_NET_PROBLEMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("could not resolve host", "name or service not known", "nodename nor servname", "temporary failure in name resolution"),
+     "nama server remote {remote} tidak dikenal; periksa alamatnya ('git -C STORE remote -v') dan jaringan"),
+    (("connection refused", "unable to connect", "connection timed out", "no route to host", "network is unreachable",
+      "connection reset", "connection closed", "operation timed out", "broken pipe"),
+     "server remote {remote} tidak dapat dihubungi ({what}); periksa jaringan dan apakah servernya menyala, lalu ulangi"),
+    (("permission denied", "authentication failed", "host key verification failed", "could not read username",
+      "could not read password", "access denied", "returned error: 403", "returned error: 401"),
+     "autentikasi ke remote {remote} ditolak ({what}); periksa kunci SSH atau kata sandi dan hak akses ke repositorinya"),
+    (("does not appear to be a git repository", "not found", "no such file or directory", "not exported",
+      "not a git repository"),
+     "repositori remote {remote} tidak ditemukan di alamatnya; periksa URL-nya dengan 'git -C STORE remote -v'"),
+    (("service not enabled", "receive-pack"),
+     "remote {remote} tidak mengizinkan push; minta pengelola server mengaktifkannya"),
+)  # fmt: skip
 
 
-def _last_line(text: object) -> str:
-    lines = str(text or "").strip().strip("'").splitlines()
-    return lines[-1].strip() if lines else "tanpa keterangan"
+def net_problem(remote: str, what: str, stderr: str) -> str:
+    """One Indonesian line for a failed network git command (the server's own words only bounded and cleaned)."""
+    lowered = stderr.lower()
+    for needles, message in _NET_PROBLEMS:
+        if any(n in lowered for n in needles):
+            return message.format(remote=remote, what=what)
+    lines = [line for line in (_clean(x) for x in stderr.splitlines()) if line]
+    detail = f" (pesan git: {lines[-1]})" if lines else ""
+    return f"{what} ke/dari remote {remote} gagal{detail}; periksa 'git -C STORE remote -v' lalu ulangi"
+
+
+def _clean(text: str, limit: int = 160) -> str:
+    """Text from git or a server, safe to print on one line: printable characters only, bounded."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())
+    for prefix in ("fatal: ", "error: ", "remote: "):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _ssh_target(url: str) -> tuple[str, str, str] | None:
+    """(user@host, port, path) of an ssh remote URL (ssh://... or scp-like user@host:path), else None."""
+    if url.startswith("ssh://"):
+        rest = url[6:]
+        hostpart, _, path = rest.partition("/")
+        host, _, port = hostpart.rpartition(":") if hostpart.count(":") == 1 and "]" not in hostpart else (hostpart, "", "")
+        return (host or hostpart), port, "/" + path
+    if "://" not in url and ":" in url and not url.startswith("/"):
+        host, _, path = url.partition(":")
+        return host, "", path
+    return None
 
 
 _LOG_MARK = "%x1eC"

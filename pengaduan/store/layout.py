@@ -42,3 +42,19 @@ def entry_problem(mode: str, path: str) -> str | None:
     if mode not in REGULAR_MODES:
         return f"bukan berkas biasa ({MODE_NAMES.get(mode, 'mode ' + mode)})"
     return ids.path_problem(path, path[path.rfind("/") + 1 : -5])
+
+
+# Conflicts parked by `sinkron`: the local steps that lost, one file per parked conflict.
+CONFLICTS = "konflik"
+
+
+def conflict_path(conflict_id: str) -> str:
+    """konflik/<CASE-ID>.<TOKEN>.yaml: the case the steps belong to, then what makes the file unique."""
+    return f"{CONFLICTS}/{conflict_id}.yaml"
+
+
+def conflict_id_of(path: str) -> str | None:
+    name = path[len(CONFLICTS) + 1 :]
+    if path.startswith(CONFLICTS + "/") and name.endswith(".yaml") and "/" not in name and len(name) > 5:
+        return name[:-5]
+    return None

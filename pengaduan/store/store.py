@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,15 +17,18 @@ from pengaduan.core.case import Case
 from pengaduan.core.config import Config, Staff, load_config
 from pengaduan.core.sop import Sop, load_sop
 from pengaduan.errors import CaseNotFound, StoreError
-from pengaduan.store import commits, layout, yamlio
+from pengaduan.store import commits, killpoint, layout, yamlio
 from pengaduan.store.git import Git, Identity
 from pengaduan.store.lock import store_lock
 
 if TYPE_CHECKING:
     from pengaduan.store.holiday_cache import HolidayCache
+    from pengaduan.store.local import LocalSettings
 
 ENV_STORE = "PENGADUAN_STORE"
 SYSTEM_IDENTITY = Identity("pengaduan", "pengaduan@localhost")
+# A branch move in progress (sinkron): old and new commit, so a killed run is finished by the next.
+INTENT = "sinkron-niat.json"
 
 
 def default_root() -> Path:
@@ -178,6 +182,12 @@ class Store:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
+    def local(self) -> LocalSettings:
+        """This machine's own settings (.git/pengaduan/lokal.yaml and the store's git config)."""
+        from pengaduan.store.local import LocalSettings
+
+        return LocalSettings(self.git, self.private_dir())
+
     def identity_for(self, staff: Staff | None) -> Identity:
         if staff is None:
             email = self.git.config_value("user.email")
@@ -302,8 +312,49 @@ class Store:
         with store_lock(self.private_dir() / layout.LOCK, self.config.lock_seconds):
             yield
 
+    # -- moving the branch to another commit (sinkron) ----------------------------------------
+    def move_head(self, old: str, new: str) -> None:
+        """Move the branch from old to new and make the index and files follow; a kill at any
+        point is finished by `recover` (called by the next command that writes)."""
+        path = self.private_dir() / INTENT
+        yamlio.write_atomic(path, json.dumps({"lama": old, "baru": new}).encode())
+        killpoint.here("sinkron:niat")
+        self.git.move_branch(new, old)
+        killpoint.here("sinkron:ref")
+        if not self.git.checkout_tree(old, new):
+            self.git.reset_files(new)
+        killpoint.here("sinkron:berkas")
+        path.unlink()
+
+    def recover(self) -> str | None:
+        """Finish a branch move a killed process left half done; a sentence saying so, or None."""
+        path = self.private_dir() / INTENT
+        try:
+            intent = json.loads(path.read_text(encoding="utf-8"))
+            old, new = str(intent["lama"]), str(intent["baru"])
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)
+            return None
+        head = self.git.head()
+        done = None
+        if head == new:
+            changed = set(self.git.changed_paths(old, new, "."))
+            stray = [p for p in self.git.dirty() if p not in changed and not any(c.startswith(p) for c in changed)]
+            if stray:
+                raise StoreError(
+                    f"sinkron sebelumnya terputus dan store juga punya perubahan lain ({', '.join(stray[:3])}); periksa "
+                    f"dengan 'git -C {self.root} status', kembalikan perubahan itu, lalu ulangi"
+                )
+            self.git.reset_files(new)
+            done = f"sinkron yang terputus diselesaikan: berkas store kini sesuai commit {new[:12]}"
+        path.unlink()
+        return done
+
     def require_clean(self) -> None:
         """Refuse to go on while the store has changes git has not committed."""
+        self.recover()
         dirty = self.git.dirty()
         if dirty:
             shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")

@@ -41,9 +41,13 @@ def desk(cli, receive) -> dict[str, str]:
 
 
 def configure(store: Store, command: str, every: int = 60) -> None:
-    data = dict(store.config.raw)
-    data["notifikasi"] = {"perintah": command, "ulang_menit": every, "batas_detik": 30}
-    store.save_config(data, "Notifikasi diatur", None)
+    """The command and its time limit on this machine; the repeat interval in the shared store."""
+    store.local().set("notifikasi.perintah", command)
+    store.local().set("notifikasi.batas_detik", "30")
+    if every != 60:
+        data = dict(store.config.raw)
+        data["notifikasi"] = {"ulang_menit": every}
+        store.save_config(data, "Interval pengingat diatur", None)
 
 
 def sent(path: Path) -> list[list[str]]:
@@ -149,7 +153,43 @@ def test_a_case_that_moved_on_gets_the_reminder_of_its_new_step(store, cli, desk
 def test_kirim_needs_a_command(cli, desk) -> None:
     result = cli("eskalasi", "--kirim", "--pada", at("09:40"))
     assert result.exit_code == 1
-    assert result.stderr.startswith("galat: notifikasi.perintah di pengaduan.yaml masih kosong;")
+    assert result.stderr.startswith("galat: perintah pengirim pengingat mesin ini belum diatur; atur dengan: pengaduan lokal")
+
+
+def test_command_in_the_shared_store_is_never_run_and_said_once(store, cli, desk, tmp_path) -> None:
+    """A store from before the command moved out: its notifikasi.perintah is shown, never run."""
+    proof = tmp_path / "terbukti"
+    data = dict(store.config.raw)
+    data["notifikasi"] = {"perintah": f"touch {shlex.quote(str(proof))}", "ulang_menit": 60}
+    store.save_config(data, "Perintah lama", None)
+    first = cli("eskalasi", "--kirim", "--pada", at("09:40"))
+    assert first.exit_code == 1 and not proof.exists()
+    assert "TIDAK dijalankan" in first.stderr and "touch" in first.stderr and first.stderr.count("\n") == 1
+    second = cli("eskalasi", "--kirim", "--pada", at("09:41"))
+    assert second.exit_code == 1 and not proof.exists()
+    assert "TIDAK dijalankan" not in second.stderr and "diabaikan" in second.stderr
+    out = tmp_path / "sent.txt"
+    assert cli("lokal", "notifikasi.perintah", f"{LINE} >> {shlex.quote(str(out))}").exit_code == 0
+    third = cli("eskalasi", "--kirim", "--pada", at("09:42"))
+    assert third.exit_code == 0, third.output
+    assert len(sent(out)) == 2 and not proof.exists()
+    assert "TIDAK dijalankan" not in third.stderr
+
+
+def test_lokal_shows_and_sets_this_machines_settings_only(store, cli, snapshot) -> None:
+    before = snapshot()
+    assert "notifikasi.perintah = (belum diatur)" in cli("lokal").stdout
+    assert cli("lokal", "notifikasi.batas_detik", "15").stdout.strip() == "notifikasi.batas_detik = 15 (mesin ini)"
+    assert cli("lokal", "notifikasi.batas_detik").stdout.strip() == "15"
+    refused = cli("lokal", "notifikasi.batas_detik", "nol")
+    assert refused.exit_code == 1 and refused.stderr.startswith("galat: nilai notifikasi.batas_detik harus angka")
+    unknown = cli("lokal", "notifikasi.perintahh", "x")
+    assert unknown.exit_code == 1 and "kunci lokal 'notifikasi.perintahh' tidak dikenal" in unknown.stderr
+    assert cli("lokal", "petugas.email", "ani@example.go.id").exit_code == 0
+    assert git(store.root, "config", "--local", "user.email").strip() == "ani@example.go.id"
+    assert cli("lokal", "notifikasi.batas_detik", "--hapus").exit_code == 0
+    assert "notifikasi.batas_detik = (belum diatur; bawaan 60)" in cli("lokal").stdout
+    assert snapshot()[:2] == before[:2]  # no commit, nothing to commit: none of it is in the shared store
 
 
 def test_eskalasi_takes_the_store_lock(store, cli, desk) -> None:
