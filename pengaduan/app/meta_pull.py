@@ -7,7 +7,8 @@ What is read (Graph API reference shapes; each list is `{data: [...], paging: {n
 - `GET /{page-id}/conversations?platform=messenger|instagram` with their messages, newest
   conversation first, until one older than where the last pull stopped.
 The ids are the store's (`meta` in pengaduan.yaml); the token and the API address are this
-machine's own (`PENGADUAN_META_TOKEN`, `PENGADUAN_META_API`), never the shared store's: a
+machine's own (`pengaduan lokal meta.token` / `meta.api`, or PENGADUAN_META_TOKEN and
+PENGADUAN_META_API), never the shared store's: a
 shared file must not be able to send the token elsewhere. Where the pull stopped is kept in
 .git/pengaduan/tarik-meta.json and moved on only after a successful import. Every comment or
 message already imported is skipped by its source key, so reading some twice costs nothing.
@@ -42,14 +43,16 @@ TIMEOUT = 30
 
 
 def meta_token(desk: Desk) -> str | None:
-    """The access token of this machine. The one place it is read: when `pengaduan lokal`
-    (machine-local settings under .git/pengaduan/) lands, this reads it there first."""
-    value = os.environ.get(ENV_TOKEN, "").strip()
+    """The access token of this machine, the one place it is read: `pengaduan lokal meta.token`
+    (.git/pengaduan/lokal.yaml, this user's only), else the environment (PENGADUAN_META_TOKEN)."""
+    value = str(desk.store.local().get("meta.token") or "").strip() or os.environ.get(ENV_TOKEN, "").strip()
     return value or None
 
 
-def api_base() -> str:
-    return (os.environ.get(ENV_API) or DEFAULT_API).rstrip("/")
+def api_base(desk: Desk) -> str:
+    """The Graph API address of this machine (`lokal meta.api`, else PENGADUAN_META_API, else Meta's)."""
+    value = str(desk.store.local().get("meta.api") or "").strip() or os.environ.get(ENV_API, "").strip()
+    return (value or DEFAULT_API).rstrip("/")
 
 
 class Graph:
@@ -192,10 +195,13 @@ def run(desk: Desk, dry_run: bool = False, progress: intake.Progress | None = No
         )
     token = meta_token(desk)
     if token is None:
-        raise InputError(f"token akses Meta belum ada di mesin ini; set {ENV_TOKEN} (token tidak pernah disimpan di store)")
+        raise InputError(
+            f"token akses Meta belum ada di mesin ini; atur dengan 'pengaduan lokal meta.token TOKEN' atau {ENV_TOKEN} "
+            "(token tidak pernah disimpan di store)"
+        )
     desk.actor()  # who pulls must be known before anything is fetched
     state = read_state(desk)
-    batch, newest = pull(desk, Graph(api_base(), token), state)
+    batch, newest = pull(desk, Graph(api_base(desk), token), state)
     out = intake.run(desk, [], dry_run=dry_run, progress=progress, batch=batch)
     if not out.problems and not dry_run:
         _save_state(desk, newest)

@@ -182,11 +182,11 @@ class Git:
                 f"menandatangani dengan user.signingkey {key}; periksa kuncinya, atau atur: git -C {self.root} config "
                 f"gpg.format ssh && git -C {self.root} config user.signingkey ~/.ssh/id_ed25519 (atau kunci OpenPGP)"
             ) from None
-        self.move_branch(commit, parent)
+        self.advance_branch(commit, parent)
         return commit
 
-    def move_branch(self, new: str, old: str | None) -> None:
-        """Move the branch to `new` only if it is still at `old` (compare-and-swap)."""
+    def advance_branch(self, new: str, old: str | None) -> None:
+        """Move the branch to the new commit(s) only if it is still at `old` (compare-and-swap)."""
         try:
             self._run("update-ref", "-m", "pengaduan", f"refs/heads/{BRANCH}", new, old or "0" * 40)
         except GitError:
@@ -241,10 +241,6 @@ class Git:
     def delete_ref(self, ref: str) -> None:
         self._run("update-ref", "-d", ref, check=False)
 
-    def checkout_change(self, old: str, new: str) -> None:
-        """Make the index and the work tree go from commit `old` to commit `new` (only the paths
-        that differ are written): after commits made without the index, e.g. by fast-import."""
-        self._run("read-tree", "-m", "-u", old, new)
 
     # -- sharing through a remote -----------------------------------------------------------
     # Network operations run the git binary with a bounded time; what the remote or the network

@@ -9,6 +9,7 @@ unlike the rest of .git/pengaduan/ it must not be deleted.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ KEYS: dict[str, Key] = {
         Key("tanda_tangan.format", "jenis kunci: ssh, openpgp atau x509", "gpg.format", choices=("ssh", "openpgp", "x509")),
         Key("petugas.email", "email petugas yang bekerja di mesin ini (sama dengan di daftar petugas)", "user.email"),
         Key("petugas.nama", "nama petugas untuk commit dari mesin ini", "user.name"),
+        Key("meta.token", "token akses Graph API untuk 'pengaduan tarik meta' (rahasia mesin ini)"),
+        Key("meta.api", "alamat Graph API untuk 'tarik meta' (bawaan https://graph.facebook.com/v21.0)"),
     )
 }
 
@@ -121,3 +124,4 @@ class LocalSettings:
     def _write(self, data: dict[str, Any]) -> None:
         header = "# Pengaturan mesin ini (pengaduan lokal); tidak pernah dikirim lewat sinkron. Jangan dihapus.\n"
         yamlio.write_atomic(self.path, (header + yamlio.dump(dict(sorted(data.items())))).encode("utf-8"))
+        os.chmod(self.path, 0o600)  # it may hold a secret (meta.token): this user's alone

@@ -456,11 +456,15 @@ class Store:
                 found = self.git.fast_import(stream(), marks)
                 shas = [found[f":{n}"] for n in range(1, len(items) + 1)]
                 tip = shas[-1]
-                self.git.checkout_change(head, tip)
+                if not self.git.checkout_tree(head, tip):
+                    raise StoreError(
+                        "git menolak menulis berkas kasus baru ke folder store; tidak ada yang diimpor. Periksa "
+                        f"'git -C {self.root} status' lalu ulangi"
+                    )
                 try:
-                    self.git.move_branch(tip, head)
+                    self.git.advance_branch(tip, head)
                 except BaseException:
-                    self.git.checkout_change(tip, head)
+                    self.git.checkout_tree(tip, head)
                     raise
             finally:
                 self.git.delete_ref(SCRATCH_REF)

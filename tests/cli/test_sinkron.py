@@ -43,7 +43,7 @@ def ok(root: Path, *args: str, petugas: str | None = "ani") -> str:
 
 def receive(root: Path, clock: str, petugas: str = "ani") -> str:
     return ok(root, "terima", "--platform", "x", "--akun", "@warga", "--isi", "Mohon info", "--waktu", at(clock), "-q",
-              petugas=petugas)  # fmt: skip
+              "--tetap", petugas=petugas)  # fmt: skip (the same text many times on purpose)
 
 
 def bare(path: Path) -> Path:
