@@ -460,3 +460,21 @@ def test_an_sop_written_before_these_keys_existed_keeps_the_old_meaning():
     assert sop.escalation_step == 6
     assert sop.report_action("paraf").step == 14 and sop.report_action("paraf").roles == ("kabid",)
     assert sop.report_action("laporan_harian").step == 12
+
+
+def test_aksi_tetap_never_move_and_an_older_sop_has_none():
+    sop = load_sop(definition())
+    assert sop.still["pesan_lanjutan"].performer == "pelapor" and sop.still["pesan_lanjutan"].roles == ("admin",)
+    assert not sop.moves("pesan_lanjutan") and not sop.moves("koreksi") and sop.moves("verifikasi")
+    older = definition()
+    del older["aksi_tetap"]
+    assert load_sop(older).still == {} and load_sop(older).moves("pesan_lanjutan")
+
+
+def test_a_placeholder_option_given_picks_the_transition_that_needs_it():
+    sop = load_sop(definition())
+    assert sop.select("verifikasi", {"bukan-pengaduan": False, "duplikat-dari": None}).action == "verifikasi"
+    assert sop.select("verifikasi", {"bukan-pengaduan": False, "duplikat-dari": "261102-AAAAAAA"}).action == "duplikat"
+    assert sop.select("verifikasi", {"bukan-pengaduan": True, "duplikat-dari": None}).action == "bukan_pengaduan"
+    with pytest.raises(InputError):
+        sop.select("verifikasi", {"bukan-pengaduan": True, "duplikat-dari": "261102-AAAAAAA"})
