@@ -29,6 +29,10 @@ class Bar:
     def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.on or not total:
             return
+        step = (phase, done * 100 // total)
+        if step == getattr(self, "_last", None) and done != total:
+            return  # redraw once per percent, not once per commit
+        self._last = step
         width = 30
         filled = width * done // total
         label = {"memeriksa": "Memeriksa", "menulis": "Menulis commit"}.get(phase, phase)
