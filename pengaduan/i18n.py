@@ -108,7 +108,9 @@ MONTHLY_RECORD_KEYS: dict[str, str] = {
     "fingerprint": "sidik_data",
     "conclusion": "kesimpulan",
     "recommendation": "rekomendasi",
+    "number": "nomor_surat",
     "files": "berkas",
+    "signature": "tanda_tangan_elektronik",
     "events": "peristiwa",
 }
 MONTHLY_EVENT_KEYS: dict[str, str] = {

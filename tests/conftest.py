@@ -347,3 +347,41 @@ def sshd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         yield home, f"ssh://{getpass.getuser()}@127.0.0.1:{port}"
     finally:
         _stop(proc)
+REPO = Path(__file__).resolve().parents[1]
+# The named points of a transition where the crash tests SIGKILL the tool (pengaduan/store/killpoint.py).
+KILL_POINTS = ("temp-written", "renamed", "index-updated", "tree-written", "commit-made", "before-update-ref", "ref-updated")
+
+
+def tool(
+    root: Path, *args: str, petugas: str | None = "ani", kill_at: str | None = None, **popen: object
+) -> subprocess.CompletedProcess:
+    """Run `python3 -m pengaduan --store ROOT [--petugas P] ARGS` as a real process (killed at `kill_at`)."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("PENGADUAN_UJI_MATI_DI", None)
+    if kill_at:
+        env["PENGADUAN_UJI_MATI_DI"] = kill_at
+    head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
+    return subprocess.run(
+        [sys.executable, "-m", "pengaduan", *head, *args], capture_output=True, text=True, env=env, **popen
+    )
+
+
+@pytest.fixture
+def sound(store: Store) -> Callable[[Path | None], None]:
+    """Assert a store is sound: clean work tree, no intent or temp file, fsck --strict, audit and periksa clean."""
+
+    def check(root: Path | None = None) -> None:
+        root = root or store.root
+        assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+        assert not (root / ".git" / "pengaduan" / "transaksi.json").exists()
+        assert not (root / ".git" / "MERGE_HEAD").exists()
+        subprocess.run(["git", "-C", str(root), "fsck", "--strict", "--no-progress"], check=True, capture_output=True)
+        runner = CliRunner()
+        for command in ("audit", "periksa"):
+            result = runner.invoke(main, ["--store", str(root), command])
+            assert result.exit_code == 0, result.output
+
+    return check

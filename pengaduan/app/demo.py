@@ -20,12 +20,16 @@ from pengaduan.core.workflow import Intake, Request
 from pengaduan.errors import StoreError
 from pengaduan.i18n import status_label
 
+# Demo people, with demo NIPs (birth date, appointment month, sex, number: made up, like the names).
 ROSTER = [
-    Staff("ani", "Ani Lestari", ("admin",), "ani.lestari@dp3ap2kb.jatengprov.go.id"),
+    Staff("ani", "Ani Lestari", ("admin",), "ani.lestari@dp3ap2kb.jatengprov.go.id", nip="199203142019032007",
+          rank="Penata Muda (III/a)", position="Pranata Humas Ahli Pertama"),  # fmt: skip
     Staff("bayu", "Bayu Pratama", ("admin",), "bayu.pratama@dp3ap2kb.jatengprov.go.id"),
     Staff("rina", "Rina Kartikasari", ("redaktur",), "rina.kartikasari@dp3ap2kb.jatengprov.go.id"),
-    Staff("hendra", "Hendra Wijayanto", ("pimred",), "hendra.wijayanto@dp3ap2kb.jatengprov.go.id"),
-    Staff("sri", "Sri Wahyuningsih", ("kabid",), "sri.wahyuningsih@dp3ap2kb.jatengprov.go.id", "phpa"),
+    Staff("hendra", "Hendra Wijayanto", ("pimred",), "hendra.wijayanto@dp3ap2kb.jatengprov.go.id", nip="197805122005011004",
+          rank="Penata Tingkat I (III/d)", position="Kepala Sub Bagian Umum dan Kepegawaian"),  # fmt: skip
+    Staff("sri", "Sri Wahyuningsih", ("kabid",), "sri.wahyuningsih@dp3ap2kb.jatengprov.go.id", "phpa", nip="197101201998032003",
+          rank="Pembina (IV/a)", position="Kepala Bidang Pemenuhan Hak dan Perlindungan Anak"),  # fmt: skip
     Staff("kadin", "Kepala Dinas (demo)", ("kadin",), "kadin@dp3ap2kb.jatengprov.go.id"),
 ]
 

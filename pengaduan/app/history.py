@@ -23,7 +23,7 @@ import yaml
 from pengaduan.app.context import Desk
 from pengaduan.core import audit
 from pengaduan.core.case import Entry
-from pengaduan.core.config import Config, load_config
+from pengaduan.core.config import LOGO_DIR, Config, load_config
 from pengaduan.core.sop import Sop, load_sop
 from pengaduan.errors import InputError, PengaduanError, StoreError
 from pengaduan.i18n import CASE_KEYS, TRAILERS
@@ -47,6 +47,8 @@ def classify(path: str) -> tuple[str, str | None]:
         return "sop", None
     if path in audit.META_FILES:
         return "meta", None
+    if path.startswith(LOGO_DIR + "/"):
+        return "kop", None  # the letterhead's logo, committed with the configuration
     case_id = layout.case_id_of(path)
     if case_id is not None:
         return "case", case_id

@@ -16,12 +16,14 @@ COMMANDS = {
     **dict.fromkeys(("init", "demo"), "store_cmds"),
     **dict.fromkeys(("sinkron", "klon", "konflik", "lokal"), "bersama"),
     "petugas": "petugas",
+    "kop": "kop",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),
     **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
     "kalender": "kalender",
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "periksa": "periksa",
     **dict.fromkeys(("impor", "duplikat", "tarik"), "impor"),
 }
 

@@ -149,7 +149,7 @@ def lokal(env: Env, kunci: str | None, nilai: str | None, hapus: bool) -> None:
     """Pengaturan mesin ini saja (tidak pernah dikirim lewat sinkron): tampilkan, atau atur KUNCI NILAI.
 
     Kunci: notifikasi.perintah, notifikasi.batas_detik, tanda_tangan.kunci, tanda_tangan.format,
-    petugas.email, petugas.nama.
+    petugas.email, petugas.nama, laporan.sertifikat, laporan.akar.
     """
     from pengaduan.store.local import KEYS
 

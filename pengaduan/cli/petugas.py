@@ -27,6 +27,9 @@ def petugas() -> None:
 @click.option(
     "--kunci-ssh", metavar="KUNCI", help="Kunci publik SSH penanda tangan commit: baris berkas .pub, atau path berkas itu."
 )
+@click.option("--nip", metavar="NIP", help="NIP (18 angka; spasi boleh), untuk blok tanda tangan laporan.")
+@click.option("--pangkat", metavar="TEKS", help="Pangkat/golongan, mis. 'Penata Tingkat I (III/d)'.")
+@click.option("--jabatan", metavar="TEKS", help="Jabatan, mis. 'Kepala Bidang KBKIE'.")
 @pass_env
 def tambah(
     env: Env,
@@ -37,9 +40,14 @@ def tambah(
     bidang: str | None,
     telepon: str | None,
     kunci_ssh: str | None,
+    nip: str | None,
+    pangkat: str | None,
+    jabatan: str | None,
 ) -> None:
     """Tambah atau perbarui petugas (satu commit); yang tidak disebut tetap seperti sebelumnya."""
-    staff, verb, commit = staff_use.add_or_update(env.desk(), kode, nama, peran, email, bidang, telepon, kunci_ssh)
+    staff, verb, commit = staff_use.add_or_update(
+        env.desk(), kode, nama, peran, email, bidang, telepon, kunci_ssh, nip, pangkat, jabatan
+    )
     say(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
 
 
@@ -50,7 +58,7 @@ def daftar(env: Env, fmt: str) -> None:
     """Tampilkan daftar petugas."""
     rows = [
         {"kode": s.code, "nama": s.name, "peran": ",".join(s.roles), "email": s.email, "bidang": s.bidang,
-         "telepon": s.phone}  # fmt: skip
+         "telepon": s.phone, "nip": s.nip, "pangkat": s.rank, "jabatan": s.position}  # fmt: skip
         for s in staff_use.roster(env.desk())
     ]
     emit(rows, fmt)

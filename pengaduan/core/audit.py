@@ -291,11 +291,11 @@ def _check_config_commit(ctx: _Ctx) -> None:
     for change in commit.changes:
         if change.kind == "case":
             continue  # reported once for the whole commit
-        if change.kind not in ("config", "sop", "meta"):
+        if change.kind not in ("config", "sop", "meta", "kop"):
             ctx.add(
                 1,
-                f"commit konfigurasi mengubah {change.path}; yang boleh hanya pengaduan.yaml, sop.yaml "
-                f"dan {', '.join(META_FILES)}",
+                f"commit konfigurasi mengubah {change.path}; yang boleh hanya pengaduan.yaml, sop.yaml, "
+                f"logo kop (kop/) dan {', '.join(META_FILES)}",
             )
         elif change.kind in ("config", "sop") and change.deleted:
             ctx.add(1, f"commit konfigurasi menghapus {change.path}")

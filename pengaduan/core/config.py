@@ -20,6 +20,12 @@ FILE_LIMIT_KB = 1024
 DUPLICATE_DAYS = 3
 META_KEYS = ("instagram_id", "halaman_id")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")  # \Z: "$" would let a trailing newline in
+# NIP (Nomor Induk Pegawai) of a civil servant: 18 digits, written 8-6-1-3 (birth date, appointment
+# month, sex, number). Spaces, dots and dashes typed between the groups are dropped.
+NIP_RE = re.compile(r"^[0-9]{18}\Z")  # ASCII digits only (\d takes any script's)
+NIP_SEPARATORS = re.compile(r"[\s.\-]")
+# A letterhead or roster text: one line, bounded (it is printed on every report).
+TEXT_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,16 @@ class Staff:
     # Public keys this person signs commits with: the audit checks a signature's key belongs to its author.
     ssh_key: str = ""  # one OpenSSH public key line: "ssh-ed25519 AAAA... comment"
     gpg_key: str = ""  # an OpenPGP key fingerprint (40 hex digits)
+    # For the signature blocks of the reports: NIP (18 digits), rank/grade and position.
+    nip: str = ""
+    rank: str = ""  # pangkat/golongan, e.g. "Penata Tingkat I (III/d)"
+    position: str = ""  # jabatan, e.g. "Kepala Bidang KBKIE"
+
+    @property
+    def nip_label(self) -> str:
+        """'19800101 200501 1 001' (the groups as NIPs are printed), or '' when none is recorded."""
+        n = self.nip
+        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}" if n else ""
 
     @property
     def commit_email(self) -> str:
@@ -51,7 +67,75 @@ class Staff:
             data["kunci_ssh"] = self.ssh_key
         if self.gpg_key:
             data["kunci_gpg"] = self.gpg_key
+        if self.nip:
+            data["nip"] = self.nip
+        if self.rank:
+            data["pangkat"] = self.rank
+        if self.position:
+            data["jabatan"] = self.position
         return data
+
+
+# The letterhead (kop surat) of the reports: `kop:` in pengaduan.yaml, key by key over the
+# package's defaults. A value in square brackets is a placeholder the desk still has to fill.
+KOP_KEYS = {
+    "government": "pemerintah",
+    "agency": "instansi",
+    "address": "alamat",
+    "phone": "telepon",
+    "fax": "faksimile",
+    "email": "email",
+    "website": "laman",
+    "logo": "logo",
+}
+LOGO_DIR = "kop"
+LOGO_RE = re.compile(r"^kop/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\.(png|svg)\Z")
+
+
+@dataclass(frozen=True)
+class Kop:
+    government: str = ""
+    agency: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    website: str = ""
+    logo: str = ""  # a path in the store: kop/logo.png or kop/logo.svg (checked when read)
+
+    @staticmethod
+    def is_placeholder(value: str) -> bool:
+        return value.startswith("[") and value.endswith("]")
+
+    def placeholders(self) -> list[str]:
+        """The YAML keys still holding a placeholder."""
+        return [key for name, key in KOP_KEYS.items() if self.is_placeholder(getattr(self, name))]
+
+    def to_dict(self) -> dict[str, str]:
+        return {key: getattr(self, name) for name, key in KOP_KEYS.items()}
+
+
+def parse_kop(data: Any, defaults: Any = None) -> Kop:
+    """The letterhead from `kop:` (a mapping of KOP_KEYS), each key missing there taken from `defaults`."""
+    merged: dict[str, Any] = {}
+    for source, where in ((defaults, "bawaan"), (data, "pengaduan.yaml")):
+        if source is None:
+            continue
+        if not isinstance(source, dict):
+            raise ConfigError(f"{where} tidak sah: 'kop' harus pemetaan ({', '.join(KOP_KEYS.values())})")
+        unknown = sorted(str(k) for k in source if k not in KOP_KEYS.values())
+        if unknown:
+            raise ConfigError(
+                f"{where} tidak sah: kunci kop tidak dikenal: {', '.join(unknown)} (yang dikenal: {', '.join(KOP_KEYS.values())})"
+            )
+        merged.update(source)
+    values = {name: _line(merged.get(key), f"kop.{key}") for name, key in KOP_KEYS.items()}
+    if values["logo"] and not LOGO_RE.match(values["logo"]):
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: kop.logo '{values['logo'][:80]}' harus berkas PNG atau SVG di folder kop/ store, "
+            "contoh: kop/logo.png (pasang dengan 'pengaduan kop ubah --logo BERKAS')"
+        )
+    return Kop(**values)
 
 
 @dataclass
@@ -125,7 +209,7 @@ class Config:
         kept on the changed one too: a roster change must not drop what the desk recorded.
         """
         data = dict(self.raw)
-        known = ("kode", "nama", "peran", "email", "bidang", "telepon", "kunci_ssh", "kunci_gpg")
+        known = ("kode", "nama", "peran", "email", "bidang", "telepon", "kunci_ssh", "kunci_gpg", "nip", "pangkat", "jabatan")
         entries = [dict(item) for item in self.raw.get("petugas") or []]
         changed = staff.to_dict()
         for entry in entries:
@@ -239,7 +323,42 @@ def parse_staff(item: Any, roles_known: Sequence[str] | None = None) -> Staff:
         phone=str(item.get("telepon") or ""),
         ssh_key=_ssh_key(item),
         gpg_key=_gpg_key(item),
+        nip=_nip(item),
+        rank=_line(item.get("pangkat"), f"pangkat petugas '{item['kode']}'"),
+        position=_line(item.get("jabatan"), f"jabatan petugas '{item['kode']}'"),
     )
+
+
+def check_nip(text: str, where: str = "NIP") -> str:
+    """The NIP as 18 digits (separators dropped), or InputError saying what an NIP looks like."""
+    digits = NIP_SEPARATORS.sub("", text)
+    if not NIP_RE.match(digits):
+        raise InputError(
+            f"{where} '{text[:40]}' tidak sah; NIP adalah 18 angka, contoh: 19800101 200501 1 001"
+        )
+    return digits
+
+
+def _nip(item: dict[str, Any]) -> str:
+    value = item.get("nip")
+    if value in (None, ""):
+        return ""
+    try:
+        return check_nip(str(value), f"nip petugas '{item.get('kode')}'")
+    except InputError as exc:
+        raise ConfigError(f"pengaduan.yaml tidak sah: {exc.message}") from None
+
+
+def _line(value: Any, where: str, limit: int = TEXT_LIMIT) -> str:
+    """One line of text from the configuration: whitespace collapsed, bounded, no control characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ConfigError(f"pengaduan.yaml tidak sah: {where} harus teks satu baris")
+    text = " ".join(str(value).split())
+    if len(text) > limit or any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in text):
+        raise ConfigError(f"pengaduan.yaml tidak sah: {where} harus teks satu baris, paling panjang {limit} karakter")
+    return text
 
 
 def _ssh_key(item: dict[str, Any]) -> str:
@@ -288,6 +407,8 @@ def load_config(data: Any, sop: Sop | None = None) -> Config:
         tolerance = -1.0
     if tolerance < 0:
         raise ConfigError("pengaduan.yaml tidak sah: 'toleransi_waktu_detik' harus angka detik, 0 atau lebih (bawaan 120)")
+    if data.get("kop") is not None:
+        parse_kop(data["kop"])  # checked here, so a bad letterhead is refused before it is committed
     platforms = _list(data, "platform")
     return Config(
         file_limit=_file_limit(data),

@@ -62,11 +62,21 @@ class MonthlyRecord:
     files: dict[str, str] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
     schema: int = SCHEMA
+    number: str = ""  # the letter number (nomor surat) the desk gave the report, if any
+    # The final PDF's electronic signature (PAdES): signer, certificate, the unsigned PDF's digest.
+    signature: dict[str, str] = field(default_factory=dict)
+
+    # Written only when set: records made before these existed read back the same.
+    OPTIONAL = ("number", "signature")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, key in RECORD_KEYS.items():
             value = getattr(self, name)
+            if name in self.OPTIONAL and not value:
+                continue
+            if name == "signature":
+                value = dict(sorted(value.items()))
             if name == "events":
                 value = [e.to_dict() for e in value]
             elif name == "files":
@@ -84,6 +94,8 @@ class MonthlyRecord:
             kwargs["files"] = dict(data.get("berkas") or {})
             kwargs["conclusion"] = kwargs.get("conclusion") or ""
             kwargs["recommendation"] = kwargs.get("recommendation") or ""
+            kwargs["number"] = str(kwargs.get("number") or "")
+            kwargs["signature"] = {str(k): str(v) for k, v in (data.get(RECORD_KEYS["signature"]) or {}).items()}
             return cls(**kwargs)
         except (TypeError, AttributeError):
             raise StoreError(f"berkas {source} tidak sah: kunci wajib hilang; pulihkan dengan git") from None

@@ -21,6 +21,9 @@ from pengaduan.i18n import KIND_LABELS, status_label
 from pengaduan.reports import figures, fmt, privacy
 from pengaduan.reports.figures import StepRow, Timed
 
+# Characters of a summary that fit its column on one line at the table's 7 pt (cut at a word).
+SUMMARY_WIDTH = 44
+
 
 @dataclass(frozen=True)
 class CaseRow:
@@ -65,6 +68,14 @@ class DailyReport:
     steps: list[StepRow]
     touched: list[CaseRow]
     overdue: list[CaseRow]
+    # The day in the working calendar: a holiday's name, or whether it has working hours at all.
+    holiday: str | None = None
+    working_day: bool = True
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing came in and nothing was done: the report says so in one line, not in zeros."""
+        return self.received == 0 and not self.touched and self.steps_done == 0
 
     @property
     def steps_done(self) -> int:
@@ -102,7 +113,7 @@ def _row(
         platform=fmt.platform(case.platform),
         kind=KIND_LABELS.get(case.kind, case.kind),
         account=privacy.mask_handle(case.account),
-        summary=privacy.summary(case),
+        summary=privacy.summary(case, SUMMARY_WIDTH),
         status=status_label(case.status),
         step=case.step,
         final=final,
@@ -172,7 +183,11 @@ def daily_figures(
     platforms = figures.count_rows(
         (c.platform for c in received), {p: fmt.platform(p) for p in config.platforms}, config.platforms
     )
+    holiday = calendar.day_off(day) if calendar is not None else None
+    working_day = bool(calendar.intervals(day)) if calendar is not None else True
     return DailyReport(
+        holiday=holiday,
+        working_day=working_day and holiday is None,
         day=day,
         start=start,
         cutoff=cutoff,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from pengaduan.core.case import Case
+from pengaduan.reports import fmt
 
 # Every pattern here runs over complaint text, which anyone on social media writes: each must be
 # linear in the text. An e-mail is found from its '@' (see `_emails`), never by a pattern that
@@ -114,5 +115,4 @@ def scrub(text: str, case: Case) -> str:
 
 def summary(case: Case, width: int = 48) -> str:
     """A short, scrubbed summary of the complaint text for report tables."""
-    clean = scrub(case.text, case)
-    return clean if len(clean) <= width else clean[: width - 1].rstrip() + "…"
+    return fmt.shorten(scrub(case.text, case), width)  # cut at a word, ended with "…"

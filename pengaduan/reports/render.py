@@ -1,11 +1,14 @@
 """HTML from Jinja2 templates with autoescaping: complaint text from social media is untrusted.
 
-The templates live in pengaduan/data/templates (package data); the CSS is inlined and the charts
-are inline SVG, so each HTML file is self-contained and opens offline.
+The templates live in pengaduan/data/templates (package data); the CSS is inlined, the charts
+are inline SVG and the letterhead's logo a data: URL, so each HTML file is self-contained and
+opens offline. Every printed value passes `fmt.readable` with the machine's font coverage: what
+no font can draw (an emoji without an emoji font, say) prints as words, never as empty boxes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -13,11 +16,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from pengaduan import __version__
 from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
-from pengaduan.core.config import Config, Staff
+from pengaduan.core.config import Config, Kop, Staff
+from pengaduan.core.logo import Logo
 from pengaduan.core.monthly_report import DAILY, FINAL, STATUS_LABELS, MonthlyRecord
 from pengaduan.core.sop import Sop
 from pengaduan.reports import charts, fmt
@@ -29,16 +34,66 @@ MONTHLY_TITLE = "Laporan Bulanan Pengaduan Masyarakat melalui Media Sosial"
 
 
 @dataclass(frozen=True)
+class KopPart:
+    """One item of a letterhead line: a label ('Telepon'), its value, and whether it is a placeholder."""
+
+    label: str
+    value: str
+
+    @property
+    def placeholder(self) -> bool:
+        return Kop.is_placeholder(self.value)
+
+
+@dataclass(frozen=True)
 class Letterhead:
     agency: str
     agency_short: str
     city: str
     sop_number: str
     sop_name: str
+    government: str = ""
+    agency_line: str = ""  # the agency as the letterhead prints it (upper case)
+    lines: tuple[tuple[KopPart, ...], ...] = ()  # address, then contacts, then e-mail and website
+    logo_url: str = ""  # a data: URL (see core.logo.Logo)
 
     @classmethod
-    def of(cls, config: Config, sop: Sop) -> Letterhead:
-        return cls(config.agency or sop.agency, config.agency_short, config.city, sop.number, sop.name)
+    def of(cls, config: Config, sop: Sop, kop: Kop | None = None, logo: Logo | None = None) -> Letterhead:
+        agency = config.agency or sop.agency
+        if kop is None:
+            return cls(agency, config.agency_short, config.city, sop.number, sop.name, agency_line=agency.upper())
+        rows = (
+            (KopPart("", kop.address),),
+            (KopPart("Telepon", kop.phone), KopPart("Faksimile", kop.fax)),
+            (KopPart("Pos-el", kop.email), KopPart("Laman", kop.website)),
+        )
+        lines = tuple(tuple(p for p in row if p.value) for row in rows)
+        return cls(
+            agency,
+            config.agency_short,
+            config.city,
+            sop.number,
+            sop.name,
+            government=kop.government,
+            agency_line=kop.agency or agency.upper(),
+            lines=tuple(line for line in lines if line),
+            logo_url=logo.data_url if logo is not None else "",
+        )
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signature block: who signs, under which SOP role, with NIP, rank and position from the roster."""
+
+    role: str
+    name: str
+    position: str = ""
+    rank: str = ""
+    nip: str = ""  # as printed: '19800101 200501 1 001'
+
+    @classmethod
+    def of(cls, role: str, staff: Staff) -> Signer:
+        return cls(role, staff.name, staff.position, staff.rank, staff.nip_label)
 
 
 @dataclass(frozen=True)
@@ -62,8 +117,23 @@ class Mark:
         return "".join(part[0] for part in self.name.split() if part[:1].isalpha())[:3].upper()
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
+def _all_covered(code: int) -> bool:
+    return True
+
+
+Covered = Callable[[int], bool]
+
+
+@lru_cache(maxsize=4)
+def environment(covered: Covered = _all_covered) -> Environment:
+    """The templates' environment; every printed value is made drawable with `covered`'s fonts."""
+
+    def finalize(value: Any) -> Any:
+        # Markup is a macro's output, whose own values went through here already.
+        if isinstance(value, str) and not isinstance(value, Markup):
+            return fmt.readable(value, covered)
+        return value
+
     env = Environment(
         loader=PackageLoader("pengaduan.data", "templates"),
         autoescape=True,
@@ -71,6 +141,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters.update(
         tanggal=fmt.plain_date,
@@ -101,20 +172,38 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def render_daily(report: DailyReport, head: Letterhead, sop: Sop, signer: Staff, calendar: Calendar | None = None) -> str:
-    """The daily report's HTML (step 12). `signer` is the admin who makes it (a Staff)."""
+def day_note(report: DailyReport) -> str:
+    """What kind of day it was, when it was not an ordinary working day ('' otherwise)."""
+    weekday = fmt.long_date(report.day).split(",")[0]
+    if report.holiday:
+        return f"Hari libur: {report.holiday}"
+    if not report.working_day:
+        return f"Hari {weekday}: bukan hari kerja"
+    return ""
+
+
+def render_daily(
+    report: DailyReport,
+    head: Letterhead,
+    sop: Sop,
+    signer: Staff,
+    calendar: Calendar | None = None,
+    covered: Covered = _all_covered,
+) -> str:
+    """The daily report's HTML (step 12). `signer` is the admin who makes it."""
     created = timeutil.to_text(report.cutoff)
     doc = Doc(DAILY_TITLE, fmt.long_date(report.day), created, created)
     step = sop.step(sop.report_action(DAILY).step)
-    return environment().get_template("harian.html.j2").render(
+    role = sop.roles.get(step.actor, "Admin Media Sosial")
+    return environment(covered).get_template("harian.html.j2").render(
         doc=doc,
         head=head,
         r=report,
         step=step,
-        signer=signer,
-        signer_role=sop.roles.get(step.actor, "Admin Media Sosial"),
+        signer=Signer.of(role, signer),
         cutoff_label=_cutoff_label(report.cutoff, report.day_over),
         calendar_note=_calendar_note(calendar),
+        day_note=day_note(report),
     )
 
 
@@ -125,8 +214,15 @@ def render_monthly(
     sop: Sop,
     tz: ZoneInfo,
     calendar: Calendar | None = None,
+    people: Mapping[str, Staff] | None = None,
+    covered: Covered = _all_covered,
+    e_signed: bool = False,
 ) -> str:
-    """The monthly report's HTML for the record's current status (draft, initialled, final)."""
+    """The monthly report's HTML for the record's current status (draft, initialled, final).
+
+    `people` is the roster by code (for NIP, rank and position in the signature blocks);
+    `e_signed` says the final PDF will carry an electronic signature (the closing says so).
+    """
     susun = record.current("susun")
     paraf = record.current("paraf")
     periksa = record.current("periksa")
@@ -134,6 +230,10 @@ def render_monthly(
 
     def mark(event: Any) -> Mark | None:
         return Mark(event.name, timeutil.from_text(event.time, tz).date()) if event is not None else None
+
+    def staff(event: Any) -> Staff:
+        found = (people or {}).get(event.code)
+        return found if found is not None else Staff(event.code, event.name, ())
 
     signed = periksa if record.status == FINAL and periksa is not None else susun
     month_label = fmt.month_name(report.year, report.month)
@@ -148,7 +248,9 @@ def render_monthly(
     path_rows = [(row.label, row.count) for row in report.by_path]
     step = sop.step(sop.report_action("susun").step)
     initialler = sop.report_action("paraf").roles[0]
-    return environment().get_template("bulanan.html.j2").render(
+    signer_role = sop.roles.get(step.actor, "Pimpinan Redaksi")
+    paraf_staff = staff(paraf) if paraf is not None else None
+    return environment(covered).get_template("bulanan.html.j2").render(
         doc=doc,
         head=head,
         r=report,
@@ -166,8 +268,10 @@ def render_monthly(
         recommendation=_paragraphs(record.recommendation),
         paraf=mark(paraf),
         paraf_role=sop.roles.get(initialler, "Kepala Bidang"),
+        paraf_position=paraf_staff.position if paraf_staff is not None else "",
         checked=mark(periksa) if record.status == FINAL else None,
         sign_date=mark(signed).date,  # type: ignore[union-attr]
-        signer_name=signed.name,
-        signer_role=sop.roles.get(step.actor, "Pimpinan Redaksi"),
+        signer=Signer.of(signer_role, staff(signed)),
+        letter_number=record.number,
+        e_signed=e_signed and record.status == FINAL,
     )

@@ -9,16 +9,51 @@ binary too, with a time limit, their failures said in Indonesian (net_problem).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shlex
 import subprocess
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pengaduan.errors import GitError, StoreError
+from pengaduan.store import killpoint, layout
+from pengaduan.store import lock as locks
 
 BRANCH = "main"
+# git's refusal when another git holds one of its lock files (index.lock, refs/heads/main.lock...).
+_GIT_LOCK = re.compile(rb"Unable to create '([^']+\.lock)': File exists")
+
+
+FSYNC_CONFIG = {"core.fsync": "committed,index", "core.fsyncMethod": "fsync"}
+
+
+class NotRegularFile(StoreError):
+    """A store path that the commit holds as a symlink, a submodule or a folder."""
+
+
+def git_lock_message(path: Path, waited: float) -> str:
+    """Why git's lock file blocks us, in one line: live (wait) or stale (left by a killed git)."""
+    pids = locks.holders(path)
+    if pids:
+        shown = ", ".join(str(p) for p in pids[:5])
+        return (
+            f"kunci git {path} dipegang proses lain (PID {shown}) lebih dari {waited:g} detik; tunggu proses itu "
+            "selesai lalu ulangi, atau naikkan 'batas_kunci_detik' di pengaduan.yaml"
+        )
+    seconds = locks.age(path)
+    if seconds is not None and seconds >= locks.STALE_SECONDS:
+        return (
+            f"kunci git {path} tertinggal dari proses git yang sudah mati (tidak dibuka proses mana pun, umur "
+            f"{seconds:.0f} detik); bereskan dengan 'pengaduan periksa --perbaiki' lalu ulangi"
+        )
+    return (
+        f"kunci git {path} dipakai proses git lain lebih dari {waited:g} detik; tunggu sebentar lalu ulangi, atau "
+        "naikkan 'batas_kunci_detik' di pengaduan.yaml"
+    )
 
 
 @dataclass(frozen=True)
@@ -50,6 +85,8 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = _base_env()
+        # How long to wait for git's own lock files held by another git (the store's batas_kunci_detik).
+        self.lock_seconds = 30.0
 
     # -- running ---------------------------------------------------------------------------
     def _run(
@@ -59,8 +96,28 @@ class Git:
         env: dict[str, str] | None = None,
         check: bool = True,
     ) -> bytes:
+        """Run git; while another git holds one of its lock files, wait (bounded) and run again."""
+        deadline = time.monotonic() + self.lock_seconds
+        delay = locks.POLL_SECONDS
+        while True:
+            done = self._once(args, input, env)
+            held = _GIT_LOCK.search(done.stderr) if done.returncode != 0 else None
+            if held is None:
+                break
+            path = Path(held.group(1).decode("utf-8", "replace"))
+            if time.monotonic() >= deadline or locks.is_stale(path, max(locks.STALE_SECONDS, self.lock_seconds)):
+                # Never git's own advice ("remove the file manually"): that lock may belong to a live git.
+                raise GitError(git_lock_message(path, self.lock_seconds))
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+        if check and done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git {args[0]} gagal: {detail[-1] if detail else done.returncode}")
+        return done.stdout
+
+    def _once(self, args: Sequence[str], input: bytes | None, env: dict[str, str] | None) -> subprocess.CompletedProcess:
         try:
-            done = subprocess.run(
+            return subprocess.run(
                 ["git", *args],
                 cwd=self.root,
                 input=input,
@@ -69,10 +126,6 @@ class Git:
             )
         except FileNotFoundError:
             raise GitError("program git tidak ditemukan; pasang git lalu ulangi") from None
-        if check and done.returncode != 0:
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git {args[0]} gagal: {detail[-1] if detail else done.returncode}")
-        return done.stdout
 
     def _ok(self, *args: str) -> bool:
         """Run git; True when it exits 0 (for questions whose answer is the exit code)."""
@@ -91,6 +144,16 @@ class Git:
         self._run("config", "feature.manyFiles", "true")
         self._run("config", "core.untrackedCache", "true")
         self._run("config", "core.splitIndex", "true")
+        self.harden()
+
+    def harden(self) -> None:
+        """Have git fsync what it commits (objects, refs) and the index, so a power cut loses no step."""
+        for key, value in FSYNC_CONFIG.items():
+            self._run("config", key, value)
+
+    def unhardened(self) -> list[str]:
+        """The FSYNC_CONFIG keys this repository does not have set as wanted."""
+        return [key for key, value in FSYNC_CONFIG.items() if self.config_value(key) != value]
 
     def exclude(self, names: Iterable[str]) -> None:
         """Have this repository ignore these top-level names (.git/info/exclude, never committed)."""
@@ -142,14 +205,40 @@ class Git:
             self._run("update-index", "--add", "--", *present)
         if gone:
             self._run("update-index", "--force-remove", "--", *gone)
+        killpoint.here("index-updated")
 
-    def unstage(self, paths: Iterable[str], head: str | None) -> None:
-        """Put these index entries back as HEAD has them."""
-        paths = list(paths)
-        if head is None:
-            self._run("update-index", "--force-remove", "--", *paths, check=False)
+    def set_index(self, entries: dict[str, tuple[str, str] | None]) -> None:
+        """Set index entries outright: path -> (mode, blob id), or None to drop the path. One process."""
+        if not entries:
             return
-        self._run("reset", "-q", head, "--", *paths, check=False)
+        zero = "0" * len(next((e[1] for e in entries.values() if e), "0" * 40))
+        lines = [
+            f"{mode} {blob}\t{path}" if entry else f"0 {zero}\t{path}"
+            for path, entry in entries.items()
+            for mode, blob in [entry or ("0", zero)]
+        ]
+        self._run("update-index", "-z", "--index-info", input=("\0".join(lines) + "\0").encode("utf-8"))
+
+    def reset_hard(self, commit: str) -> None:
+        """Index and work tree exactly as `commit` has them; a merge in progress is dropped (git reset --hard)."""
+        self._run("reset", "-q", "--hard", commit)
+
+    def untracked(self) -> list[str]:
+        """Files in the work tree that git neither tracks nor ignores (a scan: recovery and periksa only)."""
+        out = self._run("ls-files", "-z", "--others", "--exclude-standard")
+        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    def merge_in_progress(self) -> bool:
+        return (self.git_dir / "MERGE_HEAD").exists()
+
+    def abort_merge(self) -> None:
+        self._run("merge", "--abort")
+
+    def fsck(self) -> tuple[bool, list[str]]:
+        """`git fsck --strict`: (clean, its problem lines); dangling objects are not problems."""
+        done = self._once(("fsck", "--strict", "--no-progress", "--no-dangling"), None, None)
+        lines = (done.stdout + done.stderr).decode("utf-8", "replace").splitlines()
+        return done.returncode == 0, [line for line in lines if line.strip()]
 
     def write_tree(self) -> str:
         """Write the index as a tree object; its id."""
@@ -164,6 +253,7 @@ class Git:
     ) -> str:
         """Write the index as a tree, commit it on `parent` and move the branch (compare-and-swap)."""
         tree = self.write_tree()
+        killpoint.here("tree-written")
         args = ["commit-tree", tree, "-F", "-"]
         if parent:
             args += ["-p", parent]
@@ -182,17 +272,20 @@ class Git:
                 f"menandatangani dengan user.signingkey {key}; periksa kuncinya, atau atur: git -C {self.root} config "
                 f"gpg.format ssh && git -C {self.root} config user.signingkey ~/.ssh/id_ed25519 (atau kunci OpenPGP)"
             ) from None
-        self.advance_branch(commit, parent)
-        return commit
-
-    def advance_branch(self, new: str, old: str | None) -> None:
-        """Move the branch to the new commit(s) only if it is still at `old` (compare-and-swap)."""
+        killpoint.here("commit-made")
+        old = parent or "0" * 40
+        ref = f"refs/heads/{BRANCH}"
+        killpoint.here("before-update-ref")
         try:
-            self._run("update-ref", "-m", "pengaduan", f"refs/heads/{BRANCH}", new, old or "0" * 40)
-        except GitError:
+            self._run("update-ref", "-m", "pengaduan", ref, commit, old)
+        except GitError as exc:
+            if "kunci git" in exc.message:
+                raise
             raise StoreError(
                 "store berubah oleh proses lain di tengah pencatatan; tidak ada yang dicatat, ulangi perintahnya"
             ) from None
+        killpoint.here("ref-updated")
+        return commit
 
     # -- bulk commits ----------------------------------------------------------------------
     def fast_import(self, stream: Iterable[bytes], marks: Path) -> dict[str, str]:
@@ -240,7 +333,6 @@ class Git:
 
     def delete_ref(self, ref: str) -> None:
         self._run("update-ref", "-d", ref, check=False)
-
 
     # -- sharing through a remote -----------------------------------------------------------
     # Network operations run the git binary with a bounded time; what the remote or the network
@@ -489,6 +581,10 @@ class Git:
         """(path, blob id) of every file under prefix at rev, in one process."""
         return [(path, blob) for _, path, blob in self.tree_entries(rev, prefix)]
 
+    def ls_tree_modes(self, rev: str, prefix: str) -> list[tuple[str, str, str]]:
+        """(path, mode, object id) of every entry under prefix at rev (symlinks and submodules too)."""
+        return [(path, mode, blob) for mode, path, blob in self.tree_entries(rev, prefix)]
+
     def tree_entries(self, rev: str, prefix: str) -> list[tuple[str, str, str]]:
         """(mode, path, object id) of every entry under prefix at rev, in one process.
 
@@ -513,6 +609,69 @@ class Git:
             if item:
                 found.append(item.split(":", 1)[1] if item.startswith(f"{rev}:") else item)
         return found
+
+    def ls_tree_sizes(self, rev: str, prefix: str) -> list[tuple[str, str, str, int]]:
+        """(path, mode, object id, size in bytes; -1 for a submodule) of every entry under prefix at rev."""
+        out = self._run("ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", prefix, check=False)
+        rows = []
+        for item in out.decode("utf-8", "replace").split("\0"):
+            if not item:
+                continue
+            meta, path = item.split("\t", 1)
+            mode, _kind, blob, size = meta.split()
+            rows.append((path, mode, blob, int(size) if size.isdigit() else -1))
+        return rows
+
+    def names_in(self, rev: str, folder: str) -> list[str]:
+        """Names of the entries of one folder at rev (not recursive)."""
+        out = self._run("ls-tree", "-z", "--name-only", "--full-tree", rev, "--", folder.rstrip("/") + "/", check=False)
+        return [p.rsplit("/", 1)[-1] for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    def read_committed(self, rev: str, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """The committed content of files at rev (None: not there), read from the object database.
+
+        One `git cat-file --batch`: first the tree of each folder (its entries give each file's
+        mode), then the blobs. A path the commit holds as anything but a regular file (a symlink,
+        a submodule, a folder) raises NotRegularFile: no reader ever follows it.
+        """
+        folders = sorted({p.rpartition("/")[0] for p in paths})
+        out: dict[str, bytes | None] = dict.fromkeys(paths)
+        with _Batch(self) as batch:
+            trees = {f: batch.get(f"{rev}:{f}" if f else f"{rev}^{{tree}}") for f in folders}
+            blobs: dict[str, str] = {}
+            for path in paths:
+                folder, _, name = path.rpartition("/")
+                tree = trees[folder]
+                if not tree or tree[0] != "tree":
+                    self._refuse_folder(batch, rev, path, folder)
+                    continue
+                entry = _tree_entry(tree[1], name.encode("utf-8"))
+                if entry is None:
+                    continue
+                mode, blob = entry
+                if mode not in layout.REGULAR_MODES:
+                    kind = layout.MODE_NAMES.get(mode.zfill(6), "mode " + mode)
+                    raise NotRegularFile(
+                        f"berkas {path} bukan berkas biasa ({kind}) di commit; tidak dibaca. Periksa dengan 'pengaduan periksa'"
+                    )
+                blobs[path] = blob
+            for path, blob in blobs.items():
+                got = batch.get(blob)
+                out[path] = got[1] if got else None
+        return out
+    def file_at(self, rev: str, path: str, limit: int) -> tuple[bytes | None, int]:
+        """(bytes, size) of one committed file at rev; (None, size) when it is over `limit` bytes
+        (not read), (None, -1) when rev has no such regular file."""
+        out = self._run("ls-tree", "-l", "-z", "--full-tree", rev, "--", path, check=False)
+        entry = out.split(b"\0", 1)[0].decode("utf-8", "replace")
+        meta, _, name = entry.partition("\t")
+        fields = meta.split()
+        if name != path or len(fields) != 4 or fields[1] != "blob" or fields[0] not in ("100644", "100755"):
+            return None, -1
+        size = int(fields[3])
+        if size > limit:
+            return None, size
+        return self._run("cat-file", "blob", fields[2]), size
 
     def tree_listing(self, rev: str, paths: Sequence[str]) -> bytes:
         """`git ls-tree rev -- paths` as git prints it (the ids of those entries): a fingerprint of them."""
@@ -548,6 +707,40 @@ class Git:
         finally:
             proc.stdin.close()
             proc.wait()
+
+    def _refuse_folder(self, batch: _Batch, rev: str, path: str, folder: str) -> None:
+        """Raise NotRegularFile when a folder on the way to `path` is, in the commit, not a folder."""
+        parts = folder.split("/")
+        for depth in range(len(parts)):
+            parent, name = "/".join(parts[:depth]), parts[depth]
+            tree = batch.get(f"{rev}:{parent}" if parent else f"{rev}^{{tree}}")
+            entry = _tree_entry(tree[1], name.encode("utf-8")) if tree and tree[0] == "tree" else None
+            if entry is None:
+                return  # simply not there
+            if entry[0] not in ("40000", "040000"):
+                kind = layout.MODE_NAMES.get(entry[0].zfill(6), "mode " + entry[0])
+                raise NotRegularFile(
+                    f"berkas {path} tidak dibaca: foldernya bukan folder biasa ({kind}) di commit; periksa "
+                    f"'git -C {self.root} ls-tree -r HEAD -- {layout.CASES}' atau 'pengaduan periksa'"
+                )
+
+    def tree_blobs(self, rev: str, paths: Sequence[str]) -> dict[str, tuple[str, str] | None]:
+        """path -> (mode, object id) at rev, or None where rev has no such path: one process."""
+        out: dict[str, tuple[str, str] | None] = dict.fromkeys(paths)
+        if not paths or rev is None:
+            return out
+        raw = self._run("ls-tree", "-z", "--full-tree", rev, "--", *paths, check=False)
+        for item in raw.decode("utf-8", "replace").split("\0"):
+            if item:
+                meta, path = item.split("\t", 1)
+                mode, _kind, blob = meta.split()
+                if path in out:
+                    out[path] = (mode, blob)
+        return out
+
+    def parents(self, commit: str) -> list[str]:
+        out = self._run("rev-list", "--parents", "-n", "1", commit, "--", check=False).decode().split()
+        return out[1:]
 
     def commit_id(self, rev: str) -> str | None:
         """The full id of the commit rev names, or None when it names none."""
@@ -642,6 +835,57 @@ def _ssh_target(url: str) -> tuple[str, str, str] | None:
         host, _, path = url.partition(":")
         return host, "", path
     return None
+def blob_id(data: bytes, length: int = 40) -> str:
+    """The id git gives a blob of these bytes (sha1, or sha256 in a repository of 64-digit ids)."""
+    algo = hashlib.sha1 if length == 40 else hashlib.sha256
+    return algo(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class _Batch:
+    """One `git cat-file --batch` process asked one object at a time: (type, bytes) or None."""
+
+    def __init__(self, git: Git) -> None:
+        self.git = git
+
+    def __enter__(self) -> _Batch:
+        self.proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=self.git.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.git._env
+        )
+        return self
+
+    def get(self, name: str) -> tuple[str, bytes] | None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        if "\n" in name:
+            return None
+        self.proc.stdin.write(name.encode("utf-8") + b"\n")
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().split()
+        if len(header) != 3:
+            return None  # "<name> missing" / "ambiguous"
+        data = self.proc.stdout.read(int(header[2]))
+        self.proc.stdout.read(1)
+        return header[1].decode(), data
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def _tree_entry(tree: bytes, name: bytes, width: int = 20) -> tuple[str, str] | None:
+    """(mode, object id) of `name` in a raw tree object (entries: "<mode> <name>\\0<binary id>")."""
+    needle = b" " + name + b"\0"
+    start = 0
+    while True:
+        at = tree.find(needle, start)
+        if at < 0:
+            return None
+        for begin in (at - 6, at - 5):
+            # An entry starts the tree or follows the previous entry's NUL and binary id.
+            if begin >= 0 and tree[begin:at].isdigit() and (begin == 0 or (begin > width and tree[begin - width - 1] == 0)):
+                end = at + len(needle)
+                return tree[begin:at].decode(), tree[end : end + width].hex()
+        start = at + 1
 
 
 _LOG_MARK = "%x1eC"

@@ -41,6 +41,8 @@ KEYS: dict[str, Key] = {
         Key("tanda_tangan.format", "jenis kunci: ssh, openpgp atau x509", "gpg.format", choices=("ssh", "openpgp", "x509")),
         Key("petugas.email", "email petugas yang bekerja di mesin ini (sama dengan di daftar petugas)", "user.email"),
         Key("petugas.nama", "nama petugas untuk commit dari mesin ini", "user.name"),
+        Key("laporan.sertifikat", "berkas PKCS#12 penanda tangan laporan bulanan final (frasanya: PENGADUAN_P12_FRASA)"),
+        Key("laporan.akar", "sertifikat akar (PEM/DER) yang dipercaya saat memeriksa tanda tangan laporan"),
         Key("meta.token", "token akses Graph API untuk 'pengaduan tarik meta' (rahasia mesin ini)"),
         Key("meta.api", "alamat Graph API untuk 'tarik meta' (bawaan https://graph.facebook.com/v21.0)"),
     )

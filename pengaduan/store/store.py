@@ -16,9 +16,9 @@ from pengaduan.core import ids, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Config, Staff, load_config
 from pengaduan.core.sop import Sop, load_sop
-from pengaduan.errors import CaseNotFound, StoreError
-from pengaduan.store import commits, killpoint, layout, yamlio
-from pengaduan.store.git import Git, Identity
+from pengaduan.errors import CaseNotFound, GitError, StoreError
+from pengaduan.store import commits, killpoint, layout, recovery, yamlio
+from pengaduan.store.git import Git, Identity, blob_id
 from pengaduan.store.lock import store_lock
 
 if TYPE_CHECKING:
@@ -43,38 +43,44 @@ def _data_file(name: str) -> bytes:
 
 @dataclass
 class Transaction:
-    """Files written inside one locked transaction; committed together or all put back."""
+    """Files to change in one locked transaction: kept in memory, then committed together or not at all.
+
+    Nothing touches the work tree until the caller's block is done: then the intent is written
+    (recovery.begin), the files, the index and the commit follow, and the intent is dropped.
+    """
 
     store: Store
     message: str
-    originals: dict[str, bytes | None] = field(default_factory=dict)
+    files: dict[str, bytes | None] = field(default_factory=dict)  # path -> new bytes (None: removed)
     commit: str | None = None
 
-    def _remember(self, relpath: str) -> Path:
-        """The file's path, its bytes before this transaction kept (once) for a rollback."""
-        path = self.store.root / relpath
-        if relpath not in self.originals:
-            self.originals[relpath] = path.read_bytes() if path.exists() else None
-        return path
-
     def write(self, relpath: str, data: bytes) -> None:
-        yamlio.write_atomic(self._remember(relpath), data)
+        self.files[relpath] = data
 
     def write_yaml(self, relpath: str, data: Any) -> None:
         self.write(relpath, yamlio.dump(data).encode("utf-8"))
 
     def remove(self, relpath: str) -> None:
-        """Delete a file in this transaction (put back on rollback)."""
-        self._remember(relpath).unlink(missing_ok=True)
+        """Delete a file in this transaction."""
+        self.files[relpath] = None
 
-    def rollback(self) -> None:
-        for relpath, data in self.originals.items():
-            path = self.store.root / relpath
+    @property
+    def originals(self) -> dict[str, bytes | None]:  # the paths this transaction changes (kept for callers)
+        return self.files
+
+    def apply(self) -> None:
+        """Write the files into the work tree (after the intent is on disk)."""
+        root = self.store.root
+        for relpath, data in self.files.items():
+            path = root / relpath
             if data is None:
                 path.unlink(missing_ok=True)
-                _prune_empty_dirs(path.parent, self.store.root)
-            else:
-                yamlio.write_atomic(path, data)
+                _prune_empty_dirs(path.parent, root)
+                continue
+            tmp = yamlio.write_temp(path, data)
+            killpoint.here("temp-written")
+            yamlio.replace(tmp, path)
+            killpoint.here("renamed")
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.git = Git(self.root)
+        self.recovered: list[str] = []  # what the last lock's recovery finished or undid
         # Case files load_all left out, path -> why (one line naming the file and the rule).
         self.skipped: dict[str, str] = {}
 
@@ -135,7 +142,9 @@ class Store:
         template = yamlio.load_text(config_text, "pengaduan.yaml")
         config = {**template, "petugas": [s.to_dict() for s in roster or []]}
         sop_bytes = _data_file("sop.yaml")
-        load_config(config, load_sop(yamlio.load_text(sop_bytes, "sop.yaml")))  # validate before writing anything
+        sop = load_sop(yamlio.load_text(sop_bytes, "sop.yaml"))
+        load_config(config, sop)  # validate before writing anything
+        store.__dict__["sop"] = sop  # HEAD has none yet
         config_text = yamlio.update_top_level(config_text, template, config)
         files = {
             layout.CONFIG: config_text.encode("utf-8"),
@@ -152,11 +161,20 @@ class Store:
     @cached_property
     def config(self) -> Config:
         # Its own size limit cannot come from itself: the fixed default bounds it.
-        return load_config(yamlio.load_file(self.root / layout.CONFIG, layout.CONFIG), self.sop)
+        return load_config(self._committed_yaml(layout.CONFIG), self.sop)
 
     @cached_property
     def sop(self) -> Sop:
-        return load_sop(yamlio.load_file(self.root / layout.SOP, layout.SOP))
+        return load_sop(self._committed_yaml(layout.SOP))
+
+    def _committed_yaml(self, relpath: str) -> Any:
+        """pengaduan.yaml or sop.yaml as committed at HEAD: a half-done change is never in force."""
+        data = self.read_committed(relpath)
+        if data is None:
+            raise StoreError(
+                f"berkas {relpath} tidak ada di commit terakhir store {self.root}; periksa dengan 'pengaduan periksa'"
+            )
+        return yamlio.load_text(data, relpath)
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -195,34 +213,29 @@ class Store:
         return Identity(staff.name, staff.commit_email)
 
     # -- finding and reading cases ---------------------------------------------------------
-    def case_ids(self, prefix: str = "") -> list[str]:
-        """IDs of the cases on disk, looking only in the month folder when the prefix names one."""
-        base = self.root / layout.CASES
+    def case_ids(self, prefix: str = "", rev: str = "HEAD") -> list[str]:
+        """IDs of the cases committed at rev, looking only in the month folder when the prefix names one."""
         month = ids.month_of(prefix)
         if month is not None and len(prefix) >= 4:
-            folders = [base / month[0] / month[1]]
+            folder = f"{layout.CASES}/{month[0]}/{month[1]}"
+            names = self.git.names_in(rev, folder)
         else:
-            folders = [m for y in sorted(base.glob("[0-9]" * 4)) for m in sorted(y.iterdir()) if m.is_dir()]
-        out: list[str] = []
-        for folder in folders:
-            try:
-                names = os.listdir(folder)
-            except FileNotFoundError:
-                continue
-            out.extend(n[:-5] for n in names if n.endswith(".yaml") and not n.startswith("."))
-        return sorted(out)
+            names = [path.rsplit("/", 1)[-1] for path, _blob in self.git.ls_tree(rev, layout.CASES) if layout.case_id_of(path)]
+        return sorted(n[:-5] for n in names if n.endswith(".yaml") and not n.startswith("."))
 
     def resolve_id(self, typed: str) -> str:
         """A full ID from a unique prefix of the ID, or of its random part after the dash."""
         wanted = ids.normalise(typed)
         if not wanted:
             raise CaseNotFound("ID kasus kosong; lihat 'pengaduan daftar'")
-        if ids.is_valid(wanted) and (self.root / layout.case_path(wanted)).is_file():
-            return wanted
         if "-" in wanted:
             matches = [i for i in self.case_ids(wanted) if i.startswith(wanted)]
         else:  # a prefix of the whole ID, or of the random part people read off a screen
             matches = [i for i in self.case_ids() if i.startswith(wanted) or i[7:].startswith(wanted)]
+        if wanted in matches:
+            return wanted
+        if not matches and ids.is_valid(wanted):
+            self.read_committed(layout.case_path(wanted))  # a folder on the way that is a symlink is named
         if not matches:
             raise CaseNotFound(f"kasus '{typed}' tidak ditemukan; lihat 'pengaduan daftar'")
         if len(matches) > 1:
@@ -231,18 +244,20 @@ class Store:
         return matches[0]
 
     def has_case(self, case_id: str) -> bool:
-        return (self.root / layout.case_path(case_id)).exists()
+        """True when the ID is taken: committed, or a file of that name in the work tree."""
+        return os.path.lexists(self.root / layout.case_path(case_id))
 
-    def load_case(self, case_id: str) -> Case:
+    def read_committed(self, relpath: str, rev: str = "HEAD") -> bytes | None:
+        """A store file as committed at rev (None: not there); a symlink or submodule there is refused."""
+        return self.git.read_committed(rev, [relpath])[relpath]
+
+    def load_case(self, case_id: str, rev: str = "HEAD") -> Case:
+        """A case as committed at rev (never the work tree: a half-done step is not a recorded one)."""
         relpath = layout.case_path(case_id)
-        path = self.root / relpath
-        # Never through a symlink: not the file itself (read_regular checks), nor a folder on the way.
-        if os.path.lexists(path) and os.path.realpath(path.parent) != str(path.parent):
-            raise StoreError(
-                f"berkas {relpath} tidak dibaca: foldernya bukan folder biasa (symlink); periksa "
-                f"'git -C {self.root} ls-tree -r HEAD -- {layout.CASES}'"
-            )
-        return Case.from_dict(yamlio.load_file(path, relpath, self.config.file_limit), relpath)
+        data = self.read_committed(relpath, rev)
+        if data is None:
+            raise CaseNotFound(f"kasus '{case_id}' tidak ada di store ({relpath} belum di-commit); lihat 'pengaduan daftar'")
+        return Case.from_dict(yamlio.load_text(data, relpath, self.config.file_limit), relpath)
 
     def load_all(
         self, rev: str = "HEAD", prefix: str = layout.CASES, select: Callable[[str, str], bool] | None = None
@@ -308,8 +323,13 @@ class Store:
     # -- changing ----------------------------------------------------------------------------
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store lock without committing: for work that must not interleave with a transaction."""
+        """Hold the store lock without committing: for work that must not interleave with a transaction.
+
+        Whatever a killed command left half done is finished or undone first (store/recovery.py).
+        """
+        self.git.lock_seconds = self.config.lock_seconds
         with store_lock(self.private_dir() / layout.LOCK, self.config.lock_seconds):
+            self.recovered = recovery.recover(self)
             yield
 
     # -- moving the branch to another commit (sinkron) ----------------------------------------
@@ -367,10 +387,12 @@ class Store:
     def transaction(
         self, message: str, author: Staff | None, expect_head: str | None = None
     ) -> Iterator[Transaction]:
-        """Lock, check the tree is clean, let the caller write, commit; on any failure undo all.
+        """Lock, check the tree is clean, let the caller prepare its files, then commit them; or nothing.
 
         `expect_head`: the commit the caller read its data at (before taking the lock). When
         another process committed since, what the caller prepared is stale: refuse, change nothing.
+        The caller's writes stay in memory until its block ends; a failure (or a kill) after that
+        is undone here (or by the next command's recovery) from the intent written first.
         """
         with self.locked():
             self.require_clean()
@@ -381,21 +403,30 @@ class Store:
                     "dicatat, ulangi perintahnya"
                 )
             txn = Transaction(self, message)
+            yield txn
+            if not txn.files:
+                return
+            width = len(head) if head else 40
+            intent = recovery.Intent(
+                recovery.COMMIT, head, {p: None if d is None else blob_id(d, width) for p, d in txn.files.items()}
+            )
+            recovery.begin(self, intent)
             try:
-                yield txn
-                if txn.originals:
-                    self.git.stage(txn.originals)
-                    txn.commit = self.git.commit_index(
-                        txn.message,
-                        self.identity_for(author),
-                        parent=head,
-                        sign=self.sign_commits,
-                    )
+                txn.apply()
+                self.git.stage(txn.files)
+                txn.commit = self.git.commit_index(
+                    txn.message,
+                    self.identity_for(author),
+                    parent=head,
+                    sign=self.sign_commits,
+                )
             except BaseException:
-                txn.rollback()
-                if txn.originals:
-                    self.git.unstage(txn.originals, head)
+                try:
+                    recovery.recover(self)
+                except (StoreError, GitError, OSError):
+                    pass  # the next command's recovery finishes it, or names what it cannot
                 raise
+            recovery.end(self)
 
     def commit_many(
         self,
@@ -407,9 +438,10 @@ class Store:
         """Many commits, one per item, in one `git fast-import`, and the branch moved once.
 
         Under the store lock, on a clean tree, from the commit the caller read its data at
-        (`expect_head`): the commits are written on a scratch ref, the index and work tree are
-        brought to the new tip, and only then is the branch moved by compare-and-swap. Any
-        failure before that move leaves the branch, the index and the work tree as they were.
+        (`expect_head`): the commits are written on a scratch ref, then the branch is moved once
+        by compare-and-swap and the index and work tree follow (`move_head`, which the next
+        command's recovery finishes after a kill). Any failure before the move leaves the
+        branch, the index and the work tree as they were.
         Returns the commit ids in order.
         """
         import hashlib
@@ -456,16 +488,9 @@ class Store:
                 found = self.git.fast_import(stream(), marks)
                 shas = [found[f":{n}"] for n in range(1, len(items) + 1)]
                 tip = shas[-1]
-                if not self.git.checkout_tree(head, tip):
-                    raise StoreError(
-                        "git menolak menulis berkas kasus baru ke folder store; tidak ada yang diimpor. Periksa "
-                        f"'git -C {self.root} status' lalu ulangi"
-                    )
-                try:
-                    self.git.advance_branch(tip, head)
-                except BaseException:
-                    self.git.checkout_tree(tip, head)
-                    raise
+                # The branch by compare-and-swap, then index and files; a kill in between is
+                # finished by the next command's recovery (the same path as sinkron's).
+                self.move_head(head, tip)
             finally:
                 self.git.delete_ref(SCRATCH_REF)
                 marks.unlink(missing_ok=True)
@@ -488,12 +513,14 @@ class Store:
     def sign_commits(self) -> bool:
         return self.config.signing_required
 
-    def save_config(self, data: dict[str, Any], subject: str, author: Staff | None) -> str:
+    def save_config(
+        self, data: dict[str, Any], subject: str, author: Staff | None, files: dict[str, bytes] | None = None
+    ) -> str:
+        """Commit a new pengaduan.yaml (and `files` beside it: the letterhead's logo) as one configuration commit."""
         load_config(data, self.sop)
         message = commits.configuration(subject, self.sop.number)
-        path = self.root / layout.CONFIG
         with self.transaction(message, author) as txn:
-            current = path.read_text(encoding="utf-8")
+            current = (self.read_committed(layout.CONFIG) or b"").decode("utf-8")
             if yamlio.load_text(current, layout.CONFIG) != self.config.raw:
                 # `data` was made from the config as read before the lock; another process changed it since.
                 raise StoreError(
@@ -503,6 +530,8 @@ class Store:
             # other setting (kalender, notifikasi, ...) stay as the desk wrote them.
             text = yamlio.update_top_level(current, self.config.raw, data)
             txn.write(layout.CONFIG, text.encode("utf-8"))
+            for rel, content in sorted((files or {}).items()):
+                txn.write(rel, content)
         self.forget_config()
         assert txn.commit is not None
         return txn.commit

@@ -166,13 +166,35 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, flush it, then rename over the target.
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (a rename, a new or removed file) survive a power cut."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
-    The file gets the permissions a plain write would (0666 less the umask), not the
-    owner-only mode of a temp file: other admins on a shared machine must read the store.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
+
+def _make_dirs(folder: Path) -> None:
+    """mkdir -p, fsyncing the parent of every folder made (so the new folder itself survives)."""
+    if folder.is_dir():
+        return
+    _make_dirs(folder.parent)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return
+    fsync_dir(folder.parent)
+
+
+def temp_name_pattern(name: str) -> str:
+    """The glob of the temp files write_atomic makes for a file called `name` (left behind by a kill)."""
+    return f".{name}.*.tmp"
+
+
+def write_temp(path: Path, data: bytes) -> str:
+    """Write data to a new temp file beside `path`, fsynced; its name (rename it with `replace`)."""
+    _make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
@@ -180,10 +202,33 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def replace(tmp: str, path: Path) -> None:
+    """Rename a temp file from `write_temp` over `path`, and fsync the folder."""
+    try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
+    fsync_dir(path.parent)
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync it, rename it over the target, fsync the folder.
+
+    The file gets the permissions a plain write would (0666 less the umask), not the
+    owner-only mode of a temp file: other admins on a shared machine must read the store.
+    """
+    replace(write_temp(path, data), path)

@@ -66,7 +66,8 @@ def prepare(base: Path, count: int) -> None:
     shutil.copytree(base / "template", base / "imported", symlinks=True)
     subprocess.run(impor_args(base, base / "imported"), check=True, env=env(), capture_output=True)
     root = base / "imported"
-    head = subprocess.run(["git", "-C", str(base / "template"), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    template = str(base / "template")
+    head = subprocess.run(["git", "-C", template, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     with open(base / "floor.stream", "wb") as out:
         subprocess.run(["git", "-C", str(root), "fast-export", "--reference-excluded-parents", f"{head}..main"], stdout=out,
                        check=True)  # fmt: skip

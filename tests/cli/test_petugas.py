@@ -35,7 +35,7 @@ def test_add_is_one_config_commit(store, cli):
     roster = _roster(cli)
     assert roster["dewi"] == {
         "kode": "dewi", "nama": "Dewi Anggraini", "peran": "redaktur", "email": "dewi@example.go.id", "bidang": "",
-        "telepon": "",
+        "telepon": "", "nip": "", "pangkat": "", "jabatan": "",
     }  # fmt: skip
     assert len(roster) == 7
 
@@ -100,7 +100,8 @@ def test_update_keeps_what_it_does_not_restate(cli):
 def test_daftar_formats(cli):
     table = cli("petugas", "daftar")
     assert table.exit_code == 0
-    assert table.stdout.splitlines()[0].split() == ["kode", "nama", "peran", "email", "bidang", "telepon"]
+    header = ["kode", "nama", "peran", "email", "bidang", "telepon", "nip", "pangkat", "jabatan"]
+    assert table.stdout.splitlines()[0].split() == header
     assert "Hendra Wijayanto" in table.stdout
     rows = list(csv.DictReader(io.StringIO(cli("petugas", "daftar", "--format", "csv").stdout)))
     assert [r["kode"] for r in rows] == ["ani", "bayu", "rina", "hendra", "sri", "retno"]
@@ -137,6 +138,29 @@ def test_roster_change_keeps_the_comments_of_the_config(store, cli):
     assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == comments
     assert before.split("petugas:")[0] == after.split("petugas:")[0]
     assert "kode: dewi" in after
+
+
+def test_nip_rank_and_position_for_the_signature_blocks(store, cli, snapshot):
+    added = cli(
+        "petugas", "tambah", "hendra", "--nama", "Hendra Wijayanto", "--peran", "pimred",
+        "--nip", "19780512 200501 1 004", "--pangkat", "Penata Tingkat I (III/d)", "--jabatan", "Kepala Sub Bagian Umum",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    row = _roster(cli)["hendra"]
+    assert (row["nip"], row["pangkat"], row["jabatan"]) == (
+        "197805122005011004", "Penata Tingkat I (III/d)", "Kepala Sub Bagian Umum"
+    )  # fmt: skip
+    # Not restated: kept; the email and the rest of the entry too.
+    assert cli("petugas", "tambah", "hendra", "--nama", "Hendra W.", "--peran", "pimred").exit_code == 0
+    assert _roster(cli)["hendra"]["nip"] == "197805122005011004"
+    assert _roster(cli)["hendra"]["email"] == "hendra@example.go.id"
+
+    before = snapshot()
+    for bad in ("1978051220050110", "19780512200501100A", "197805122005011004000"):
+        refused = cli("petugas", "tambah", "hendra", "--nama", "Hendra", "--peran", "pimred", "--nip", bad)
+        assert refused.exit_code == 1
+        assert refused.stderr.startswith("galat: --nip") and "18 angka" in refused.stderr
+    assert snapshot() == before
 
 
 def test_a_role_added_to_the_sop_is_accepted_and_the_audit_stays_clean(store, cli, revise_sop):

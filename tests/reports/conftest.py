@@ -11,10 +11,12 @@ DAILY_EXPECTED so tests assert numbers worked out by hand, not numbers read back
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from pengaduan.app.cases import record
 from pengaduan.app.context import Desk
 from pengaduan.core.workflow import Intake, Request
 from pengaduan.store.store import Store
-from tests.conftest import ROSTER, at
+from tests.conftest import NOW, ROSTER, at
 
 DAY = "2026-11-02"
 REPORTER_NAME = "Ibu Rahmawati Susanti"
@@ -158,3 +160,142 @@ DAILY_EXPECTED = {
     "touched": 5,
     "overdue": 3,  # all three open cases wait past their standard by the end of the day
 }
+
+
+# -- the archive fixture: a letterhead, NIPs, a logo, a signing certificate -----------------------------
+KOP_VALUES = {
+    "alamat": "Jalan Contoh Nomor 1, Semarang 50000",
+    "telepon": "(024) 000000",
+    "email": "uji@example.go.id",
+    "laman": "uji.example.go.id",
+}
+SIGNERS = {
+    "ani": {"nip": "199203142019032007", "rank": "Penata Muda (III/a)", "position": "Pranata Humas Ahli Pertama"},
+    "hendra": {"nip": "197805122005011004", "rank": "Penata Tingkat I (III/d)", "position": "Kepala Sub Bagian Umum"},
+    "sri": {"nip": "197101201998032003", "rank": "Pembina (IV/a)", "position": "Kepala Bidang PHPA"},
+}
+EMOJI_TEXT = "Promo 🔥🔥 DM sekarang"
+ARCHIVE_DAY = "2026-10-05"
+P12_PASSPHRASE = "rahasia-uji"
+
+
+def png(width: int = 4, height: int = 4) -> bytes:
+    """A small valid PNG (one grey pixel row repeated), made here."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + b"\x80\x80\x80" * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def throwaway_certificate(folder: Path, name: str = "Hendra Wijayanto") -> tuple[Path, bytes]:
+    """A self-signed certificate and key made for the test, as a PKCS#12 file; (path, certificate PEM)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name), x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Uji")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "penanda-tangan.p12"
+    encryption = serialization.BestAvailableEncryption(P12_PASSPHRASE.encode())
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"uji", key, cert, None, encryption))
+    return path, cert.public_bytes(serialization.Encoding.PEM)
+
+
+class Archive:
+    """A store with a letterhead, a logo and NIPs, its daily report of ARCHIVE_DAY (PDF) and its
+    final, electronically signed monthly report of October 2026."""
+
+    def __init__(self, store: Store, ids: dict[str, str], p12: Path, root_pem: Path) -> None:
+        self.store, self.ids, self.p12, self.root_pem = store, ids, p12, root_pem
+
+    daily_base = f"laporan/harian/2026/10/{ARCHIVE_DAY}"
+    monthly_base = "laporan/bulanan/2026-10"
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Environment variables set for a block (session fixtures cannot use monkeypatch)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    with environment(PENGADUAN_SEKARANG=NOW):
+        return _build_archive(tmp_path_factory)
+
+
+def _build_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    from dataclasses import replace
+
+    from pengaduan.app import kop as kop_use
+    from pengaduan.app import reports
+
+    folder = tmp_path_factory.mktemp("arsip")
+    roster = [replace(s, **SIGNERS.get(s.code, {})) for s in ROSTER]
+    store = Store.create(folder / "store", roster=roster)
+    logo = folder / "logo.png"
+    logo.write_bytes(png())
+    kop_use.update(Desk(store, "retno"), KOP_VALUES, logo)
+    b = Builder(store)
+    ids = {"spam": b.receive(at("09:00", ARCHIVE_DAY), "tiktok", "@promo99", EMOJI_TEXT)}
+    b.step(ids["spam"], "bukan_pengaduan", at("09:02", ARCHIVE_DAY), note="spam", reason="spam")
+    ids["kb"] = b.receive(at("09:10", ARCHIVE_DAY), "instagram", "@warga002", "Jadwal KB gratis?")
+    b.step(ids["kb"], "verifikasi", at("09:14", ARCHIVE_DAY), category="kb", bidang="kbkie")
+    b.step(ids["kb"], "respon_tuntas", at("09:18", ARCHIVE_DAY), answer="Setiap Selasa.")
+    ids["open"] = b.receive(at("15:00", "2026-10-30"), "x", "@warga004", "Data bantuan salah", kind="mention")
+
+    staff = {s.code: store.config.staff_by_code(s.code) for s in ROSTER}
+    desk = Desk(store)
+    reports.make_daily(desk, staff["ani"], datetime.fromisoformat(at("00:00", ARCHIVE_DAY)).date())
+    when = datetime.fromisoformat("2026-11-02T09:00:00+07:00")
+    reports.draft_monthly(Desk(store), staff["hendra"], "2026-10", when, "Baik.", "Tambah admin.", number="000/1/2026")
+    reports.initial_monthly(Desk(store), staff["sri"], "2026-10", when.replace(hour=10))
+    p12, root = throwaway_certificate(folder)
+    root_pem = folder / "akar.pem"
+    root_pem.write_bytes(root)
+    with environment(**{reports.ENV_P12: str(p12), reports.ENV_P12_PASSPHRASE: P12_PASSPHRASE}):
+        outcome = reports.check_monthly(Desk(store), staff["hendra"], "2026-10", when.replace(hour=11))
+    assert outcome.signed
+    return Archive(store, ids, p12, root_pem)
+
+
+def read_text(pdf_bytes: bytes) -> str:
+    """The PDF's text, whitespace collapsed: poppler's pdftotext (it reads every font's CMap), else pypdf."""
+    tool = shutil.which("pdftotext")
+    if tool is not None:
+        done = subprocess.run([tool, "-enc", "UTF-8", "-", "-"], input=pdf_bytes, capture_output=True, check=True)
+        return " ".join(done.stdout.decode("utf-8").split())
+    import io
+
+    import pypdf
+
+    return " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages).split())

@@ -190,16 +190,17 @@ def test_a_commit_made_while_the_report_is_prepared_is_never_undone(october, tmp
     render = publish._render_monthly
     interleaved: list[str] = []
 
-    def render_while_someone_initials(store_, rec, rev):
-        html = render(store_, rec, rev)
+    def render_while_someone_initials(store_, rec, rev, **options):
+        html = render(store_, rec, rev, **options)
         if not interleaved:  # another process (the Kepala Bidang) commits before this one takes the lock
             interleaved.append("paraf")
-            assert run(Store(store_.root), "laporan", "bulanan", "paraf", *MONTH, petugas="sri").exit_code == 0
+            initialled = run(Store(store_.root), "laporan", "bulanan", "paraf", *MONTH, petugas="sri")
+            assert initialled.exit_code == 0, initialled.output
         return html
 
     monkeypatch.setattr(publish, "_render_monthly", render_while_someone_initials)
     result = run(store, "laporan", "bulanan", "susun", *MONTH, "--kesimpulan", "Kedua", "--revisi", petugas="hendra")
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     assert "store berubah oleh proses lain" in result.stderr
     kept = record(store)
     assert kept["status"] == "diparaf"

@@ -70,10 +70,34 @@ def test_scrub_keeps_ordinary_text_and_a_display_name_account_is_masked():
     assert privacy.scrub(case.text, case) == "Wa***ik melapor jalan rusak di RT 3"
 
 
-def test_summary_is_short():
+def test_summary_is_short_and_cut_at_a_word():
     case = _case("kata " * 100)
-    assert len(privacy.summary(case, width=40)) == 40
-    assert privacy.summary(case, width=40).endswith("…")
+    short = privacy.summary(case, width=40)
+    assert len(short) <= 40 and short.endswith("kata…")
+    case = _case("Tetangga saya sering memukul anaknya sampai terdengar menangis tiap malam")
+    assert privacy.summary(case, width=30) == "Tetangga saya sering memukul…"
+    assert privacy.summary(_case("Halo min"), width=30) == "Halo min"  # short text: no ellipsis
+
+
+def test_shorten_cuts_inside_one_overlong_word_only():
+    assert fmt.shorten("Supercalifragilisticexpialidocious", 10) == "Supercali…"
+    assert fmt.shorten("satu dua tiga", 9) == "satu dua…"  # the room ends with a whole word: kept
+    assert fmt.shorten("satu, dua tiga", 8) == "satu…"  # no dangling comma before the ellipsis
+
+
+def _no_emoji_font(code: int) -> bool:
+    return code < 0x2000  # a machine with a Latin font only
+
+
+def test_text_no_font_can_draw_becomes_words_never_boxes():
+    out = fmt.readable("DM sekarang 🔥🔥 🙏🏽 👨\u200d👩\u200d👧 🇮🇩 你好", _no_emoji_font)
+    assert out == (
+        "DM sekarang [emoji: fire ×2] [emoji: person with folded hands] [emoji: man + woman + girl] "
+        "[emoji: bendera ID] [aksara CJK ×2]"
+    )
+    assert fmt.readable("Halo é, ümlaut", _no_emoji_font) == "Halo é, ümlaut"  # drawable text untouched
+    assert fmt.readable("a\u202eterbalik\u202c b", lambda c: True) == "aterbalik b"  # bidi overrides dropped
+    assert fmt.readable("🔥", lambda c: True) == "🔥"  # a machine with the emoji font keeps the emoji
 
 
 # -- every pattern over complaint text is linear ------------------------------------------------------------
