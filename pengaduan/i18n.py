@@ -57,6 +57,8 @@ STATUS_LABELS: dict[str, str] = {
     "dijawab_pimred": "Dijawab Pimpinan Redaksi",
     "selesai": "Selesai",
     "bukan_pengaduan": "Bukan pengaduan",
+    "ditunda": "Ditunda (menunggu pelapor)",
+    "dirujuk": "Dirujuk ke instansi lain",
     "duplikat": "Duplikat",
 }
 
@@ -75,6 +77,11 @@ ACTION_LABELS: dict[str, str] = {
     "jawab_pimred": "dijawab Pimpinan Redaksi",
     "selesai": "selesai, jawaban sampai ke pelapor",
     "koreksi": "dikoreksi",
+    "batal": "langkah terakhir dibatalkan",
+    "buka_kembali": "dibuka kembali",
+    "tunda": "ditunda, menunggu pelapor",
+    "lanjutkan": "dilanjutkan",
+    "rujuk": "dirujuk ke instansi lain",
     "duplikat": "ditutup: duplikat kasus lain",
     "pesan_lanjutan": "pesan lanjutan pelapor dilampirkan",
 }
@@ -132,6 +139,7 @@ PATH_LABELS: dict[str, str] = {
     "redaktur": "Dijawab Redaktur",
     "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
     "bukan_pengaduan": "Bukan pengaduan",
+    "dirujuk": "Dirujuk ke instansi lain",
     "duplikat": "Duplikat kasus lain",
 }
 

@@ -11,10 +11,11 @@ from pengaduan.app import cases
 from pengaduan.app.context import Desk
 from pengaduan.cli.common import Env, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
+from pengaduan.core.actions import describe, undone_indexes
 from pengaduan.core.case import Case
-from pengaduan.core.workflow import allowed_commands
+from pengaduan.core.workflow import allowed_commands, case_action_commands
 from pengaduan.errors import InputError
-from pengaduan.i18n import KIND_LABELS, action_label, status_label
+from pengaduan.i18n import KIND_LABELS, status_label
 
 if TYPE_CHECKING:
     pass
@@ -67,7 +68,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     store = env.desk()
     case = cases.find(store, kasus)
     timeline = _timeline(store, case)
-    wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
+    wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now(), store.config.pause_limit_days)
     from pengaduan.app.duplicates import duplicated_by
 
     repeated_by = duplicated_by(store, case.id)
@@ -76,7 +77,10 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         data["duplikatnya"] = repeated_by
         data["waktu_langkah"] = timeline
         data["aksi_berikut"] = allowed_commands(store.sop, case)
+        data["aksi_lain"] = case_action_commands(store.sop, case)
         data["menunggu"] = _waiting_row(store, wait) if wait else None
+        data["ditunda_sejak"] = timeutil.to_text(wait.paused_since.astimezone(store.tz)) if wait and wait.paused_since else None
+        data["entri_dibatalkan"] = sorted(i + 1 for i in undone_indexes(case.history))
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     tz = store.tz
@@ -105,18 +109,19 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     # Split on line feeds only: every other control character is shown escaped, never acted on.
     lines += ["  Isi      :", *[f"    {line}" for line in case.text.replace("\r\n", "\n").split("\n")], "", "Riwayat:"]
     by_step = {t["selesai"] + str(t["langkah"]): t for t in timeline}
-    for entry in case.history:
+    undone = undone_indexes(case.history)
+    for index, entry in enumerate(case.history):
         when = entry.time.astimezone(tz)
         who = f"{store.sop.roles.get(entry.performer_role, entry.performer_role)}"
         if entry.performer_name:
             who += f" ({entry.performer_name})"
-        t = by_step.get(timeutil.to_text(when) + str(entry.step))
-        timing = ""
-        if t is not None and store.sop.moves(entry.action):
+        t = None if index in undone else by_step.get(timeutil.to_text(when) + str(entry.step))
+        timing = "  [DIBATALKAN]" if index in undone else ""
+        if t is not None and entry.action in store.sop.step_actions:
             mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
             timing = f"  [{_minutes(t['menit'])}; kerja {_minutes(t['menit_kerja'])} / standar {t['standar_menit']} mnt: {mark}]"
         lines.append(
-            f"  {when:%Y-%m-%d %H.%M} L{entry.step:<2} {action_label(entry.action)} — {who}, dicatat {entry.recorder}{timing}"
+            f"  {when:%Y-%m-%d %H.%M} L{entry.step:<2} {describe(entry)} — {who}, dicatat {entry.recorder}{timing}"
         )
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
             if value:
@@ -124,7 +129,17 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     allowed = allowed_commands(store.sop, case)
     if allowed:
         lines += ["", "Aksi berikut: " + "; ".join(allowed)]
-    if wait:
+    others = case_action_commands(store.sop, case)
+    if others:
+        lines += ([] if allowed else [""]) + ["Aksi lain: " + "; ".join(others)]
+    if wait and wait.paused_since is not None:
+        since = wait.paused_since.astimezone(store.tz)
+        lines.append(
+            f"Ditunda sejak {since:%Y-%m-%d} {timeutil.clock_label(since)} (menunggu pelapor): jam SOP berhenti pada "
+            f"{wait.used:.0f} dari {wait.allowed} menit kerja langkah {wait.step}; lanjutkan dengan "
+            f"'pengaduan lanjutkan {case.id}'" + (" — TUNDA TERLALU LAMA" if wait.pause_too_long else "")
+        )
+    elif wait:
         row = _waiting_row(store, wait)
         state = "TERLAMBAT" if wait.overdue else ("hampir habis" if wait.close else "dalam standar")
         lines.append(
@@ -146,7 +161,8 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
     store = env.desk()
     config = store.config
-    known_status = sorted({t.status for t in store.sop.transitions}) + [OPEN]
+    statuses = {t.status for t in store.sop.transitions} | {a.status for a in store.sop.case_actions.values() if a.status}
+    known_status = sorted(statuses) + [OPEN]
     if status and status not in known_status:
         raise InputError(f"status '{status}' tidak dikenal; pilih salah satu: {', '.join(known_status)}")
     if platform:

@@ -228,10 +228,15 @@ def test_an_sop_without_aksi_tetap_still_imports_but_refuses_to_attach(store, cl
     result = cli("impor", str(IG))
     assert result.exit_code == 1
     attach = [line for line in result.stderr.splitlines() if "pesan_lanjutan" in line]
-    assert len(attach) == 2 and all("tidak punya aksi 'pesan_lanjutan' (aksi_tetap)" in line for line in attach)
+    assert len(attach) == 2 and all("tidak punya aksi 'pesan_lanjutan' (aksi_tetap" in line for line in attach)
+    assert all("pengaduan atur sop perbarui" in line for line in attach)
     assert snapshot() == before
     only_new = done(impor(cli, str(SAMPLES / "messenger")))  # nothing to attach: works as before
     assert len(only_new["dibuat"]) == 1
+    audit_clean(cli)
+    updated = cli("atur", "sop", "perbarui")
+    assert updated.exit_code == 0, updated.output
+    assert len(done(impor(cli, str(IG)))["dilampirkan"]) == 2
     audit_clean(cli)
 
 

@@ -59,7 +59,7 @@ def test_packaged_definition_loads_with_the_sop_table():
         7: "pimred", 8: "kabid", 9: "kabid", 10: "pimred", 11: "admin",
     }  # fmt: skip
     assert {n: s.minutes for n, s in sop.report_steps.items()} == {12: 5, 13: 60, 14: 120, 15: 120}
-    assert sop.final_statuses == ("selesai", "bukan_pengaduan", "duplikat")
+    assert sop.final_statuses == ("selesai", "bukan_pengaduan", "duplikat", "dirujuk")  # status_akhir, then the referral's
     assert sop.general_recorders == ("admin",)
     assert sop.steps[5].recorders == ("redaktur",)
 
@@ -468,7 +468,7 @@ def test_aksi_tetap_never_move_and_an_older_sop_has_none():
     assert not sop.moves("pesan_lanjutan") and not sop.moves("koreksi") and sop.moves("verifikasi")
     older = definition()
     del older["aksi_tetap"]
-    assert load_sop(older).still == {} and load_sop(older).moves("pesan_lanjutan")
+    assert load_sop(older).still == {} and not load_sop(older).moves("pesan_lanjutan")  # never a step of the table
 
 
 def test_a_placeholder_option_given_picks_the_transition_that_needs_it():
