@@ -154,8 +154,8 @@ def daily_figures(
         if start <= item.received:
             received.append(case)
         for entry, _ in today:
-            if not sop.moves(entry.action):
-                continue  # a correction or an attached message is not a step
+            if entry.action == "koreksi" or entry.action in sop.still:
+                continue  # a correction or an attached message moves nothing
             if entry.status == figures.NOT_A_COMPLAINT:
                 not_complaint += 1
             elif entry.status == figures.DUPLICATE:
