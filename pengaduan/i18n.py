@@ -22,6 +22,8 @@ CASE_KEYS: dict[str, str] = {
     "anonymous": "anonim",
     "confidential": "rahasia",
     "public_key": "kunci_publik",
+    "thread": "utas",
+    "duplicate_of": "duplikat_dari",
     "reporter": "pelapor",
     "history": "riwayat",
 }
@@ -41,7 +43,10 @@ ENTRY_KEYS: dict[str, str] = {
     "answer": "jawaban",
     "note": "catatan",
     "changes": "perubahan",
+    "source": "sumber",
 }
+# Case keys written only when they hold a value (files from before they existed stay as they were).
+OPTIONAL_CASE_KEYS = ("utas", "duplikat_dari")
 
 STATUS_LABELS: dict[str, str] = {
     "diterima": "Diterima",
@@ -57,6 +62,7 @@ STATUS_LABELS: dict[str, str] = {
     "bukan_pengaduan": "Bukan pengaduan",
     "ditunda": "Ditunda (menunggu pelapor)",
     "dirujuk": "Dirujuk ke instansi lain",
+    "duplikat": "Duplikat",
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -81,6 +87,8 @@ ACTION_LABELS: dict[str, str] = {
     "rujuk": "dirujuk ke instansi lain",
     "hapus_data": "data pribadi dihapus",
     "migrasi": "dimigrasi ke schema 2",
+    "duplikat": "ditutup: duplikat kasus lain",
+    "pesan_lanjutan": "pesan lanjutan pelapor dilampirkan",
 }
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
@@ -144,6 +152,7 @@ PATH_LABELS: dict[str, str] = {
     "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
     "bukan_pengaduan": "Bukan pengaduan",
     "dirujuk": "Dirujuk ke instansi lain",
+    "duplikat": "Duplikat kasus lain",
 }
 
 PLATFORM_LABELS: dict[str, str] = {

@@ -102,7 +102,7 @@ def snapshot(store: Store) -> Callable[[], tuple[str, str, str]]:
 
 @pytest.fixture
 def receive(cli: Callable[..., Result]) -> Callable[..., str]:
-    """Record step 1 and return the new ID."""
+    """Record step 1 and return the new ID (with --tetap: tests receive the same text many times)."""
 
     def make(clock: str = "09:00", day: str = DAY, platform: str = "instagram", **extra: str) -> str:
         args = [
@@ -116,6 +116,7 @@ def receive(cli: Callable[..., Result]) -> Callable[..., str]:
             "--waktu",
             at(clock, day),
             "-q",
+            "--tetap",
         ]
         for key, value in extra.items():
             args += [f"--{key.replace('_', '-')}", value]

@@ -18,6 +18,22 @@ from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.store import commits, layout
 
 
+def make(desk: Desk, request: Request, before: Case | None, new_id: str | None = None) -> Case:
+    """The case after one request: the one place `terima`, the steps and `impor` build a case
+    from what the desk typed or imported (the intake, the reporter's personal data). Not yet
+    sealed: `privacy.prepare` seals what the step adds before anything is written."""
+    return apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+
+
+def new_case_id(desk: Desk, request: Request, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A fresh ID for a case received at the request's moment (none in the store or in `taken`)."""
+    day = request.at.astimezone(desk.tz).date()
+    new_id = ids.new_id(day)
+    while new_id in taken or desk.store.has_case(new_id):
+        new_id = ids.new_id(day)
+    return new_id
+
+
 def record(
     desk: Desk, request: Request, case_id: str | None = None, keys: privacy.Keys | None = None
 ) -> tuple[Case, str]:
@@ -32,13 +48,8 @@ def record(
     try:
         with store.transaction("", request.actor) as txn:
             before = store.load_case(case_id) if case_id else None
-            new_id = None
-            if before is None:
-                day = request.at.astimezone(desk.tz).date()
-                new_id = ids.new_id(day)
-                while store.has_case(new_id):
-                    new_id = ids.new_id(day)
-            after = apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+            new_id = new_case_id(desk, request) if before is None else None
+            after = make(desk, request, before, new_id)
             prepared = privacy.prepare(desk, keys, before, after)
             privacy.keep_new_key(keys, prepared)
             after = prepared.case

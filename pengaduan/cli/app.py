@@ -28,6 +28,7 @@ COMMANDS = {
     "kunci": "kunci",
     **dict.fromkeys(("hapus-data", "retensi", "migrasi"), "privasi"),
     "periksa": "periksa",
+    **dict.fromkeys(("impor", "duplikat", "tarik"), "impor"),
 }
 
 

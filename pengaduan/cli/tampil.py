@@ -70,9 +70,13 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     case = opened.case
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now(), store.config.pause_limit_days)
+    from pengaduan.app.duplicates import duplicated_by
+
+    repeated_by = duplicated_by(store, case.id)
     if fmt == "json":
         data = case.to_dict()
         data["data_pribadi"] = opened.state
+        data["duplikatnya"] = repeated_by
         data["waktu_langkah"] = timeline
         data["aksi_berikut"] = allowed_commands(store.sop, case)
         data["aksi_lain"] = case_action_commands(store.sop, case)
@@ -101,6 +105,10 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     flags = [label for on, label in ((case.anonymous, "anonim"), (case.confidential, "rahasia")) if on]
     if flags:
         lines.append(f"  Sifat    : {', '.join(flags)}")
+    if case.duplicate_of:
+        lines.append(f"  Duplikat dari: {case.duplicate_of}")
+    if repeated_by:
+        lines.append(f"  Duplikatnya  : {', '.join(repeated_by)}")
     if case.anonymous:
         lines.append("  Pelapor  : anonim (nama dan kontak tidak disimpan)")
     elif case.reporter.name or case.reporter.contact:

@@ -746,6 +746,22 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
             step, status = entry.step, entry.status
             current = current.with_entry(entry) if current is not None else None
             continue
+        still = sop.still.get(entry.action)
+        if still is not None:
+            # An `aksi_tetap` (a later message attached): on an open case, never moving it.
+            if before is None:
+                ctx.add(2, f"aksi '{entry.action}' pada kasus yang belum diterima", case_id)
+            elif status in sop.final_statuses:
+                ctx.add(2, f"aksi '{entry.action}' pada kasus yang sudah berstatus akhir '{status}'", case_id)
+            elif (entry.step, entry.status) != (step, status):
+                ctx.add(
+                    2,
+                    f"aksi '{entry.action}' tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} "
+                    f"'{entry.status}')",
+                    case_id,
+                )
+            current = current.with_entry(entry) if current is not None else None
+            continue
         legal = [
             t
             for t in sop.allowed_from(step, status)
@@ -927,6 +943,16 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
             ctx.add(
                 5,
                 f"petugas '{staff.code}' ({roles}) tidak boleh mencatat '{item.name}'; yang boleh: {', '.join(item.roles)}",
+                case_id,
+            )
+        return
+    still = sop.still.get(entry.action)
+    if still is not None:
+        if not set(staff.roles) & set(still.roles):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat aksi '{entry.action}'; "
+                f"yang boleh: {', '.join(still.roles)}",
                 case_id,
             )
         return

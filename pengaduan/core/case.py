@@ -8,7 +8,7 @@ from typing import Any
 
 from pengaduan.core.timeutil import from_stored, to_stored
 from pengaduan.errors import StoreError
-from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, REPORTER_KEYS
+from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, OPTIONAL_CASE_KEYS, REPORTER_KEYS
 
 # Schema 2: personal data is sealed (core.sealed); schema 1 (plain text) is still read, for
 # stores not yet migrated and for the history before `pengaduan migrasi`.
@@ -39,6 +39,9 @@ class Entry:
     answer: str | None = None
     note: str | None = None
     changes: dict[str, Any] | None = None
+    # The source key of the platform message this entry recorded (`pengaduan impor`): the
+    # platform and a digest of its message id (or thread, time, sender and text).
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -91,6 +94,9 @@ class Case:
     anonymous: bool = False  # the reporter asked not to be named (LAPOR! "anonim")
     confidential: bool = False  # never in reports, exports or reminders (LAPOR! "rahasia")
     public_key: str | None = None  # schema 2: the public half of the case's data key (core.sealed)
+    # The conversation this case is (`pengaduan impor`): platform and a digest of thread and sender.
+    thread: str | None = None
+    duplicate_of: str | None = None  # closed as a duplicate of this case (`verifikasi --duplikat-dari`)
     reporter: Reporter = field(default_factory=Reporter)
     history: tuple[Entry, ...] = ()
     schema: int = SCHEMA
@@ -107,6 +113,8 @@ class Case:
                 value = [entry.to_dict() for entry in value]
             elif name in _TIME_FIELDS and value is not None:
                 value = to_stored(value)
+            elif value is None and key in OPTIONAL_CASE_KEYS:
+                continue
             out[key] = value
         return out
 
@@ -215,6 +223,8 @@ CASE_TYPES: dict[str, tuple[Any, ...]] = {
     "anonim": (bool,),
     "rahasia": (bool,),
     "kunci_publik": (str, None),
+    "utas": (str, None),
+    "duplikat_dari": (str, None),
 }
 ENTRY_TYPES: dict[str, tuple[Any, ...]] = {
     "langkah": (int,),
@@ -228,6 +238,7 @@ ENTRY_TYPES: dict[str, tuple[Any, ...]] = {
     "jawaban": (str, None),
     "catatan": (str, None),
     "perubahan": (dict, None),
+    "sumber": (str, None),
 }
 
 

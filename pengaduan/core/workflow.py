@@ -34,6 +34,9 @@ class Intake:
     reporter_contact: str | None = None
     anonymous: bool = False  # the reporter asked not to be named (LAPOR! "anonim")
     confidential: bool = False  # never in reports, exports or reminders (LAPOR! "rahasia")
+    # From `pengaduan impor`: the conversation (Case.thread) and the message's source key (Entry.source).
+    thread: str | None = None
+    source: str | None = None
 
 
 # A `terima` without its intake: refused by the same checks as empty options.
@@ -85,6 +88,7 @@ class Request:
     reason: str | None = None  # bukan_pengaduan
     anonymous: bool = False  # verifikasi: the reporter asks not to be named (flags only turn on)
     confidential: bool = False  # verifikasi: make the case rahasia
+    duplicate_of: str | None = None  # duplikat: the case this one repeats
 
 
 def allowed_commands(sop: Sop, case: Case) -> list[str]:
@@ -207,6 +211,7 @@ def _new_case(config: Config, case_id: str, request: Request) -> Case:
         posted_at=_to_second(posted) if posted is not None else None,
         anonymous=intake.anonymous,
         confidential=intake.confidential,
+        thread=intake.thread or None,
         reporter=Reporter(name=intake.reporter_name or None, contact=intake.reporter_contact or None),
     )
 
@@ -236,7 +241,15 @@ def _field_changes(config: Config, case: Case, transition: Transition, request: 
         raise InputError(f"--alasan wajib saat kasus {action_label(action)}; contoh: --alasan 'spam promosi'")
     if (transition.needs_answer or "isi" in transition.needs) and not (request.answer or "").strip():
         raise InputError("--isi wajib: tulis jawaban yang diberikan")
+    if DUPLICATE_OPTION in transition.needs:
+        if not (request.duplicate_of or "").strip():
+            raise InputError(f"--{DUPLICATE_OPTION} wajib: sebut ID kasus yang diulang pengaduan ini")
+        changes["duplicate_of"] = (request.duplicate_of or "").strip()
     return changes
+
+
+# The option of `verifikasi` that names the case a duplicate repeats (sop.yaml `perintah` of `duplikat`).
+DUPLICATE_OPTION = "duplikat-dari"
 
 
 def apply(
@@ -267,11 +280,15 @@ def apply(
         )
     _check_time(case, request, now, tz)
     _check_silence(sop, case, request, step, calendar, tz)
+    source = None
     if case is None:
         if new_id is None:
             raise ValueError("a new case needs an id")
         case = _new_case(config, new_id, request)
+        source = request.intake.source if request.intake is not None else None
     changes = _field_changes(config, case, transition, request)
+    if changes.get("duplicate_of") == case.id:
+        raise InputError(f"--{DUPLICATE_OPTION} menyebut kasus ini sendiri ({case.id}); sebut kasus lain yang diulangnya")
     entry = Entry(
         step=step.number,
         action=transition.action,
@@ -283,8 +300,47 @@ def apply(
         channel=request.channel or None,
         answer=(request.answer or "").strip() or None,
         note=(request.note or "").strip() or None,
+        source=source,
     )
     return case.with_entry(entry, **changes)
+
+
+def attach(
+    sop: Sop, case: Case, action: str, text: str, actor: Staff, at: datetime, now: datetime, tz: tzinfo,
+    source: str | None = None,
+) -> Case:
+    """A recorded `aksi_tetap` (e.g. a later message of the reporter): an entry that keeps the
+    case's step and status. `text` goes into the entry's note."""
+    still = sop.still.get(action)
+    if still is None:
+        raise TransitionError(
+            f"sop.yaml store ini tidak punya aksi '{action}' (aksi_tetap, ditulis sebelum aksi itu ada); tambahkan "
+            "dengan 'pengaduan atur sop perbarui'"
+        )
+    if case.status in sop.final_statuses:
+        raise TransitionError(f"kasus {case.id} sudah berstatus {status_label(case.status)}; tidak ada yang dapat dilampirkan")
+    if not set(actor.roles) & set(still.roles):
+        raise PermissionDenied(
+            f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat {action_label(action)}; "
+            f"yang boleh: {', '.join(still.roles)}"
+        )
+    check_text_field("text", text)
+    body = text.strip()
+    if not body:
+        raise InputError("pesan lanjutan kosong")
+    _check_time(case, Request(action, actor, at), now, tz)
+    entry = Entry(
+        step=case.step,
+        action=action,
+        status=case.status,
+        performer_role=still.performer,
+        performer_name=None,
+        recorder=actor.code,
+        time=_to_second(at),
+        note=body,
+        source=source,
+    )
+    return case.with_entry(entry)
 
 
 def correct(case: Case, field_name: str, value: str | datetime | None, reason: str, actor: Staff, at: datetime) -> Case:

@@ -304,6 +304,53 @@ class Git:
         killpoint.here("ref-updated")
         return commit
 
+    # -- bulk commits ----------------------------------------------------------------------
+    def fast_import(self, stream: Iterable[bytes], marks: Path) -> dict[str, str]:
+        """Feed a `git fast-import` stream (its commits on a ref the stream names); mark -> object id.
+
+        Objects go into one pack; refs change only at the stream's end, and only the ref the
+        stream writes: the caller moves the branch itself.
+        """
+        import tempfile
+
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen(
+                    ["git", "fast-import", "--quiet", "--done", f"--export-marks={marks}"],
+                    cwd=self.root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                    env=self._env,
+                )
+            except FileNotFoundError:
+                raise GitError("program git tidak ditemukan; pasang git lalu ulangi") from None
+            assert proc.stdin is not None
+            try:
+                for chunk in stream:
+                    proc.stdin.write(chunk)
+                proc.stdin.write(b"done\n")
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+            except BaseException:
+                proc.kill()
+                proc.wait()
+                raise
+            code = proc.wait()
+            if code != 0:
+                errors.seek(0)
+                lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise GitError(f"git fast-import gagal: {lines[0] if lines else code}")
+        found: dict[str, str] = {}
+        for line in marks.read_text(encoding="ascii").splitlines():
+            mark, _, object_id = line.partition(" ")
+            found[mark] = object_id
+        return found
+
+    def delete_ref(self, ref: str) -> None:
+        self._run("update-ref", "-d", ref, check=False)
+
     # -- sharing through a remote -----------------------------------------------------------
     # Network operations run the git binary with a bounded time; what the remote or the network
     # says is turned into one Indonesian line (net_problem), never echoed raw.
@@ -707,6 +754,14 @@ class Git:
             rows.append((mode, path, object_id))
         return rows
 
+    def grep_paths(self, rev: str, text: str, prefix: str) -> list[str]:
+        """Paths under prefix whose content at rev holds `text` (a fixed string, not a pattern)."""
+        out = self._run("grep", "-l", "-z", "-F", "-e", text, rev, "--", prefix, check=False)
+        found = []
+        for item in out.decode("utf-8", "surrogateescape").split("\0"):
+            if item:
+                found.append(item.split(":", 1)[1] if item.startswith(f"{rev}:") else item)
+        return found
 
     def ls_tree_sizes(self, rev: str, prefix: str) -> list[tuple[str, str, str, int]]:
         """(path, mode, object id, size in bytes; -1 for a submodule) of every entry under prefix at rev."""

@@ -48,6 +48,7 @@ from tests.conftest import (
 
 def receive(root: Path, clock: str, **extra: str) -> str:
     args = ["terima", "--platform", "instagram", "--akun", "@warga123", "--isi", "Mohon info", "--waktu", at(clock), "-q"]
+    args.append("--tetap")  # the same text many times on purpose
     for key, value in extra.items():
         args += [f"--{key.replace('_', '-')}", value]
     return ok(root, *args)

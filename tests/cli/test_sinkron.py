@@ -28,7 +28,7 @@ from tests.conftest import ANI, ROSTER, at, free_port, git, ok, opened, run
 REPO = Path(__file__).resolve().parents[2]
 def receive(root: Path, clock: str, petugas: str = "ani") -> str:
     return ok(root, "terima", "--platform", "x", "--akun", "@warga", "--isi", "Mohon info", "--waktu", at(clock), "-q",
-              petugas=petugas)  # fmt: skip
+              "--tetap", petugas=petugas)  # fmt: skip (the same text many times on purpose)
 
 
 def bare(path: Path) -> Path:

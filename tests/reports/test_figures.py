@@ -98,7 +98,7 @@ def test_monthly_breakdowns(report):
     assert report.by_week[-1].last == date(2026, 10, 31)
     paths = {p.path: (p.count, p.settled, p.open) for p in report.by_path}
     assert paths == {"admin": (3, 1, 2), "redaktur": (1, 1, 0), "eskalasi": (1, 1, 0), "bukan_pengaduan": (1, 1, 0),
-                     "dirujuk": (0, 0, 0)}  # fmt: skip
+                     "dirujuk": (0, 0, 0), "duplikat": (0, 0, 0)}  # fmt: skip
     per_day = {d.day.day: (d.complaints, d.not_complaints) for d in report.per_day if d.total}
     assert per_day == {5: (1, 0), 6: (1, 0), 13: (1, 0), 20: (0, 1), 30: (1, 0), 31: (1, 0)}
     assert len(report.per_day) == 31

@@ -219,7 +219,7 @@ def test_randomised_kills_never_leave_the_store_half_changed(store, receive, sou
         after_kill = _head(store.root)
         assert after_kill == before or git(store.root, "rev-parse", f"{after_kill}^").strip() == before
         nxt = subprocess.run([*base, "terima", "--platform", "x", "--akun", "@lanjut", "--isi", "lanjut",
-                              "--waktu", at("10:30"), "-q"], env=env, capture_output=True, text=True)  # fmt: skip
+                              "--waktu", at("10:30"), "-q", "--tetap"], env=env, capture_output=True, text=True)  # fmt: skip
         assert nxt.returncode == 0, nxt.stderr
         assert git(store.root, "rev-parse", "HEAD^").strip() == after_kill  # recovery moved no commit
         assert git(store.root, "status", "--porcelain", "--untracked-files=all") == ""
