@@ -145,6 +145,14 @@ def test_klon_takes_main_whatever_the_remote_head_and_says_what_is_missing(store
     assert refused.exit_code == 1 and "tidak punya cabang main" in refused.stderr
 
 
+def test_klon_makes_a_store_as_durable_as_init_and_periksa_finds_nothing(store, tmp_path):
+    (b,) = machines(store, tmp_path, count=2)[1:]
+    assert git(b, "config", "--local", "core.fsync").strip() == git(store.root, "config", "--local", "core.fsync").strip()
+    assert git(b, "config", "--local", "core.fsyncMethod").strip() == "fsync"
+    result = run(b, "periksa")
+    assert result.exit_code == 0, result.output
+
+
 # -- conflicts that never strand --------------------------------------------------------------------
 def _shared_case(a: Path, b: Path) -> str:
     case_id = receive(a, "09:00")
@@ -503,3 +511,4 @@ def test_two_syncs_of_one_clone_at_once_both_finish(store, tmp_path):
     ok(a, "sinkron")
     assert head(a) == head(b)
     assert audit(b) == (0, set())
+
