@@ -19,6 +19,9 @@ CASE_KEYS: dict[str, str] = {
     "received_at": "waktu_terima",
     "category": "kategori",
     "bidang": "bidang",
+    "anonymous": "anonim",
+    "confidential": "rahasia",
+    "public_key": "kunci_publik",
     "reporter": "pelapor",
     "history": "riwayat",
 }
@@ -52,6 +55,8 @@ STATUS_LABELS: dict[str, str] = {
     "dijawab_pimred": "Dijawab Pimpinan Redaksi",
     "selesai": "Selesai",
     "bukan_pengaduan": "Bukan pengaduan",
+    "ditunda": "Ditunda (menunggu pelapor)",
+    "dirujuk": "Dirujuk ke instansi lain",
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -69,12 +74,26 @@ ACTION_LABELS: dict[str, str] = {
     "jawab_pimred": "dijawab Pimpinan Redaksi",
     "selesai": "selesai, jawaban sampai ke pelapor",
     "koreksi": "dikoreksi",
+    "batal": "langkah terakhir dibatalkan",
+    "buka_kembali": "dibuka kembali",
+    "tunda": "ditunda, menunggu pelapor",
+    "lanjutkan": "dilanjutkan",
+    "rujuk": "dirujuk ke instansi lain",
+    "hapus_data": "data pribadi dihapus",
+    "migrasi": "dimigrasi ke schema 2",
 }
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
 
 # Values of the `Jenis` trailer: what kind of commit it is (case commits carry none).
-COMMIT_KINDS: dict[str, str] = {"config": "konfigurasi", "report": "laporan", "sync": "sinkron", "conflict": "konflik"}
+COMMIT_KINDS: dict[str, str] = {
+    "config": "konfigurasi",
+    "report": "laporan",
+    "sync": "sinkron",
+    "conflict": "konflik",
+    "migration": "migrasi",  # pengaduan migrasi: schema 1 -> 2
+    "rewrite": "tulis-ulang",  # the record of migrasi --tulis-ulang-riwayat
+}
 
 # Commit trailers (code name -> trailer token).
 TRAILERS: dict[str, str] = {
@@ -124,6 +143,7 @@ PATH_LABELS: dict[str, str] = {
     "redaktur": "Dijawab Redaktur",
     "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
     "bukan_pengaduan": "Bukan pengaduan",
+    "dirujuk": "Dirujuk ke instansi lain",
 }
 
 PLATFORM_LABELS: dict[str, str] = {

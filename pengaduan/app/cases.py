@@ -1,33 +1,97 @@
-"""Use cases on one complaint: record an SOP step, correct an intake field. Each is one commit."""
+"""Use cases on one complaint: record an SOP step, take a case action (undo, reopen, pause,
+resume, refer), correct a field. Each is one commit."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
+from pengaduan.app import privacy
 from pengaduan.app.context import Desk
-from pengaduan.core import ids, intake
+from pengaduan.core import actions, ids, intake, sealed, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
+from pengaduan.core.sop import UNDO
 from pengaduan.core.workflow import Request, apply, check_text_field
 from pengaduan.core.workflow import correct as correct_case
-from pengaduan.errors import InputError, PermissionDenied
+from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.store import commits, layout
 
 
-def record(desk: Desk, request: Request, case_id: str | None = None) -> tuple[Case, str]:
-    """Apply one SOP action to a case (or receive a new one) as exactly one commit."""
+def record(
+    desk: Desk, request: Request, case_id: str | None = None, keys: privacy.Keys | None = None
+) -> tuple[Case, str]:
+    """Apply one SOP action to a case (or receive a new one) as exactly one commit.
+
+    What the step adds in personal data is sealed before it is written (case schema 2); a new
+    case's data key is kept (and wrapped for the other authorised machines) before the commit.
+    """
     store = desk.store
-    with store.transaction("", request.actor) as txn:
-        before = store.load_case(case_id) if case_id else None
-        new_id = None
-        if before is None:
-            day = request.at.astimezone(desk.tz).date()
-            new_id = ids.new_id(day)
-            while store.has_case(new_id):
+    keys = keys or privacy.Keys(desk)
+    prepared: privacy.Prepared | None = None
+    try:
+        with store.transaction("", request.actor) as txn:
+            before = store.load_case(case_id) if case_id else None
+            new_id = None
+            if before is None:
+                day = request.at.astimezone(desk.tz).date()
                 new_id = ids.new_id(day)
-        after = apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+                while store.has_case(new_id):
+                    new_id = ids.new_id(day)
+            after = apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+            prepared = privacy.prepare(desk, keys, before, after)
+            privacy.keep_new_key(keys, prepared)
+            after = prepared.case
+            txn.message = commits.case_step(after, desk.sop.number)
+            txn.write_yaml(layout.case_path(after.id), after.to_dict())
+    except BaseException:
+        if prepared is not None:
+            privacy.drop_new_key(keys, prepared)
+        raise
+    assert txn.commit is not None
+    return after, txn.commit
+
+
+def act(
+    desk: Desk,
+    case_id: str,
+    action: str,
+    actor: Staff,
+    at: datetime,
+    reason: str | None = None,
+    referral: str | None = None,
+) -> tuple[Case, str]:
+    """A case action (sop.yaml `aksi_kasus`) on one case as exactly one commit."""
+    store = desk.store
+    desk.sop.case_action(action)  # an SOP written before the action: say how to add it, before the lock
+    with store.transaction("", actor) as txn:
+        before = store.load_case(case_id)
+        after = actions.apply_action(
+            desk.sop, desk.config, before, action, actor, at, desk.recording_now(), reason, referral
+        )
+        if action == UNDO:
+            _refuse_across_final_report(desk, before)
+        after = privacy.prepare(desk, privacy.Keys(desk), before, after).case  # the reason is sealed (schema 2)
         txn.message = commits.case_step(after, desk.sop.number)
         txn.write_yaml(layout.case_path(after.id), after.to_dict())
     assert txn.commit is not None
     return after, txn.commit
+
+
+def _refuse_across_final_report(desk: Desk, case: Case) -> None:
+    """An undo may not change a month whose report is already final: the step stays counted there."""
+    from pengaduan.app.reports import load_record
+    from pengaduan.core.monthly_report import FINAL
+
+    _, entry, _ = actions.undo_target(desk.sop, case)
+    moment = entry.time.astimezone(desk.tz)
+    record = load_record(desk, moment.year, moment.month)
+    if record is not None and record.status == FINAL:
+        raise TransitionError(
+            f"langkah {entry.step} kasus {case.id} ({timeutil.to_text(moment)}) sudah masuk laporan bulanan "
+            f"{record.month} yang final; tidak dapat dibatalkan. Catat langkah yang benar sesudahnya, atau susun "
+            f"revisi laporan ('pengaduan laporan bulanan susun --bulan {record.month} --revisi') bila perlu"
+        )
 
 
 def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, actor: Staff) -> tuple[Case, str]:
@@ -42,18 +106,44 @@ def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, a
             f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat koreksi; "
             f"yang boleh: {', '.join(desk.sop.correctors)}"
         )
+    keys = privacy.Keys(desk)
     with store.transaction("", actor) as txn:
         before = store.load_case(case_id)
+        if before.erasure is not None:
+            raise TransitionError(f"data pribadi kasus {case_id} sudah dihapus; tidak ada yang dapat dikoreksi")
+        opened = privacy.open_one(desk, keys, before, strict=True)
         new_value = intake.corrected_value(
-            before, field_name, field_key, value, desk.config, desk.tz, desk.recording_now()
+            opened.case, field_name, field_key, value, desk.config, desk.tz, desk.recording_now()
         )
-        if new_value == getattr(before, field_name):
+        base = before
+        if field_name.startswith(intake.REPORTER_PREFIX):
+            if before.anonymous:
+                raise InputError(f"kasus {case_id} anonim: nama dan kontak pelapor tidak disimpan, jadi tidak dikoreksi")
+            if not opened.readable:
+                raise InputError("data pelapor terenkripsi dan kuncinya tidak ada di mesin ini; koreksi di mesin berwenang")
+            base = replace(before, reporter=opened.case.reporter)  # the block is sealed again as a whole
+            comparable = True
+        else:
+            # Without the case's key here a sealed old value cannot be compared: the correction is kept.
+            comparable = opened.readable or not sealed.is_sealed(getattr(before, field_name))
+        if comparable and new_value == current_value(opened.case, field_name):
             raise InputError(f"nilai '{value}' sama dengan yang tercatat di kolom {field_key}; tidak ada yang dikoreksi")
-        after = correct_case(before, field_name, new_value, reason.strip(), actor, desk.recording_now())
+        # The old value goes into the history as stored (sealed text stays sealed); the new one is sealed.
+        after = correct_case(base, field_name, new_value, reason.strip(), actor, desk.recording_now())
+        after = privacy.prepare(desk, keys, before, after).case
         txn.message = commits.correction(after, field_key.strip(), desk.sop.number)
         txn.write_yaml(layout.case_path(after.id), after.to_dict())
     assert txn.commit is not None
     return after, txn.commit
+
+
+def current_value(case: Case, field_name: str) -> object:
+    """A correctable field's value as recorded ('reporter.name': the reporter's, as this tool reads it).
+
+    The reporter's data is read in this one place, so keeping it encrypted changes only here."""
+    if field_name.startswith(intake.REPORTER_PREFIX):
+        return getattr(case.reporter, field_name[len(intake.REPORTER_PREFIX) :])
+    return getattr(case, field_name)
 
 
 def resolve(desk: Desk, typed: str) -> str:

@@ -16,13 +16,17 @@ COMMANDS = {
     **dict.fromkeys(("init", "demo"), "store_cmds"),
     **dict.fromkeys(("sinkron", "klon", "konflik", "lokal"), "bersama"),
     "petugas": "petugas",
+    "atur": "atur",
     "kop": "kop",
     **dict.fromkeys(("terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"), "kasus"),
+    **dict.fromkeys(("batal", "buka-kembali", "tunda", "lanjutkan", "rujuk"), "kasus"),
     **dict.fromkeys(("lihat", "daftar"), "tampil"),
     **dict.fromkeys(("terlambat", "eskalasi"), "jam"),
     "kalender": "kalender",
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "kunci": "kunci",
+    **dict.fromkeys(("hapus-data", "retensi", "migrasi"), "privasi"),
     "periksa": "periksa",
 }
 

@@ -32,6 +32,8 @@ def _record(
     category: str | None = None,
     bidang: str | None = None,
     reason: str | None = None,
+    anonymous: bool = False,
+    confidential: bool = False,
 ) -> Case:
     desk = env.desk()
     actor = desk.actor()
@@ -50,6 +52,8 @@ def _record(
         category=category,
         bidang=bidang,
         reason=reason,
+        anonymous=anonymous,
+        confidential=confidential,
     )
     case, commit = cases.record(desk, request, full_id)
     entry = case.history[-1]
@@ -82,12 +86,19 @@ def _join(*parts: str | None) -> str | None:
 @click.option("--nama-pelapor", help="Nama pelapor (data pribadi, tidak tampil di laporan).")
 @click.option("--kontak", help="Kontak pelapor (data pribadi, tidak tampil di laporan).")
 @click.option("--waktu-unggah", metavar="WAKTU", help="Kapan diunggah pelapor (ISO 8601), bila diketahui.")
+@click.option("--anonim", is_flag=True, help="Pelapor tidak ingin disebut: nama/kontak tidak disimpan, akun selalu tersamar.")
+@click.option("--rahasia", is_flag=True, help="Isi tidak pernah tampil di laporan, ekspor atau pengingat.")
 @waktu_option
 @catatan_option
 @click.option("-q", "--diam", "quiet", is_flag=True, help="Cetak ID saja.")
 @pass_env
-def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet):
-    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru."""
+def terima(
+    env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, anonim, rahasia, waktu, catatan, quiet
+):
+    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru.
+
+    Data pribadi (akun, tautan, isi, nama dan kontak pelapor, jawaban, catatan) disimpan terenkripsi.
+    """
     intake = Intake(
         platform=platform,
         account=akun,
@@ -97,6 +108,8 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
         reporter_name=nama_pelapor,
         reporter_contact=kontak,
         posted_at=env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
+        anonymous=anonim,
+        confidential=rahasia,
     )
     _record(env, ("terima", {}), None, waktu, catatan, quiet, intake=intake)
 
@@ -107,15 +120,18 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
 @click.option("--bidang", help="Bidang terkait (lihat pengaduan.yaml).")
 @click.option("--bukan-pengaduan", is_flag=True, help="Tutup: pesan ini bukan pengaduan.")
 @click.option("--alasan", help="Alasan bukan pengaduan (wajib dengan --bukan-pengaduan).")
+@click.option("--anonim", is_flag=True, help="Pelapor minta tidak disebut: nama/kontak dibuang, akun selalu tersamar.")
+@click.option("--rahasia", is_flag=True, help="Jadikan kasus rahasia (kategori sensitif otomatis rahasia).")
 @waktu_option
 @catatan_option
 @pass_env
-def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan):
+def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, anonim, rahasia, waktu, catatan):
     """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
     if alasan and not bukan_pengaduan:
         raise InputError("--alasan hanya untuk --bukan-pengaduan; catatan verifikasi ditulis dengan --catatan")
     picked = ("verifikasi", {"bukan-pengaduan": bukan_pengaduan})
-    _record(env, picked, kasus, waktu, _join(alasan, catatan), category=kategori, bidang=bidang, reason=alasan)
+    _record(env, picked, kasus, waktu, _join(alasan, catatan), category=kategori, bidang=bidang, reason=alasan,
+            anonymous=anonim, confidential=rahasia)  # fmt: skip
 
 
 @click.command("respon")
@@ -181,6 +197,79 @@ def selesai(env: Env, kasus, isi, waktu, catatan):
     _record(env, ("selesai", {}), kasus, waktu, catatan, answer=isi)
 
 
+# -- case actions beyond the step table (sop.yaml aksi_kasus) -------------------------------------
+def _act(env: Env, case_id: str, action: str, waktu: str | None, reason: str | None = None, referral: str | None = None) -> None:
+    from pengaduan.core.actions import describe
+
+    desk = env.desk()
+    actor = desk.actor()
+    case, commit = cases.act(desk, cases.resolve(desk, case_id), action, actor, env.moment(waktu), reason, referral)
+    entry = case.history[-1]
+    say(
+        f"{case.id}: {describe(entry)} — langkah {case.step}, status {status_label(case.status)} (commit {commit[:8]})"
+    )
+
+
+alasan_option = click.option("--alasan", metavar="TEKS", help="Alasannya (masuk ke riwayat; wajib bila sop.yaml memintanya).")
+
+
+@click.command("batal")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def batal(env: Env, kasus, alasan, waktu):
+    """Batalkan langkah terakhir kasus yang tercatat keliru, sebagai entri baru (riwayat menyimpan keduanya).
+
+    Kasus kembali ke keadaan sebelum langkah itu; langkah yang dibatalkan tidak dihitung lagi di jam
+    SOP maupun laporan. Bukan untuk langkah 1 (tutup dengan verifikasi --bukan-pengaduan), dan tidak
+    untuk langkah yang sudah masuk laporan bulanan final.
+    """
+    _act(env, kasus, "batal", waktu, alasan)
+
+
+@click.command("buka-kembali")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def buka_kembali(env: Env, kasus, alasan, waktu):
+    """Buka kembali kasus yang sudah ditutup (pelapor menulis lagi): kembali ke langkah menurut sop.yaml."""
+    _act(env, kasus, "buka_kembali", waktu, alasan)
+
+
+@click.command("tunda")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def tunda(env: Env, kasus, alasan, waktu):
+    """Tunda kasus selama menunggu pelapor (informasi tambahan, alamat): jam SOP berhenti sampai dilanjutkan."""
+    _act(env, kasus, "tunda", waktu, alasan)
+
+
+@click.command("lanjutkan")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def lanjutkan(env: Env, kasus, alasan, waktu):
+    """Lanjutkan kasus yang ditunda: jam SOP berjalan lagi dari tempat ia berhenti."""
+    _act(env, kasus, "lanjutkan", waktu, alasan)
+
+
+@click.command("rujuk")
+@click.argument("kasus")
+@click.option("--ke", "ke", metavar="INSTANSI", help="Instansi tujuan, mis. 'UPTD PPA Kota Semarang' atau 'Polrestabes'.")
+@alasan_option
+@waktu_option
+@pass_env
+def rujuk(env: Env, kasus, ke, alasan, waktu):
+    """Rujuk kasus yang bukan kewenangan dinas ke instansi lain; kasus ditutup dengan status dirujuk."""
+    _act(env, kasus, "rujuk", waktu, alasan, ke)
+
+
 def register(group: click.Group) -> None:
-    for command in (terima, verifikasi, respon, teruskan, koordinasi, jawab, selesai):
+    steps = (terima, verifikasi, respon, teruskan, koordinasi, jawab, selesai)
+    for command in (*steps, batal, buka_kembali, tunda, lanjutkan, rujuk):
         group.add_command(command)

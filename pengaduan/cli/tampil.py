@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pengaduan.app import cases
+from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
 from pengaduan.cli.common import Env, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
+from pengaduan.core.actions import describe, undone_indexes
 from pengaduan.core.case import Case
-from pengaduan.core.workflow import allowed_commands
+from pengaduan.core.workflow import allowed_commands, case_action_commands
 from pengaduan.errors import InputError
-from pengaduan.i18n import KIND_LABELS, action_label, status_label
+from pengaduan.i18n import KIND_LABELS, status_label
 
 if TYPE_CHECKING:
     pass
@@ -65,14 +66,19 @@ def _summary(text: str, width: int = 48) -> str:
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
     store = env.desk()
-    case = cases.find(store, kasus)
+    opened = privacy.open_one(store, privacy.Keys(store), cases.find(store, kasus))
+    case = opened.case
     timeline = _timeline(store, case)
-    wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
+    wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now(), store.config.pause_limit_days)
     if fmt == "json":
         data = case.to_dict()
+        data["data_pribadi"] = opened.state
         data["waktu_langkah"] = timeline
         data["aksi_berikut"] = allowed_commands(store.sop, case)
+        data["aksi_lain"] = case_action_commands(store.sop, case)
         data["menunggu"] = _waiting_row(store, wait) if wait else None
+        data["ditunda_sejak"] = timeutil.to_text(wait.paused_since.astimezone(store.tz)) if wait and wait.paused_since else None
+        data["entri_dibatalkan"] = sorted(i + 1 for i in undone_indexes(case.history))
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     tz = store.tz
@@ -92,31 +98,50 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
     if case.bidang:
         lines.append(f"  Bidang   : {store.config.bidang.get(case.bidang, case.bidang)}")
-    if case.reporter.name or case.reporter.contact:
+    flags = [label for on, label in ((case.anonymous, "anonim"), (case.confidential, "rahasia")) if on]
+    if flags:
+        lines.append(f"  Sifat    : {', '.join(flags)}")
+    if case.anonymous:
+        lines.append("  Pelapor  : anonim (nama dan kontak tidak disimpan)")
+    elif case.reporter.name or case.reporter.contact:
         lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
     # Split on line feeds only: every other control character is shown escaped, never acted on.
     lines += ["  Isi      :", *[f"    {line}" for line in case.text.replace("\r\n", "\n").split("\n")], "", "Riwayat:"]
     by_step = {t["selesai"] + str(t["langkah"]): t for t in timeline}
-    for entry in case.history:
+    undone = undone_indexes(case.history)
+    for index, entry in enumerate(case.history):
         when = entry.time.astimezone(tz)
         who = f"{store.sop.roles.get(entry.performer_role, entry.performer_role)}"
         if entry.performer_name:
             who += f" ({entry.performer_name})"
-        t = by_step.get(timeutil.to_text(when) + str(entry.step))
-        timing = ""
-        if t is not None and entry.action != "koreksi":
+        t = None if index in undone else by_step.get(timeutil.to_text(when) + str(entry.step))
+        timing = "  [DIBATALKAN]" if index in undone else ""
+        if t is not None and entry.action in store.sop.step_actions:
             mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
             timing = f"  [{_minutes(t['menit'])}; kerja {_minutes(t['menit_kerja'])} / standar {t['standar_menit']} mnt: {mark}]"
         lines.append(
-            f"  {when:%Y-%m-%d %H.%M} L{entry.step:<2} {action_label(entry.action)} — {who}, dicatat {entry.recorder}{timing}"
+            f"  {when:%Y-%m-%d %H.%M} L{entry.step:<2} {describe(entry)} — {who}, dicatat {entry.recorder}{timing}"
         )
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
             if value:
                 lines.append(f"      {label}: {value}")
+    if opened.state == "terenkripsi":
+        lines += ["", "Mesin ini tidak memegang kunci kasus ini: data pribadinya [terenkripsi]. Minta izin dengan "
+                  "'pengaduan kunci minta' (lalu admin: 'pengaduan kunci izinkan')."]  # fmt: skip
     allowed = allowed_commands(store.sop, case)
     if allowed:
         lines += ["", "Aksi berikut: " + "; ".join(allowed)]
-    if wait:
+    others = case_action_commands(store.sop, case)
+    if others:
+        lines += ([] if allowed else [""]) + ["Aksi lain: " + "; ".join(others)]
+    if wait and wait.paused_since is not None:
+        since = wait.paused_since.astimezone(store.tz)
+        lines.append(
+            f"Ditunda sejak {since:%Y-%m-%d} {timeutil.clock_label(since)} (menunggu pelapor): jam SOP berhenti pada "
+            f"{wait.used:.0f} dari {wait.allowed} menit kerja langkah {wait.step}; lanjutkan dengan "
+            f"'pengaduan lanjutkan {case.id}'" + (" — TUNDA TERLALU LAMA" if wait.pause_too_long else "")
+        )
+    elif wait:
         row = _waiting_row(store, wait)
         state = "TERLAMBAT" if wait.overdue else ("hampir habis" if wait.close else "dalam standar")
         lines.append(
@@ -138,7 +163,8 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
     store = env.desk()
     config = store.config
-    known_status = sorted({t.status for t in store.sop.transitions}) + [OPEN]
+    statuses = {t.status for t in store.sop.transitions} | {a.status for a in store.sop.case_actions.values() if a.status}
+    known_status = sorted(statuses) + [OPEN]
     if status and status not in known_status:
         raise InputError(f"status '{status}' tidak dikenal; pilih salah satu: {', '.join(known_status)}")
     if platform:
@@ -148,7 +174,7 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
     since = timeutil.parse_day(sejak, "--sejak") if sejak else None
     until = timeutil.parse_day(sampai, "--sampai") if sampai else None
     tz = store.tz
-    rows = []
+    kept = []
     for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at.astimezone(tz), c.id)):
         received = case.received_at.astimezone(tz)
         if status == OPEN and case.status in store.sop.final_statuses:
@@ -159,6 +185,12 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
             continue
         if (since and received.date() < since) or (until and received.date() > until):
             continue
+        kept.append((case, received))
+    rows = []
+    # Only what may leave this machine: redacted text, nothing of a `rahasia` case.
+    shared = privacy.for_sharing(store, [case for case, _ in kept])
+    for case, (_, received) in zip(shared, kept, strict=True):
+        text = privacy.redacted_text(case)
         rows.append(
             {
                 "id": case.id,
@@ -169,7 +201,7 @@ def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
                 "langkah": case.step,
                 "bidang": case.bidang or "",
                 "kategori": case.category or "",
-                "ringkasan": _summary(case.text) if fmt == "tabel" else case.text,
+                "ringkasan": _summary(text) if fmt == "tabel" else text,
             }
         )
     emit(rows, fmt)

@@ -11,16 +11,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import conflict, ids, timeutil
-from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
-from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff
-from pengaduan.core.sop import START, Sop
-from pengaduan.errors import PengaduanError
+from pengaduan.core import actions, conflict, ids, sealed, secrecy, timeutil
+from pengaduan.core.case import ERASURE, INTAKE_FIELDS, Case, Entry, stored_value
+from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff, load_config, managers_lost
+from pengaduan.core.intake import CLASSIFICATION_FIELDS, REPORTER_FIELDS
+from pengaduan.core.sop import CASE_ACTION_COMMANDS, REFER, START, UNDO, Sop
+from pengaduan.errors import PengaduanError, TransitionError
 from pengaduan.i18n import CASE_KEYS, COMMIT_KINDS, ENTRY_KEYS, TRAILERS
 
 # Who may record a correction (sop.yaml `pengoreksi`) and who may change the configuration
@@ -30,6 +31,15 @@ CORRECTION = "koreksi"
 CONFIG_KIND = COMMIT_KINDS["config"]
 REPORT_KIND = COMMIT_KINDS["report"]
 CONFLICT_KIND = COMMIT_KINDS["conflict"]
+MIGRATION_KIND = COMMIT_KINDS["migration"]
+REWRITE_KIND = COMMIT_KINDS["rewrite"]
+# Schema 2's personal data: sealed, well formed, and opening with its case's key (issue 11).
+SEALED_RULE = 12
+# Entries that record something about the case, not an SOP step: they never move it.
+NON_STEPS = (CORRECTION, ERASURE)
+# (case id, field, sealed text) -> (plaintext, None) when it opens, (None, why) when it does not,
+# (None, None) when this machine does not hold the case's key.
+Opener = Callable[[str, str, str], "tuple[str | None, str | None]"]
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
 CASES_DIR = "kasus"
@@ -125,6 +135,7 @@ class _Ctx:
     # Parsed cases by the identity of their data: a version is the "after" of one commit and the
     # "before" of the next, and is read once. The data is kept too, so its id stays its own.
     memo: dict[int, tuple[Any, tuple[Case | None, str | None]]] = field(default_factory=dict)
+    opener: Opener | None = None
 
     def case(self, data: Any, path: str) -> tuple[Case | None, str | None]:
         found = self.memo.get(id(data))
@@ -218,15 +229,23 @@ def audit(commits: Iterable[Commit]) -> list[Finding]:
     return findings
 
 
-def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Finding]:
-    """The findings of one commit; pass the same memo for a run of commits to parse each case once."""
-    ctx = _Ctx(commit, memo=memo if memo is not None else {})
+def check_commit(commit: Commit, memo: dict[int, Any] | None = None, opener: Opener | None = None) -> list[Finding]:
+    """The findings of one commit; pass the same memo for a run of commits to parse each case once.
+
+    `opener` tries the sealed values a commit adds with the keys this machine holds (rule 12).
+    """
+    ctx = _Ctx(commit, memo=memo if memo is not None else {}, opener=opener)
     if commit.is_merge:
         _check_merge(ctx)
     else:
         kind = commit.kind
         cases = [c for c in commit.changes if c.kind == "case"]
-        if kind is None:
+        if kind is None and not cases and commit.changes and all(c.kind in ("config", "sop", "meta") for c in commit.changes):
+            # A configuration change committed by hand without its trailer: said as exactly that,
+            # and judged as a configuration change all the same.
+            ctx.add(4, f"commit konfigurasi tanpa trailer {TRAILERS['kind']}: {CONFIG_KIND}")
+            _check_config_commit(ctx)
+        elif kind is None:
             _check_case_commit(ctx, cases)
         elif kind == CONFIG_KIND:
             _check_config_commit(ctx)
@@ -234,8 +253,16 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
             _check_report_commit(ctx)
         elif kind == CONFLICT_KIND:
             _check_conflict_commit(ctx)
+        elif kind == MIGRATION_KIND:
+            _check_migration_commit(ctx, cases)
+        elif kind == REWRITE_KIND:
+            _check_rewrite_record(ctx)
         else:
-            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {CONFIG_KIND}, {REPORT_KIND}, {CONFLICT_KIND})")
+            known = ", ".join((CONFIG_KIND, REPORT_KIND, CONFLICT_KIND, MIGRATION_KIND, REWRITE_KIND))
+            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {known})")
+        if kind == MIGRATION_KIND:
+            _check_signature(ctx)
+            return ctx.findings
         if kind is not None and cases:
             ctx.add(1, f"commit berjenis '{kind}' mengubah berkas kasus: {', '.join(c.path for c in cases)}")
         _check_deletions(ctx, cases)
@@ -245,6 +272,81 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
                 _check_case_change(ctx, change, trailers_apply=kind is None)
     _check_signature(ctx)
     return ctx.findings
+
+
+def _check_manager(ctx: _Ctx, what: str) -> None:
+    commit = ctx.commit
+    staff = author_staff(commit.config, commit.author_email)
+    if staff is None:
+        ctx.add(5, f"penulis commit {what} {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
+    elif commit.sop is not None and not commit.sop.manages(staff.roles):
+        roles = ", ".join(staff.roles)
+        ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh {what}; yang boleh: {', '.join(commit.sop.managers)}")
+
+
+def _check_migration_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
+    """`pengaduan migrasi`: every case file it changes goes from schema 1 to schema 2 and nothing
+    else changes -- the same state, the same entries, each plain value now sealed (and, where
+    this machine holds the key, sealing exactly the old text)."""
+    commit = ctx.commit
+    for change in commit.changes:
+        if change.kind != "case":
+            ctx.add(1, f"commit migrasi juga mengubah {change.path}")
+    _check_manager(ctx, "mencatat migrasi")
+    for change in cases:
+        if change.added or change.deleted:
+            ctx.add(7 if change.deleted else 1, f"commit migrasi {'menghapus' if change.deleted else 'menambah'} {change.path}")
+            continue
+        before, problem = ctx.case(change.old, change.path)
+        after, problem_after = ctx.case(change.new, change.path)
+        if before is None or after is None:
+            why = problem or problem_after
+            ctx.add(2, f"berkas kasus {change.path} tidak dapat dibaca di commit migrasi: {why}", change.case_id)
+            continue
+        if (before.schema, after.schema) != (1, 2):
+            ctx.add(3, f"commit migrasi mengubah schema {before.schema} -> {after.schema}; yang sah hanya 1 -> 2", after.id)
+            continue
+        plain = secrecy.plain_values(after)
+        if plain:
+            ctx.add(SEALED_RULE, f"sesudah migrasi kolom {', '.join(plain)} masih teks polos", after.id)
+        same = ("id", "status", "step", "platform", "kind", "posted_at", "received_at", "category", "bidang")
+        moved = [CASE_KEYS[n] for n in same if getattr(before, n) != getattr(after, n)]
+        if moved or len(before.history) != len(after.history) or after.anonymous:
+            what = ", ".join(moved) or "riwayat/anonim"
+            ctx.add(3, f"commit migrasi mengubah {what}, bukan hanya menyegel data pribadi", after.id)
+            continue
+        for index, (old, new) in enumerate(zip(before.history, after.history, strict=True)):
+            readable = ("step", "action", "status", "performer_role", "performer_name", "recorder", "time", "channel")
+            if any(getattr(old, n) != getattr(new, n) for n in readable):
+                ctx.add(3, f"commit migrasi mengubah entri riwayat ke-{index + 1} (langkah {old.step})", after.id)
+        if ctx.opener is not None:
+            _check_migrated_values(ctx, before, after)
+
+
+def _check_migrated_values(ctx: _Ctx, before: Case, after: Case) -> None:
+    """With the key here: each sealed value opens to the plain value it replaced."""
+    assert ctx.opener is not None
+    pairs = [(CASE_KEYS[n], getattr(before, n), getattr(after, n)) for n in ("account", "link", "text")]
+    for old, new in zip(before.history, after.history, strict=True):
+        pairs += [(secrecy.entry_field(n), getattr(old, n), getattr(new, n)) for n in ("answer", "note")]
+    for name, old_value, new_value in pairs:
+        if old_value is None and new_value is None:
+            continue
+        if not sealed.is_sealed(new_value):
+            ctx.add(SEALED_RULE, f"commit migrasi: kolom {name} bukan data terenkripsi", after.id)
+            continue
+        plain, problem = ctx.opener(after.id, name, new_value)
+        if problem is None and plain is not None and plain != old_value:
+            problem = "isinya bukan nilai sebelum migrasi"
+        if problem:
+            ctx.add(SEALED_RULE, f"commit migrasi: kolom {name}: {problem}", after.id)
+
+
+def _check_rewrite_record(ctx: _Ctx) -> None:
+    """The record `migrasi --tulis-ulang-riwayat` leaves: an empty commit by a manager."""
+    if ctx.commit.changes:
+        ctx.add(1, f"commit catatan penulisan ulang mengubah berkas: {', '.join(c.path for c in ctx.commit.changes)}")
+    _check_manager(ctx, "menulis ulang riwayat")
 
 
 def _check_placement(ctx: _Ctx) -> set[str]:
@@ -315,6 +417,7 @@ def _check_config_commit(ctx: _Ctx) -> None:
         ctx.add(5, f"SOP yang berlaku tidak dapat dibaca ({commit.setup_error or 'sop.yaml tidak ada'}); siapa yang boleh "
                 "mengubah konfigurasi tidak dapat diperiksa")  # fmt: skip
         return
+    _check_roster_guard(ctx, config, sop)
     if not config.roster_managed(sop):
         return  # bootstrap: before the roster has a manager, anyone may set the store up
     staff = author_staff(config, commit.author_email)
@@ -326,6 +429,33 @@ def _check_config_commit(ctx: _Ctx) -> None:
             f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mengubah konfigurasi; "
             f"yang boleh: {', '.join(sop.managers)}",
         )
+    else:
+        _check_active(ctx, staff, None)
+
+
+def _check_roster_guard(ctx: _Ctx, before: Config, sop: Sop) -> None:
+    """Rule 5: a roster change never leaves a managing role that had an active holder without one."""
+    change = next((c for c in ctx.commit.changes if c.kind == "config" and not c.deleted and not c.error), None)
+    if change is None:
+        return
+    try:
+        after = load_config(change.new, sop)
+    except (PengaduanError, TypeError, ValueError, AttributeError):
+        return  # an unreadable configuration is reported by the change's own error
+    lost = managers_lost(before, after, sop)
+    if lost:
+        ctx.add(
+            5,
+            f"daftar petugas sesudah commit ini tidak punya petugas aktif berperan {', '.join(lost)} (pengelola di "
+            "sop.yaml); tidak ada lagi yang sah mengelola peran itu",
+        )
+
+
+def _check_active(ctx: _Ctx, staff: Staff, case_id: str | None) -> None:
+    """Rule 5: a deactivated person (roster `aktif: false`) records nothing."""
+    if not staff.active:
+        reason = f" ({staff.inactive_reason})" if staff.inactive_reason else ""
+        ctx.add(5, f"petugas '{staff.code}' nonaktif{reason} di daftar petugas yang berlaku; tidak boleh mencatat", case_id)
 
 
 def _command_of(data: Any) -> str:
@@ -334,7 +464,12 @@ def _command_of(data: Any) -> str:
 
 
 def may_change_config(
-    config: Config | None, sop: Sop | None, kind: str | None, email: str, signature: Signature | None
+    config: Config | None,
+    sop: Sop | None,
+    kind: str | None,
+    email: str,
+    signature: Signature | None,
+    after: Config | None = None,
 ) -> bool:
     """Whether a commit's change of pengaduan.yaml or sop.yaml counts: made as a configuration
     commit by a manager of the roster in force before it (signed by their own key when signing
@@ -349,8 +484,10 @@ def may_change_config(
     if not config.roster_managed(sop):
         return True  # bootstrap: before the roster has a manager, anyone may set the store up
     staff = author_staff(config, email)
-    if staff is None or not sop.manages(staff.roles):
+    if staff is None or not sop.manages(staff.roles) or not staff.active:
         return False
+    if after is not None and managers_lost(config, after, sop):
+        return False  # a roster left without an active manager of a role that had one
     return not (config.signing_required and signature_problem(signature, staff) is not None)
 
 
@@ -448,6 +585,8 @@ def _check_report_commit(ctx: _Ctx) -> None:
             known = ", ".join(f"{a.action} (langkah {a.step})" for a in sop.report_actions.values()) or "tidak ada"
             ctx.add(4, f"trailer {TRAILERS['action']}: {actions[0]} bukan aksi laporan langkah {step.number}; yang ada: {known}")
     staff = author_staff(commit.config, commit.author_email)
+    if staff is not None:
+        _check_active(ctx, staff, None)
     if staff is None:
         ctx.add(5, f"penulis commit laporan {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
     elif action is not None and not set(staff.roles) & set(action.roles):
@@ -502,12 +641,59 @@ def _check_case_change(ctx: _Ctx, change: FileChange, trailers_apply: bool) -> N
     else:
         _check_transitions(ctx, commit.sop, before, after, new_entries)
     if before is not None:
-        _check_intake(ctx, before, after, new_entries)
+        _check_intake(ctx, before, after, new_entries, commit.sop)
+    _check_privacy(ctx, before, after, new_entries)
+    _check_sealed(ctx, before, after)
     last = new_entries[-1] if new_entries else None
     if trailers_apply:
         _check_trailers(ctx, after, last)
     _check_author(ctx, case_id, last)
     _check_times(ctx, after.id, before, new_entries)
+
+
+def _check_privacy(ctx: _Ctx, before: Case | None, after: Case, new_entries: list[Entry]) -> None:
+    """Rule 3 for schema 2: the privacy flags only turn on, the schema and the case's public key
+    never change, and the pelapor block changes only when `anonim` turns on (and is then dropped)."""
+    case_id = after.id
+    if before is None:
+        if after.schema >= 2 and not after.public_key:
+            ctx.add(SEALED_RULE, "kasus schema 2 tanpa kunci_publik", case_id)
+        return
+    if after.schema != before.schema:
+        ctx.add(3, f"schema kasus berubah {before.schema} -> {after.schema} di luar commit migrasi", case_id)
+        return
+    for name in ("anonymous", "confidential"):
+        if getattr(before, name) and not getattr(after, name):
+            ctx.add(3, f"'{CASE_KEYS[name]}' dimatikan; sifat anonim/rahasia hanya boleh dinyalakan", case_id)
+    if before.public_key != after.public_key:
+        ctx.add(3, "kunci_publik kasus berubah", case_id)
+    if before.reporter != after.reporter and after.anonymous and not after.reporter.empty:
+        ctx.add(3, "kasus anonim masih menyimpan blok pelapor (nama/kontak harus dibuang)", case_id)
+    erased_before = before.erasure is not None
+    for entry in new_entries:
+        if entry.action == ERASURE and erased_before:
+            ctx.add(2, "data pribadi kasus ini sudah dihapus sebelumnya; penghapusan kedua tidak sah", case_id)
+        erased_before = erased_before or entry.action == ERASURE
+
+
+def _check_sealed(ctx: _Ctx, before: Case | None, after: Case) -> None:
+    """Rule 10: what schema 2 seals is sealed, well formed, and -- where this machine holds the
+    case's key -- opens with it (a value edited, or moved from another case or field, does not)."""
+    if after.schema < 2:
+        return
+    plain = set(secrecy.plain_values(after)) - set(secrecy.plain_values(before) if before is not None else ())
+    if plain:
+        ctx.add(SEALED_RULE, f"kolom {', '.join(sorted(plain))} tertulis sebagai teks polos di kasus schema 2", after.id)
+    seen = set(secrecy.sealed_values(before)) if before is not None and before.schema >= 2 else set()
+    for name, value in secrecy.sealed_values(after):
+        if (name, value) in seen:
+            continue  # checked when it first appeared
+        if not sealed.well_formed(value):
+            ctx.add(SEALED_RULE, f"kolom {name} bukan data terenkripsi yang sah (bentuknya rusak)", after.id)
+        elif ctx.opener is not None:
+            _, problem = ctx.opener(after.id, name, value)
+            if problem:
+                ctx.add(SEALED_RULE, problem, after.id)
 
 
 def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Case) -> list[Entry]:
@@ -543,14 +729,22 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
     if len(new_entries) > 1:
         ctx.add(2, f"{len(new_entries)} entri riwayat baru dalam satu commit; satu commit mencatat tepat satu langkah", case_id)
     step, status = (before.step, before.status) if before is not None else (START, None)
+    current = before
     for entry in new_entries:
-        if entry.action == CORRECTION:
+        if entry.action in NON_STEPS:
+            what = "koreksi" if entry.action == CORRECTION else "penghapusan data pribadi"
             if before is None:
-                ctx.add(2, "koreksi pada kasus yang belum diterima", case_id)
+                ctx.add(2, f"{what} pada kasus yang belum diterima", case_id)
             elif (entry.step, entry.status) != (step, status):
                 ctx.add(
-                    2, f"koreksi tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
+                    2, f"{what} tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
                 )
+            current = current.with_entry(entry) if current is not None else None
+            continue
+        if entry.action in CASE_ACTION_COMMANDS:
+            _check_case_action(ctx, sop, current, entry, case_id)
+            step, status = entry.step, entry.status
+            current = current.with_entry(entry) if current is not None else None
             continue
         legal = [
             t
@@ -567,6 +761,7 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
                 case_id,
             )
         step, status = entry.step, entry.status
+        current = current.with_entry(entry) if current is not None else None
     if (after.step, after.status) != (step, status):
         ctx.add(
             2,
@@ -576,19 +771,82 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
         )
 
 
-def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry]) -> None:
-    """Rule 3: intake fields change only through a correction entry naming the field and both values."""
+def _check_case_action(ctx: _Ctx, sop: Sop, current: Case | None, entry: Entry, case_id: str) -> None:
+    """Rule 2 for a case action (sop.yaml aksi_kasus): taken where the SOP allows it, leaving the
+    case in the state core.actions gives, with what the action needs recorded."""
+    command = CASE_ACTION_COMMANDS[entry.action]
+    item = sop.case_actions.get(entry.action)
+    if item is None:
+        ctx.add(2, f"aksi '{command}' tidak ada di SOP {sop.number} yang berlaku (sop.yaml aksi_kasus)", case_id)
+        return
+    if current is None:
+        ctx.add(2, f"aksi '{command}' pada kasus yang belum diterima", case_id)
+        return
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    referral = changes.get(actions.REFERRED_TO)
+    try:
+        expected = actions.next_state(sop, current, item, referral if isinstance(referral, str) else None)
+    except TransitionError as exc:
+        ctx.add(2, f"aksi '{command}' tidak sah menurut SOP {sop.number}: {exc}", case_id)
+        return
+    if (entry.step, entry.status) != (expected.step, expected.status):
+        ctx.add(
+            2,
+            f"aksi '{command}' meninggalkan kasus di langkah {entry.step} '{entry.status}', padahal menurut SOP "
+            f"{sop.number}: langkah {expected.step} '{expected.status}'",
+            case_id,
+        )
+    if entry.action == UNDO and (expected.changes or {}).get(actions.UNDONE) != changes.get(actions.UNDONE):
+        ctx.add(
+            2,
+            f"batal menyebut entri ke-{changes.get(actions.UNDONE)!r}, padahal langkah terakhir yang dapat dibatalkan "
+            f"adalah entri ke-{(expected.changes or {}).get(actions.UNDONE)}",
+            case_id,
+        )
+    if entry.action == REFER and not (isinstance(referral, str) and referral.strip()):
+        ctx.add(2, f"rujuk tanpa instansi tujuan (perubahan.{actions.REFERRED_TO})", case_id)
+    if "alasan" in item.needs and not (entry.note or "").strip():
+        ctx.add(2, f"aksi '{command}' tanpa alasan, padahal SOP {sop.number} memintanya (--alasan)", case_id)
+
+
+def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry], sop: Sop | None = None) -> None:
+    """Rule 3: intake fields change only through a correction entry naming the field and both values;
+    kategori and bidang also through an SOP step that sets them; the reporter's data only through a
+    correction naming it (its values are personal data and never written into the history)."""
     corrections = {}
+    reporter_corrected = False
     for entry in new_entries:
         if entry.action != CORRECTION:
             continue
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         named = str(changes.get("kolom", ""))
-        field_name = next((f for f in INTAKE_FIELDS if named in (f, _key(f))), None)
+        if named in REPORTER_FIELDS.values():
+            reporter_corrected = True
+            continue
+        field_name = next((f for f in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS) if named in (f, _key(f))), None)
         if field_name is None:
-            ctx.add(3, f"koreksi menyebut kolom '{named}' yang bukan kolom penerimaan", after.id)
+            ctx.add(3, f"koreksi menyebut kolom '{named}' yang bukan kolom yang dapat dikoreksi", after.id)
             continue
         corrections[field_name] = changes
+    stepped = sop is not None and any(e.action in sop.step_actions for e in new_entries)
+    for name in CLASSIFICATION_FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        correction = corrections.get(name)
+        if correction is not None:
+            if _canonical(correction.get("lama")) != _canonical(old) or _canonical(correction.get("baru")) != _canonical(new):
+                ctx.add(
+                    3,
+                    f"koreksi kolom '{_key(name)}' tidak sesuai perubahannya (tercatat {correction.get('lama')!r} -> "
+                    f"{correction.get('baru')!r}, berkas {old!r} -> {new!r})",
+                    after.id,
+                )
+        elif old != new and sop is not None and not stepped:
+            what = f"kolom '{_key(name)}' diubah tanpa koreksi atau langkah SOP yang mengisinya ({old!r} -> {new!r})"
+            ctx.add(3, what, after.id)
+    # Made anonymous (schema 2): the reporter block is dropped in that very commit, and only then.
+    anonymised = after.anonymous and not before.anonymous and after.reporter.empty
+    if before.reporter.to_dict() != after.reporter.to_dict() and not reporter_corrected and not anonymised:
+        ctx.add(3, f"data pelapor diubah tanpa koreksi tercatat (kolom {', '.join(REPORTER_FIELDS.values())})", after.id)
     for name in INTAKE_FIELDS:
         # Compared as the files write them: the same moment with another offset is still a change.
         old, new = stored_value(getattr(before, name)), stored_value(getattr(after, name))
@@ -637,11 +895,21 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
             5, f"penulis commit {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas yang berlaku", case_id
         )
         return
+    _check_active(ctx, staff, case_id)
     if entry is None:
         return
     if entry.recorder != staff.code:
         ctx.add(5, f"pencatat di riwayat '{entry.recorder}' bukan penulis commit '{staff.code}'", case_id)
     roles = ", ".join(staff.roles)
+    if entry.action == ERASURE:
+        erasers = commit.sop.erasers if commit.sop is not None else ()
+        if not set(staff.roles) & set(erasers):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh menghapus data pribadi; yang boleh: {', '.join(erasers)}",
+                case_id,
+            )
+        return
     sop = commit.sop
     if sop is None:
         return  # reported once by the transition check
@@ -650,6 +918,15 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
             ctx.add(
                 5,
                 f"petugas '{staff.code}' ({roles}) tidak boleh mencatat koreksi; yang boleh: {', '.join(sop.correctors)}",
+                case_id,
+            )
+        return
+    item = sop.case_actions.get(entry.action)
+    if item is not None:
+        if not sop.may_take(staff.roles, item):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat '{item.name}'; yang boleh: {', '.join(item.roles)}",
                 case_id,
             )
         return

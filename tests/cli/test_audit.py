@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pengaduan.core import sealed
 from pengaduan.store import layout
+from pengaduan.store.keys import KeyStore
 from pengaduan.store.store import Store
 from tests.conftest import (
     ANI,
@@ -91,7 +93,7 @@ def copy(base, tmp_path) -> tuple[Path, dict[str, str]]:
     root, cases = base
     target = tmp_path / "store"
     shutil.copytree(root, target, symlinks=True)
-    shutil.rmtree(target / ".git" / layout.PRIVATE, ignore_errors=True)  # no audit mark from other tests
+    (target / ".git" / layout.PRIVATE / "audit.json").unlink(missing_ok=True)  # no audit mark from other tests
     return target, cases
 
 
@@ -303,11 +305,17 @@ def test_correction_is_one_commit_and_audits_clean(copy):
     out = ok(root, "koreksi", cases["admin"], "--field", "akun", "--nilai", "@warga_123", "--alasan", "salah ketik")
     assert out.startswith(f"{cases['admin']}: kolom akun dikoreksi ('@warga123' -> '@warga_123')")
     assert commit_count(root) == head + 1
+    before = yaml.safe_load(git(root, "show", f"HEAD~1:{layout.case_path(cases['admin'])}"))
     data = read(root, cases["admin"])
-    assert data["akun"] == "@warga_123"
+    # In the file both values stay sealed: the old one is the field's own sealed text, copied.
+    assert data["akun"].startswith("sandi:") and "warga_123" not in case_file(root, cases["admin"]).read_text()
     assert data["riwayat"][-1]["aksi"] == "koreksi"
-    assert data["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": "@warga123", "baru": "@warga_123"}
-    assert data["riwayat"][-1]["catatan"] == "salah ketik"
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": before["akun"], "baru": data["akun"]}
+    assert data["riwayat"][-1]["catatan"].startswith("sandi:")
+    shown = json.loads(ok(root, "lihat", cases["admin"], "--format", "json"))
+    assert shown["akun"] == "@warga_123"
+    assert shown["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": "@warga123", "baru": "@warga_123"}
+    assert shown["riwayat"][-1]["catatan"] == "salah ketik"
     trailers = git(root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
     assert f"Kasus: {cases['admin']}" in trailers and "Aksi: koreksi" in trailers and "Langkah: 3" in trailers
     assert audit(root)[0] == 0
@@ -348,6 +356,75 @@ def test_bad_corrections_are_refused_and_change_nothing(copy, args, petugas, nee
     result = run(root, "koreksi", cases["admin"], *args, petugas=petugas)
     assert_refused(result, needle, store_root=root)
     assert git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == ""
+
+
+# Every field a person types, a value to correct it to, and how the case file then holds it.
+CORRECTABLE = [
+    ("platform", "facebook", "facebook"),
+    ("akun", "@warga_123", "@warga_123"),
+    ("tautan", "https://instagram.com/p/abc", "https://instagram.com/p/abc"),
+    ("jenis", "pesan", "pesan"),
+    ("isi", "Mohon info layanan KDRT di Semarang", "Mohon info layanan KDRT di Semarang"),
+    ("waktu_unggah", "2026-11-02T08:30", "2026-11-02T08:30:00+07:00"),
+    ("waktu_terima", "2026-11-02T08:59", "2026-11-02T08:59:00+07:00"),
+    ("kategori", "kekerasan-anak", "kekerasan-anak"),
+    ("bidang", "phpa", "phpa"),
+]
+
+
+@pytest.mark.parametrize(("field", "typed", "stored"), CORRECTABLE, ids=[c[0] for c in CORRECTABLE])
+def test_every_typed_field_can_be_corrected(copy, field, typed, stored):
+    root, cases = copy
+    before = read(root, cases["admin"])
+    ok(root, "koreksi", cases["admin"], "--kolom", field, "--nilai", typed, "--alasan", "salah catat")
+    data = read(root, cases["admin"])
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": field, "lama": before[field], "baru": data[field]}
+    if field in ("akun", "tautan", "isi"):  # sealed in the file (schema 2): read where the key is
+        assert stored not in case_file(root, cases["admin"]).read_text()
+        shown = json.loads(ok(root, "lihat", cases["admin"], "--format", "json"))
+        assert shown[field] == stored and shown["riwayat"][-1]["perubahan"]["baru"] == stored
+    else:
+        assert data[field] == stored
+    assert (data["status"], data["langkah"]) == (before["status"], before["langkah"])
+    assert audit(root)[0] == 0
+
+
+@pytest.mark.parametrize("key", ["nama", "kontak"])
+def test_the_reporters_data_is_corrected_without_its_values_in_the_history(copy, key):
+    root, cases = copy
+    out = ok(root, "koreksi", cases["admin"], "--kolom", f"pelapor.{key}", "--nilai", "Ibu Sari 0812", "--alasan", "salah")
+    assert "data pribadi, nilainya tidak dicatat di riwayat" in out
+    data = read(root, cases["admin"])
+    assert "Ibu Sari" not in case_file(root, cases["admin"]).read_text()  # the block is sealed again as a whole
+    assert json.loads(ok(root, "lihat", cases["admin"], "--format", "json"))["pelapor"][key] == "Ibu Sari 0812"
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": f"pelapor.{key}"}
+    assert "Ibu Sari" not in yaml.safe_dump(data["riwayat"])
+    assert audit(root)[0] == 0
+    shown = ok(root, "riwayat", cases["admin"])
+    assert f"pelapor.{key}: (data pribadi, tidak dicatat)" in shown
+
+
+def test_kategori_and_the_reporter_changed_by_hand_are_rule_3(copy):
+    root, _ = copy
+    case_id = receive(root, "16:00", nama_pelapor="Ibu Rahma")
+    # A real step that may set kategori, with the reporter's name changed besides it.
+    case = legal_next(root, case_id, "verifikasi", "ani", "16:05", category="kb")
+    data = case.to_dict()
+    key = KeyStore(root / ".git" / layout.PRIVATE).get(case_id)
+    assert key is not None
+    data["pelapor"] = sealed.seal_json(key, case_id, "pelapor", {"nama": "Orang Lain", "kontak": None})  # sealed, as schema 2
+    commit_case(root, data, message_for(case))
+    findings = [f["pesan"] for f in audit(root)[1]]
+    assert findings == ["data pelapor diubah tanpa koreksi tercatat (kolom pelapor.nama, pelapor.kontak)"]
+    # kategori changed in a commit whose only entry is a correction of another field.
+    ok(root, "koreksi", case_id, "--kolom", "akun", "--nilai", "@lagi", "--alasan", "x")
+    data = read(root, case_id)
+    data["kategori"] = "informasi"
+    git(root, "reset", "-q", "--soft", "HEAD~1")
+    write(root, case_id, data)
+    commit(root, git(root, "log", "-1", "--format=%B", "ORIG_HEAD"))
+    findings = [f["pesan"] for f in audit(root)[1]]
+    assert findings[1:] == ["kolom 'kategori' diubah tanpa koreksi atau langkah SOP yang mengisinya ('kb' -> 'informasi')"]
 
 
 # -- rule 9: signatures ------------------------------------------------------------------------------
