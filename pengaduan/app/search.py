@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pengaduan.app.cases import Row, row_of
+from pengaduan.app.cases import Row, row_of, shareable
 from pengaduan.app.context import Desk
 from pengaduan.errors import InputError
 from pengaduan.store.index import Filter
@@ -24,7 +24,7 @@ def search(desk: Desk, words: str, filters: Filter | None = None, limit: int | N
         raise InputError("kata pencarian kosong; contoh: pengaduan cari 'jalan rusak'")
     index = desk.store.index()
     try:
-        for values in index.search(words, filters or Filter(), limit=limit):
-            yield row_of(desk, values)
+        found = (row_of(desk, values) for values in index.search(words, filters or Filter(), limit=limit))
+        yield from shareable(desk, index, found)
     finally:
         index.close()

@@ -25,7 +25,10 @@ COMMANDS = {
     "kalender": "kalender",
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "kunci": "kunci",
+    **dict.fromkeys(("hapus-data", "retensi", "migrasi"), "privasi"),
     "periksa": "periksa",
+    **dict.fromkeys(("impor", "duplikat", "tarik"), "impor"),
 }
 
 

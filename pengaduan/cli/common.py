@@ -73,13 +73,16 @@ FORMAT_HELP = {
 }
 
 
-def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[[Callable], Callable]:
-    """The one --format option (the default: the first choice unless named)."""
+def format_option(
+    *choices: str, default: str | None = None, help: str | None = None, name: str = "--format"
+) -> Callable[[Callable], Callable]:
+    """The one output-format option (the default: the first choice unless named). A command whose
+    `--format` names something else (`impor`: the source's format) gives its own `name`."""
     from pengaduan.cli.base import Choice
 
     text = help or "Bentuk keluaran: " + ", ".join(f"{c} ({FORMAT_HELP.get(c, c)})" for c in choices) + "."
     return click.option(
-        "--format", "fmt", type=Choice(list(choices)), default=default or choices[0], show_default=True, help=text
+        name, "fmt", type=Choice(list(choices)), default=default or choices[0], show_default=True, help=text
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from pengaduan.app import cases
+from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
 from pengaduan.cli.common import Env, emit, format_option, pass_env, say, semua_option
 from pengaduan.core import sla, timeutil
@@ -63,11 +63,17 @@ def _summary(text: str, width: int = 48) -> str:
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
     store = env.desk()
-    case = cases.find(store, kasus)
+    opened = privacy.open_one(store, privacy.Keys(store), cases.find(store, kasus))
+    case = opened.case
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now(), store.config.pause_limit_days)
+    from pengaduan.app.duplicates import duplicated_by
+
+    repeated_by = duplicated_by(store, case.id)
     if fmt == "json":
         data = case.to_dict()
+        data["data_pribadi"] = opened.state
+        data["duplikatnya"] = repeated_by
         data["waktu_langkah"] = timeline
         data["aksi_berikut"] = allowed_commands(store.sop, case)
         data["aksi_lain"] = case_action_commands(store.sop, case)
@@ -93,7 +99,16 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
     if case.bidang:
         lines.append(f"  Bidang   : {store.config.bidang.get(case.bidang, case.bidang)}")
-    if case.reporter.name or case.reporter.contact:
+    flags = [label for on, label in ((case.anonymous, "anonim"), (case.confidential, "rahasia")) if on]
+    if flags:
+        lines.append(f"  Sifat    : {', '.join(flags)}")
+    if case.duplicate_of:
+        lines.append(f"  Duplikat dari: {case.duplicate_of}")
+    if repeated_by:
+        lines.append(f"  Duplikatnya  : {', '.join(repeated_by)}")
+    if case.anonymous:
+        lines.append("  Pelapor  : anonim (nama dan kontak tidak disimpan)")
+    elif case.reporter.name or case.reporter.contact:
         lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
     # Split on line feeds only: every other control character is shown escaped, never acted on.
     lines += ["  Isi      :", *[f"    {line}" for line in case.text.replace("\r\n", "\n").split("\n")], "", "Riwayat:"]
@@ -115,6 +130,9 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
             if value:
                 lines.append(f"      {label}: {value}")
+    if opened.state == "terenkripsi":
+        lines += ["", "Mesin ini tidak memegang kunci kasus ini: data pribadinya [terenkripsi]. Minta izin dengan "
+                  "'pengaduan kunci minta' (lalu admin: 'pengaduan kunci izinkan')."]  # fmt: skip
     allowed = allowed_commands(store.sop, case)
     if allowed:
         lines += ["", "Aksi berikut: " + "; ".join(allowed)]

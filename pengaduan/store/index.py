@@ -598,6 +598,18 @@ def _remove(path: str) -> None:
             pass
 
 
+def purge(store: Store) -> None:
+    """Bring the index up to date, then keep nothing of replaced rows in its file: the FTS
+    segments are merged (a replaced row's words leave them) and the file is vacuumed."""
+    index = Index.open(store)
+    try:
+        if index.path != ":memory:":
+            index.db.execute("INSERT INTO search(search) VALUES ('optimize')")
+            index.db.execute("VACUUM")
+    finally:
+        index.close()
+
+
 def remove(store: Store) -> None:
     """Delete the index (it is rebuilt on next use)."""
     _remove(str(store.private_dir() / FILE))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
 
 ENV_STORE = "PENGADUAN_STORE"
 SYSTEM_IDENTITY = Identity("pengaduan", "pengaduan@localhost")
-# A branch move in progress (sinkron): old and new commit, so a killed run is finished by the next.
-INTENT = "sinkron-niat.json"
 # "<commit> <git index stamp>" after our last transaction: git's index was then exactly that
 # commit's tree, so while both are unchanged there is nothing staged to look for.
 CLEAN_MARK = "index-bersih"
@@ -85,6 +82,20 @@ class Transaction:
             killpoint.here("temp-written")
             yamlio.replace(tmp, path)
             killpoint.here("renamed")
+
+
+@dataclass(frozen=True)
+class BulkCommit:
+    """One commit of `Store.commit_many`: the one file it writes, and its message."""
+
+    path: str
+    data: bytes
+    message: str
+    raw: Any = None  # the file's parsed content (what Case.from_dict accepted), for the read cache
+
+
+# The ref fast-import writes bulk commits on before the branch is moved to them.
+SCRATCH_REF = "refs/pengaduan/impor"
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:
@@ -349,42 +360,22 @@ class Store:
     # -- moving the branch to another commit (sinkron) ----------------------------------------
     def move_head(self, old: str, new: str) -> None:
         """Move the branch from old to new and make the index and files follow; a kill at any
-        point is finished by `recover` (called by the next command that writes)."""
-        path = self.private_dir() / INTENT
-        yamlio.write_atomic(path, json.dumps({"lama": old, "baru": new}).encode())
+        point is finished by `recovery.recover` (run by the next command that takes the lock)."""
+        recovery.begin_move(self, old, new)
         killpoint.here("sinkron:niat")
         self.git.move_branch(new, old)
         killpoint.here("sinkron:ref")
         if not self.git.checkout_tree(old, new):
             self.git.reset_files(new)
         killpoint.here("sinkron:berkas")
-        path.unlink()
+        recovery.end_move(self)
 
     def recover(self) -> str | None:
-        """Finish a branch move a killed process left half done; a sentence saying so, or None."""
-        path = self.private_dir() / INTENT
-        try:
-            intent = json.loads(path.read_text(encoding="utf-8"))
-            old, new = str(intent["lama"]), str(intent["baru"])
-        except FileNotFoundError:
-            return None
-        except (ValueError, KeyError, TypeError):
-            path.unlink(missing_ok=True)
-            return None
-        head = self.git.head()
-        done = None
-        if head == new:
-            changed = set(self.git.changed_paths(old, new, "."))
-            stray = [p for p in self.git.dirty() if p not in changed and not any(c.startswith(p) for c in changed)]
-            if stray:
-                raise StoreError(
-                    f"sinkron sebelumnya terputus dan store juga punya perubahan lain ({', '.join(stray[:3])}); periksa "
-                    f"dengan 'git -C {self.root} status', kembalikan perubahan itu, lalu ulangi"
-                )
-            self.git.reset_files(new)
-            done = f"sinkron yang terputus diselesaikan: berkas store kini sesuai commit {new[:12]}"
-        path.unlink()
-        return done
+        """Finish a branch move a killed process left half done; a sentence saying so, or None.
+
+        `locked()` already does this (recovery.recover): here for callers that hold the lock.
+        """
+        return recovery.recover_move(self)
 
     def require_clean(self) -> None:
         """Refuse to go on while the store has changes git has not committed (a scan: sinkron only)."""
@@ -529,6 +520,75 @@ class Store:
                 index.close()
         except (sqlite3.Error, OSError, StoreError):
             pass  # the next reader brings it up to date from git
+
+    def commit_many(
+        self,
+        items: Sequence[BulkCommit],
+        author: Staff | None,
+        expect_head: str | None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Many commits, one per item, in one `git fast-import`, and the branch moved once.
+
+        Under the store lock, on a clean tree, from the commit the caller read its data at
+        (`expect_head`): the commits are written on a scratch ref, then the branch is moved once
+        by compare-and-swap and the index and work tree follow (`move_head`, which the next
+        command's recovery finishes after a kill). Any failure before the move leaves the
+        branch, the index and the work tree as they were.
+        Returns the commit ids in order.
+        """
+        import time as clock
+
+        if not items:
+            return []
+        with self.locked():
+            self.require_clean()
+            head = self.git.head()
+            if head is None or (expect_head is not None and head != expect_head):
+                raise StoreError(
+                    "store berubah oleh proses lain selama perintah ini menyiapkan datanya; tidak ada yang "
+                    "dicatat, ulangi perintahnya"
+                )
+            if self.sign_commits:
+                raise StoreError(
+                    "store ini mewajibkan commit bertanda tangan (tanda_tangan_commit: true), dan impor massal lewat "
+                    "git fast-import tidak dapat menandatangani; catat satu per satu dengan 'pengaduan terima'"
+                )
+            who = self.identity_for(author)
+            stamp = f"{int(clock.time())} {clock.strftime('%z', clock.localtime())}"
+            person = f"{who.name} <{who.email}> {stamp}\n".encode()
+
+            def stream() -> Iterator[bytes]:
+                for number, item in enumerate(items, start=1):
+                    message = item.message.encode("utf-8")
+                    head_lines = [
+                        f"commit {SCRATCH_REF}\nmark :{number}\n".encode(),
+                        b"author " + person,
+                        b"committer " + person,
+                        f"data {len(message)}\n".encode() + message + b"\n",
+                    ]
+                    if number == 1:
+                        head_lines.append(f"from {head}\n".encode())
+                    head_lines.append(f"M 100644 inline {item.path}\ndata {len(item.data)}\n".encode())
+                    yield b"".join(head_lines) + item.data + b"\n"
+                    if progress is not None:
+                        progress(number)
+
+            marks = self.private_dir() / "impor.marks"
+            self.git.delete_ref(SCRATCH_REF)
+            try:
+                found = self.git.fast_import(stream(), marks)
+                shas = [found[f":{n}"] for n in range(1, len(items) + 1)]
+                tip = shas[-1]
+                # The branch by compare-and-swap, then index and files; a kill in between is
+                # finished by the next command's recovery (the same path as sinkron's).
+                self.move_head(head, tip)
+            finally:
+                self.git.delete_ref(SCRATCH_REF)
+                marks.unlink(missing_ok=True)
+        # The index follows the branch's move with what was just written (the final version of each file).
+        self._index_committed(head, tip, {item.path: item.data for item in items})
+        return shas
 
     @property
     def sign_commits(self) -> bool:

@@ -140,12 +140,13 @@ def build(root: Path, month_cases: int, day_cases: int, october: int) -> Store:
 
 
 def parts(store: Store) -> list[tuple[str, float, float]]:
+    from pengaduan.app.reports import relevant_cases
     from pengaduan.core.monthly_report import MonthlyRecord, draft
     from pengaduan.reports.daily import daily_figures, day_bounds
     from pengaduan.reports.monthly import month_bounds, monthly_figures
     from pengaduan.reports.pdf import html_to_pdf
     from pengaduan.reports.render import Letterhead, render_daily, render_monthly
-    from pengaduan.store import spans as index
+    from pengaduan.store import index
 
     out: list[tuple[str, float, float]] = []
 
@@ -155,14 +156,13 @@ def parts(store: Store) -> list[tuple[str, float, float]]:
         out.append((label, time.perf_counter() - begin, time.process_time() - cpu))
         return value
 
-    (store.private_dir() / "cache.sqlite").unlink(missing_ok=True)
-    (store.private_dir() / index.FILE).unlink(missing_ok=True)
-    clock("read all cases, cold cache", store.load_all)
-    clock("read all cases, warm cache", store.load_all)
+    index.remove(store)
+    desk = Desk(store)
+    clock("read all cases, index built from nothing", store.load_all)
+    clock("read all cases, index warm", store.load_all)
     start, end = day_bounds(BUSY_DAY, store.tz)
     day = index.day_keep(start, end)
-    clock("read the day's cases, span index cold", lambda: index.load_relevant(store, "HEAD", day))
-    cases = clock("read the day's cases, span index warm", lambda: index.load_relevant(store, "HEAD", day))
+    cases = clock("read the day's cases, index warm", lambda: relevant_cases(desk, "HEAD", day))
     head = Letterhead.of(store.config, store.sop)
     actor = store.config.staff_by_code("ani")
     sop, config, tz, calendar = store.sop, store.config, store.tz, Desk(store).calendar
@@ -173,7 +173,7 @@ def parts(store: Store) -> list[tuple[str, float, float]]:
     _, month_end = month_bounds(2026, 11, store.tz)
     october, _ = month_bounds(2026, 10, store.tz)
     keep = index.months_keep(october, month_end)
-    cases = clock("read the months' cases, span index", lambda: index.load_relevant(store, "HEAD", keep))
+    cases = clock("read the months' cases, index", lambda: relevant_cases(desk, "HEAD", keep))
     monthly = clock("monthly: figures", lambda: monthly_figures(cases, 2026, 11, month_end, sop, config, tz, calendar))
     pimred = store.config.staff_by_code("hendra")
     revision, event, _ = draft(None, "2026-11", pimred, Desk(store).now(), store.sop, store.tz)

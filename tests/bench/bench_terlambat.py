@@ -7,7 +7,7 @@ Run by hand (not collected by pytest):
 It builds a store of N open cases with bench_store's `git fast-import` builder (every case waits
 for step 2, received three minutes apart over months, so every one is evaluated and listed: the
 worst case), then prints medians of whole processes:
-- `pengaduan terlambat --format json` with a cold cache (.git/pengaduan/cache.sqlite deleted)
+- `pengaduan terlambat --format json` with the index deleted (.git/pengaduan/indeks.sqlite: rebuilt)
   and a warm one;
 - `pengaduan daftar --status terbuka --format json` (the same batched read, no clock) to show
   what the clock adds;
@@ -91,7 +91,7 @@ def main() -> None:
         print(f"store of {opts.cases} open cases built in {time.perf_counter() - t0:.1f} s")
         env = {**os.environ, "PENGADUAN_STORE": str(root), "PENGADUAN_PETUGAS": "ani", "PYTHONPATH": str(REPO)}
         tool = [sys.executable, "-m", "pengaduan"]
-        cache = root / ".git" / "pengaduan" / "cache.sqlite"
+        cache = root / ".git" / "pengaduan" / "indeks.sqlite"
         cold = []
         for _ in range(opts.runs):
             cache.unlink(missing_ok=True)

@@ -95,7 +95,9 @@ def test_wrong_index_row_is_found_and_dropped(store, cli, receive):
     path = store.root / ".git/pengaduan/indeks.sqlite"
     db = sqlite3.connect(path)
     (data,) = db.execute("SELECT data FROM cases WHERE id = ?", (case_id,)).fetchone()
-    db.execute("UPDATE cases SET data = ? WHERE id = ?", (data.replace("@warga123", "@palsu"), case_id))
+    forged = data.replace('"platform":"instagram"', '"platform":"palsu"')  # (akun is sealed: schema 2)
+    assert forged != data
+    db.execute("UPDATE cases SET data = ? WHERE id = ?", (forged, case_id))
     db.commit()
     db.close()
     result = cli("periksa")
@@ -107,7 +109,7 @@ def test_wrong_index_row_is_found_and_dropped(store, cli, receive):
     db = sqlite3.connect(path)
     (data,) = db.execute("SELECT data FROM cases WHERE id = ?", (case_id,)).fetchone()
     db.close()
-    assert "@warga123" in data and "@palsu" not in data
+    assert '"platform":"instagram"' in data and "palsu" not in data
     assert cli("periksa").exit_code == 0
 
 
@@ -133,10 +135,10 @@ def test_leftover_merge_is_reported_and_aborted(store, cli, receive):
     case_id = receive("09:00")
     path = store.root / layout.case_path(case_id)
     git(store.root, "checkout", "-q", "-b", "lain")
-    path.write_text(path.read_text().replace("@warga123", "@lain"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: x"))  # (akun is sealed)
     git(store.root, "commit", "-qam", "lain")
     git(store.root, "checkout", "-q", "main")
-    path.write_text(path.read_text().replace("@warga123", "@utama"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: facebook"))
     git(store.root, "commit", "-qam", "utama")
     head = git(store.root, "rev-parse", "HEAD")
     subprocess.run(["git", "-C", str(store.root), "merge", "-q", "lain"], capture_output=True)  # conflicts

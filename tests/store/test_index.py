@@ -15,7 +15,7 @@ from pengaduan.app.search import search
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.search import fts_query, searchable_text
 from pengaduan.core.workflow import Intake, Request
-from pengaduan.store import index, layout
+from pengaduan.store import index, layout, yamlio
 from pengaduan.store.store import Store
 from tests.conftest import ROSTER, at, git
 
@@ -73,12 +73,12 @@ def test_a_hand_made_commit_is_caught_up_from_diff_tree_not_rebuilt(store):
         pass
     inode = (store.private_dir() / index.FILE).stat().st_ino
     path = store.root / layout.case_path(second)
-    path.write_text(path.read_text().replace("Mohon info", "Mohon info, diubah tangan"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: facebook"))
     git(store.root, *HAND, "commit", "-q", "-am", "edit tangan")
     with store.index() as found:
         assert found.commit == store.git.head()
-        texts = {c.id: c.text for c in found.cases()}
-    assert texts == {first: "Mohon info", second: "Mohon info, diubah tangan"}
+        platforms = {c.id: c.platform for c in found.cases()}
+    assert platforms == {first: "instagram", second: "facebook"}
     assert (store.private_dir() / index.FILE).stat().st_ino == inode
     caught_up = _rows(store)
     index.remove(store)
@@ -159,9 +159,23 @@ def test_json_and_csv_stream_in_chunks_as_one_valid_document(store, cli, monkeyp
     assert len(csv_lines) == 5 and csv_lines[1].startswith(case)
 
 
+def _plain_case(store, clock: str, text: str) -> str:
+    """A schema-1 case (plain text: stores not yet migrated) committed by hand."""
+    received = datetime.fromisoformat(at(clock))
+    entry = Entry(1, "terima", "diterima", "admin", "Ani Lestari", "ani", received)
+    case = Case(f"261102-{'P' * 6}{clock[-1]}", "diterima", 1, "instagram", "@warga", text, received, history=(entry,),
+                schema=1)  # fmt: skip
+    path = store.root / layout.case_path(case.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yamlio.dump(case.to_dict()))
+    git(store.root, "add", str(path))
+    git(store.root, *HAND, "commit", "-q", "-m", "kasus lama")
+    return case.id
+
+
 def test_search_ignores_accents_and_case_and_matches_word_starts(store):
-    wanted = _receive(store, "09:00", text="Jalan RUSÁK di Kecamatan Tembalang")
-    _receive(store, "09:01", text="Lampu jalan padam")
+    wanted = _plain_case(store, "09:01", "Jalan RUSÁK di Kecamatan Tembalang")
+    _plain_case(store, "09:02", "Lampu jalan padam")
     desk = Desk(store)
     assert [r.id for r in search(desk, "rusak")] == [wanted]
     assert [r.id for r in search(desk, "tembal")] == [wanted]  # the start of a word
@@ -170,14 +184,55 @@ def test_search_ignores_accents_and_case_and_matches_word_starts(store):
     assert list(search(desk, 'rusak" OR "lampu')) == list(search(desk, "rusak OR lampu"))  # operators are words
 
 
+def test_search_never_finds_sealed_text_but_finds_what_is_readable(store):
+    sealed_one = _receive(store, "09:00", text="Jalan rusak di Tembalang")
+    desk = Desk(store)
+    assert list(search(desk, "tembalang")) == []  # schema 2: the text is sealed in the file
+    assert [r.id for r in search(desk, "INSTAGRAM")] == [sealed_one]
+    assert [r.id for r in search(desk, sealed_one[7:11])] == [sealed_one]  # the ID
+
+
 def test_search_with_a_filter(store):
-    first = _receive(store, "09:00", text="Jalan rusak")
-    _receive(store, "09:01", text="Jalan rusak juga")
+    first = _receive(store, "09:00")
+    _receive(store, "09:01")
     desk = Desk(store)
     request = Request(action="verifikasi", actor=ANI, at=datetime.fromisoformat(at("09:05")))
     cases.record(desk, request, first)
     where = cases.list_filter(desk, status="diverifikasi")
-    assert [r.id for r in search(desk, "rusak", where)] == [first]
+    assert [r.id for r in search(desk, "instagram", where)] == [first]
+
+
+def _index_bytes(store) -> bytes:
+    folder = store.private_dir()
+    return b"".join(p.read_bytes() for p in sorted(folder.glob(index.FILE + "*")))
+
+
+def test_no_plaintext_of_a_confidential_case_in_the_index_and_none_after_erasure(store, cli):
+    secret = "korban tinggal di rumah kuning dekat pasar"
+    reporter = ("--nama-pelapor", "Siti Rahayu", "--kontak", "0812-3456-7890")
+    result = cli("terima", "--platform", "instagram", "--akun", "@korban_rahasia", "--isi", secret, "--rahasia",
+                 *reporter, "--waktu", at("09:00"), "-q", "--tetap")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    case_id = result.stdout.strip()
+    listed = cli("daftar", "--format", "json")
+    assert listed.exit_code == 0 and "[rahasia]" in listed.stdout and "rumah kuning" not in listed.stdout
+    data = _index_bytes(store)
+    for plain in ("rumah kuning", "korban_rahasia", "Siti Rahayu", "3456-7890"):
+        assert plain.encode() not in data
+    with store.index() as found:
+        (sealed_text,) = [r[0] for r in found.db.execute("SELECT text FROM cases WHERE id = ?", (case_id,))]
+    assert sealed_text.startswith("sandi:")  # kept only as the file keeps it
+    erased = cli("hapus-data", case_id, "--alasan", "permintaan pelapor")
+    assert erased.exit_code == 0, erased.output
+    assert cli("daftar", "--format", "json").exit_code == 0
+    data = _index_bytes(store)
+    for plain in ("rumah kuning", "korban_rahasia", "Siti Rahayu", "3456-7890"):
+        assert plain.encode() not in data
+    with store.index() as found:
+        private = found.db.execute("SELECT private FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+        words = [r[0] for r in found.db.execute("SELECT body FROM search JOIN cases c ON c.n = search.rowid WHERE c.id = ?",
+                                                (case_id,))]  # fmt: skip
+    assert private == 1 and all("@" not in w and "sandi:" not in w for w in words)
 
 
 def test_searchable_text_never_takes_a_sealed_value():

@@ -168,19 +168,19 @@ def test_a_staged_change_is_seen_even_right_after_a_transition(store, snapshot):
 def test_a_hand_edit_of_the_file_a_step_writes_stops_it(store, snapshot):
     case_id = _receive(store)
     path = store.root / layout.case_path(case_id)
-    path.write_text(path.read_text().replace("Mohon info", "Mohon info (diubah tangan)"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: facebook"))
     before = snapshot()
     with pytest.raises(StoreError, match=rf"berkas {layout.case_path(case_id)} punya perubahan yang belum di-commit"):
         record(Desk(store), _request("verifikasi", "09:05"), case_id)
     assert snapshot() == before
-    assert "diubah tangan" in path.read_text()
+    assert "platform: facebook" in path.read_text()
 
 
 def test_other_uncommitted_files_neither_stop_a_step_nor_enter_its_commit(store):
     """A transition no longer scans the store: a draft beside it stays the user's, uncommitted."""
     first = _receive(store)
     other = store.root / layout.case_path(first)
-    other.write_text(other.read_text().replace("Mohon info", "Mohon info (draf)"))
+    other.write_text(other.read_text().replace("platform: instagram", "platform: facebook"))
     (store.root / "catatan.txt").write_text("draf\n")
     second = _receive(store, "09:30")
     assert git(store.root, "show", "--name-only", "--format=", "HEAD").split() == [layout.case_path(second)]
@@ -188,7 +188,7 @@ def test_other_uncommitted_files_neither_stop_a_step_nor_enter_its_commit(store)
         f" M {layout.case_path(first)}",
         "?? catatan.txt",
     ]
-    assert "(draf)" in other.read_text()
+    assert "platform: facebook" in other.read_text()
 
 
 # -- IDs ----------------------------------------------------------------------------------------------
