@@ -86,3 +86,14 @@ def queue(desk: Desk, moment: datetime, role: str | None = None, staff_code: str
         )
     items.sort(key=lambda i: (i.wait.due, -i.wait.used, i.case.id))
     return items
+
+
+def completion_ids(desk: Desk, prefix: str = "") -> list[tuple[str, str]]:
+    """(ID, what it waits for) for shell completion: open cases first (soonest deadline first),
+    then the closed ones, newest first."""
+    moment = desk.now()
+    open_items = [i for i in queue(desk, moment) if i.case.id.startswith(prefix)]
+    shown = {i.case.id for i in open_items}
+    rows = [(i.case.id, f"{i.words}: langkah {i.wait.step} ({i.role_name})") for i in open_items]
+    closed = sorted((cid for cid in desk.store.case_ids() if cid.startswith(prefix) and cid not in shown), reverse=True)
+    return rows + [(cid, "") for cid in closed]

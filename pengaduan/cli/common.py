@@ -110,7 +110,7 @@ def _remember_separator(ctx: click.Context, param: click.Parameter, value: Any) 
     return _remember(ctx, param, value)
 
 
-def _option_value(name: str, default: Any) -> Any:
+def option_value(name: str, default: Any) -> Any:
     ctx = click.get_current_context(silent=True)
     while ctx is not None:
         if f"pengaduan.{name}" in ctx.meta:
@@ -200,9 +200,20 @@ def waktu_option(func: Callable) -> Callable:
 
 
 def catatan_option(func: Callable | None = None, *, help: str = "Catatan untuk riwayat kasus.") -> Callable:
-    """The one --catatan option (a report command words its help differently)."""
-    option = click.option("--catatan", metavar="TEKS", help=help)
+    """The one --catatan option (TEKS, '-' for stdin, or --catatan-berkas; a report command words its help differently)."""
+    option = text_option("--catatan", "note", help)
     return option(func) if func is not None else option
+
+
+def step_output(func: Callable) -> Callable:
+    """`--format teks|json` and `-q` of a step command: a line, the case as `lihat --format json`, or the ID."""
+    func = click.option("-q", "--diam", "quiet", is_flag=True, help="Cetak ID kasus saja.")(func)
+    from pengaduan.cli.base import Choice
+
+    return click.option(
+        "--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True,
+        help="Bentuk keluaran: teks (satu baris), atau json (kasus sesudah langkah ini, seperti 'lihat --format json').",
+    )(func)  # fmt: skip
 
 
 def say(*lines: object, err: bool = False) -> None:
@@ -240,7 +251,7 @@ def emit(
         buffer = io.StringIO()
         if rows:
             writer = csv.DictWriter(
-                buffer, fieldnames=list(rows[0]), lineterminator="\n", delimiter=_option_value("pemisah", ",")
+                buffer, fieldnames=list(rows[0]), lineterminator="\n", delimiter=option_value("pemisah", ",")
             )
             writer.writeheader()
             writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
@@ -249,7 +260,7 @@ def emit(
     if not rows:
         click.echo(empty)
         return
-    page(table_text(rows, None if _option_value("lebar", False) else terminal_width(), late))
+    page(table_text(rows, None if option_value("lebar", False) else terminal_width(), late))
 
 
 def terminal_width() -> int | None:
@@ -310,7 +321,7 @@ def page(text: str) -> None:
     """Print text; on a terminal, through a pager when it is longer than the screen (not with --tanpa-pager)."""
     import shutil
 
-    if interactive() and not _option_value("tanpa_pager", False):
+    if interactive() and not option_value("tanpa_pager", False):
         height = shutil.get_terminal_size((100, 24)).lines
         if text.count("\n") + 1 > height - 1:
             click.echo_via_pager(text + "\n")
@@ -428,7 +439,8 @@ class ConfigChoice(click.ParamType):
             return str(value)
         code = pick(values, str(value))
         if code is None:
-            self.fail(f"{self.kind} '{value}' tidak dikenal; pilih salah satu: {', '.join(values)}", param, ctx)
+            # The store's own refusal (as core's Config.check_choice words it), exit code 1.
+            raise InputError(f"{self.kind} '{value}' tidak dikenal; pilih salah satu: {', '.join(values)}")
         return code
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
@@ -568,35 +580,72 @@ def text_option(
 
 
 # -- asking for missing required options on a terminal -------------------------------------------------
-class Asking:
-    """Mixed into a required option: on a terminal a missing value is asked for (on stderr)."""
+def _ask_consume_value(option: click.Option, ctx: click.Context, opts: Any) -> tuple[Any, Any]:
+    """click's own consume_value; then, on a terminal, a missing required value is asked for (on stderr)."""
+    from click.core import ParameterSource
 
-    def consume_value(self, ctx: click.Context, opts: Any) -> tuple[Any, Any]:
-        from click.core import ParameterSource
-
-        value, source = super().consume_value(ctx, opts)  # type: ignore[misc]
-        option = self  # type: ignore[assignment]
-        assert isinstance(option, click.Option)
-        missing = option.value_is_missing(value) or value is None
-        if option.required and missing and not ctx.resilient_parsing and interactive() and not option.is_flag:
-            shown = option.opts[0]
-            listed = option.type.describe(ctx) if isinstance(option.type, ConfigChoice) else None
-            if isinstance(option.type, SopChoice):
-                described = option.type.describe(ctx)
-                listed = described[1] if described else None
-            value = click.prompt(f"{shown}" + (f" [{listed}]" if listed else ""), err=True, type=str)
-            source = ParameterSource.PROMPT
-        return value, source
-
-
-_ASKING: dict[type, type] = {}
+    value, source = type(option).consume_value(option, ctx, opts)
+    missing = value is None or option.value_is_missing(value)
+    if missing and not ctx.resilient_parsing and interactive():
+        listed = option.type.describe(ctx) if isinstance(option.type, ConfigChoice) else None
+        if isinstance(option.type, SopChoice):
+            described = option.type.describe(ctx)
+            listed = described[1] if described else None
+        value = click.prompt(option.opts[0] + (f" ({listed})" if listed else ""), err=True, type=str)
+        source = ParameterSource.PROMPT
+    return value, source
 
 
 def ask_when_missing(option: click.Option) -> None:
-    """Make a required option ask for its value on a terminal (its class gains `Asking`)."""
-    cls = type(option)
-    if issubclass(cls, Asking) or not option.required or option.is_flag:
+    """Make a required option ask for its value on a terminal (the instance's consume_value wraps click's)."""
+    import types
+
+    if not option.required or option.is_flag or "consume_value" in vars(option):
         return
-    if cls not in _ASKING:
-        _ASKING[cls] = type(f"Asking{cls.__name__}", (Asking, cls), {})
-    option.__class__ = _ASKING[cls]
+    option.consume_value = types.MethodType(_ask_consume_value, option)  # type: ignore[method-assign]
+
+
+# -- shell completion (click's own machinery: _PENGADUAN_COMPLETE) ---------------------------------------
+def _items(values: list[tuple[str, str]], incomplete: str) -> list:
+    from click.shell_completion import CompletionItem
+
+    low = incomplete.casefold()
+    return [CompletionItem(value, help=label or None) for value, label in values if value.casefold().startswith(low)]
+
+
+def complete_case(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Case IDs, the open ones first (soonest deadline first), then the others (newest first)."""
+    desk = _desk_of(ctx)
+    if desk is None:
+        return []
+    from pengaduan.app.queue import completion_ids
+
+    try:
+        return _items(completion_ids(desk, incomplete.upper()), incomplete)
+    except PengaduanError:
+        return []
+
+
+def complete_staff(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    desk = _desk_of(ctx)
+    if desk is None:
+        return []
+    return _items([(s.code, f"{s.name} ({', '.join(s.roles)})") for s in desk.config.staff], incomplete)
+
+
+def complete_template(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    desk = _desk_of(ctx)
+    if desk is None:
+        return []
+    from pengaduan.app import templates
+
+    try:
+        return _items([(t.code, t.title) for t in templates.all_templates(desk)], incomplete)
+    except PengaduanError:
+        return _items([(code, "") for code in templates.codes(desk)], incomplete)
+
+
+def case_argument(func: Callable | None = None, **kwargs: Any) -> Callable:
+    """The KASUS argument of a command (an ID or a unique prefix), completed from the store."""
+    decorator = click.argument("kasus", shell_complete=complete_case, **kwargs)
+    return decorator(func) if func is not None else decorator

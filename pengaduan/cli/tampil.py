@@ -9,11 +9,10 @@ import click
 
 from pengaduan.app import cases
 from pengaduan.app.context import Desk
-from pengaduan.cli.common import Env, emit, format_option, pass_env, say
+from pengaduan.cli.common import Env, case_argument, config_option, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import allowed_commands
-from pengaduan.errors import InputError
 from pengaduan.i18n import KIND_LABELS, action_label, status_label
 
 if TYPE_CHECKING:
@@ -23,7 +22,7 @@ OPEN = "terbuka"
 
 
 def _minutes(value: float) -> str:
-    return f"{value:.0f} mnt" if value < 120 else f"{value / 60:.1f} jam"
+    return f"{value:.0f} mnt" if value < 120 else f"{timeutil.decimal_comma(value / 60)} jam"
 
 
 def _timeline(store: Desk, case: Case) -> list[dict[str, Any]]:
@@ -48,9 +47,24 @@ def _waiting_row(store: Desk, wait: sla.Waiting) -> dict[str, Any]:
         "pelaksana": store.sop.roles.get(wait.role, wait.role),
         "menit_terpakai": round(wait.used, 1),
         "menit_standar": wait.allowed,
-        "batas": f"{wait.due:%Y-%m-%d} {timeutil.clock_label(wait.due)}",
+        "batas": timeutil.short_human(wait.due),
         "terlambat": wait.overdue,
     }
+
+
+def case_json(desk: Desk, case: Case) -> dict[str, Any]:
+    """A case as `lihat --format json` (and every step command's `--format json`) prints it."""
+    wait = sla.waiting(case, desk.sop, desk.tz, desk.calendar, desk.now())
+    data = case.to_dict()
+    data["waktu_langkah"] = _timeline(desk, case)
+    data["aksi_berikut"] = allowed_commands(desk.sop, case)
+    if wait:
+        row = _waiting_row(desk, wait)
+        row["batas"] = timeutil.to_text(wait.due)
+        data["menunggu"] = row
+    else:
+        data["menunggu"] = None
+    return data
 
 
 def _summary(text: str, width: int = 48) -> str:
@@ -59,22 +73,18 @@ def _summary(text: str, width: int = 48) -> str:
 
 
 @click.command("lihat")
-@click.argument("kasus")
+@case_argument
 @format_option("teks", "json")
 @pass_env
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
     store = env.desk()
     case = cases.find(store, kasus)
+    if fmt == "json":
+        click.echo(json.dumps(case_json(store, case), ensure_ascii=False, indent=2))
+        return
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
-    if fmt == "json":
-        data = case.to_dict()
-        data["waktu_langkah"] = timeline
-        data["aksi_berikut"] = allowed_commands(store.sop, case)
-        data["menunggu"] = _waiting_row(store, wait) if wait else None
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
     tz = store.tz
     received = case.received_at.astimezone(tz)
     lines = [
@@ -86,8 +96,8 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Tautan   : {case.link}")
     if case.posted_at:
         posted = case.posted_at.astimezone(tz)
-        lines.append(f"  Diunggah : {posted:%Y-%m-%d} {timeutil.clock_label(posted)}")
-    lines.append(f"  Diterima : {received:%Y-%m-%d} {timeutil.clock_label(received)}")
+        lines.append(f"  Diunggah : {timeutil.short_human(posted)}")
+    lines.append(f"  Diterima : {timeutil.short_human(received)}")
     if case.category:
         lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
     if case.bidang:
@@ -108,7 +118,8 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
             mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
             timing = f"  [{_minutes(t['menit'])}; kerja {_minutes(t['menit_kerja'])} / standar {t['standar_menit']} mnt: {mark}]"
         lines.append(
-            f"  {when:%Y-%m-%d %H.%M} L{entry.step:<2} {action_label(entry.action)} — {who}, dicatat {entry.recorder}{timing}"
+            f"  {timeutil.short_human(when)} L{entry.step:<2} {action_label(entry.action)} — {who}, "
+            f"dicatat {entry.recorder}{timing}"
         )
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
             if value:
@@ -121,49 +132,49 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         state = "TERLAMBAT" if wait.overdue else ("hampir habis" if wait.close else "dalam standar")
         lines.append(
             f"Menunggu langkah {row['langkah']} ({row['pelaksana']}): {row['menit_terpakai']:.0f} dari "
-            f"{row['menit_standar']} menit kerja terpakai, batas {row['batas']} — {state}"
+            f"{row['menit_standar']} menit kerja terpakai, batas {row['batas']} — {state} "
+            f"({timeutil.left_words(wait.used, wait.allowed)})"
         )
     say(*lines)
 
 
 @click.command("daftar")
-@click.option("--status", help=f"Status kasus, atau '{OPEN}' untuk semua yang belum selesai.")
-@click.option("--platform")
-@click.option("--bidang")
+@config_option("--status", "status", f"Status kasus, atau '{OPEN}' untuk semua yang belum selesai.")
+@config_option("--platform", "platform", "Platform media sosial.")
+@config_option("--bidang", "bidang", "Bidang terkait.")
+@config_option("--kategori", "kategori", "Kategori pengaduan.")
+@click.option("--akun", metavar="AKUN", help="Hanya kasus dari akun ini (huruf besar/kecil sama, '@' boleh tidak ditulis).")
 @click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
 @click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
 @format_option("tabel", "json", "csv")
 @pass_env
-def daftar(env: Env, status, platform, bidang, sejak, sampai, fmt):
-    """Daftar kasus, disaring menurut status, platform, bidang dan tanggal diterima."""
+def daftar(env: Env, status, platform, bidang, kategori, akun, sejak, sampai, fmt):
+    """Daftar kasus, disaring menurut status, platform, bidang, kategori, akun dan tanggal diterima."""
+    from pengaduan.app.search import Filters, matches
+    from pengaduan.reports.privacy import mask_handle
+
     store = env.desk()
-    config = store.config
-    known_status = sorted({t.status for t in store.sop.transitions}) + [OPEN]
-    if status and status not in known_status:
-        raise InputError(f"status '{status}' tidak dikenal; pilih salah satu: {', '.join(known_status)}")
-    if platform:
-        config.check_choice(platform, "platform")
-    if bidang:
-        config.check_choice(bidang, "bidang")
-    since = timeutil.parse_day(sejak, "--sejak") if sejak else None
-    until = timeutil.parse_day(sampai, "--sampai") if sampai else None
+    filters = Filters(
+        status=status,
+        platform=platform,
+        bidang=bidang,
+        category=kategori,
+        account=akun,
+        since=timeutil.parse_day(sejak, "--sejak") if sejak else None,
+        until=timeutil.parse_day(sampai, "--sampai") if sampai else None,
+    )
     tz = store.tz
     rows = []
     for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at.astimezone(tz), c.id)):
+        if not matches(store, case, filters):
+            continue
         received = case.received_at.astimezone(tz)
-        if status == OPEN and case.status in store.sop.final_statuses:
-            continue
-        if status and status != OPEN and case.status != status:
-            continue
-        if (platform and case.platform != platform) or (bidang and case.bidang != bidang):
-            continue
-        if (since and received.date() < since) or (until and received.date() > until):
-            continue
         rows.append(
             {
                 "id": case.id,
-                "diterima": timeutil.to_text(received) if fmt != "tabel" else f"{received:%Y-%m-%d %H.%M}",
+                "diterima": timeutil.to_text(received) if fmt != "tabel" else timeutil.short_human(received),
                 "platform": case.platform,
+                "akun": mask_handle(case.account),
                 "jenis": case.kind,
                 "status": case.status,
                 "langkah": case.step,
