@@ -32,7 +32,7 @@ format_option = common_format_option("tabel", "json", "csv")
 
 
 def _label(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H.%M}"
+    return timeutil.short_human(moment)
 
 
 def _warn_window(store: Desk, items: list[sla.Waiting], moment: datetime) -> None:
@@ -60,8 +60,8 @@ def _late_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str
             "id": w.case.id,
             "langkah": f"{w.at_step} → {w.step}",
             "menunggu": f"{role} ({', '.join(names) or 'belum ada di daftar petugas'})",
-            "terpakai": f"{w.used:.0f}/{w.allowed} mnt",
-            "persen": f"{w.share * 100:.0f}%",
+            "waktu": timeutil.left_words(w.used, w.allowed),
+            "standar": f"{w.allowed} mnt",
             "keadaan": state.upper() if w.overdue else state,
             "batas": _label(w.due),
         }
@@ -109,7 +109,7 @@ def _escalation_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> di
         return {
             "id": w.case.id,
             "menunggu": f"L{w.step} {store.sop.roles.get(w.role, w.role)}",
-            "terpakai": f"{w.used:.0f}/{w.allowed} mnt",
+            "waktu": timeutil.left_words(w.used, w.allowed),
             "eskalasi": f"L{e.step} {role}",
             "petugas": ", ".join(names) or "-",
             "perintah": e.command,
