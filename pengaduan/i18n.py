@@ -52,6 +52,8 @@ STATUS_LABELS: dict[str, str] = {
     "dijawab_pimred": "Dijawab Pimpinan Redaksi",
     "selesai": "Selesai",
     "bukan_pengaduan": "Bukan pengaduan",
+    "ditunda": "Ditunda (menunggu pelapor)",
+    "dirujuk": "Dirujuk ke instansi lain",
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -69,6 +71,11 @@ ACTION_LABELS: dict[str, str] = {
     "jawab_pimred": "dijawab Pimpinan Redaksi",
     "selesai": "selesai, jawaban sampai ke pelapor",
     "koreksi": "dikoreksi",
+    "batal": "langkah terakhir dibatalkan",
+    "buka_kembali": "dibuka kembali",
+    "tunda": "ditunda, menunggu pelapor",
+    "lanjutkan": "dilanjutkan",
+    "rujuk": "dirujuk ke instansi lain",
 }
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
@@ -124,6 +131,7 @@ PATH_LABELS: dict[str, str] = {
     "redaktur": "Dijawab Redaktur",
     "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
     "bukan_pengaduan": "Bukan pengaduan",
+    "dirujuk": "Dirujuk ke instansi lain",
 }
 
 PLATFORM_LABELS: dict[str, str] = {

@@ -167,7 +167,7 @@ def run(root: Path, *args: str, petugas: str | None = "ani") -> Result:
     return CliRunner().invoke(main, [*head, *args], catch_exceptions=False)
 
 
-def ok(root: Path, *args: str, petugas: str = "ani") -> str:
+def ok(root: Path, *args: str, petugas: str | None = "ani") -> str:
     result = run(root, *args, petugas=petugas)
     assert result.exit_code == 0, result.output
     return result.stdout.strip()

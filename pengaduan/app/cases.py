@@ -1,14 +1,18 @@
-"""Use cases on one complaint: record an SOP step, correct an intake field. Each is one commit."""
+"""Use cases on one complaint: record an SOP step, take a case action (undo, reopen, pause,
+resume, refer), correct a field. Each is one commit."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pengaduan.app.context import Desk
-from pengaduan.core import ids, intake
+from pengaduan.core import actions, ids, intake, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
+from pengaduan.core.sop import UNDO
 from pengaduan.core.workflow import Request, apply, check_text_field
 from pengaduan.core.workflow import correct as correct_case
-from pengaduan.errors import InputError, PermissionDenied
+from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.store import commits, layout
 
 
@@ -30,6 +34,47 @@ def record(desk: Desk, request: Request, case_id: str | None = None) -> tuple[Ca
     return after, txn.commit
 
 
+def act(
+    desk: Desk,
+    case_id: str,
+    action: str,
+    actor: Staff,
+    at: datetime,
+    reason: str | None = None,
+    referral: str | None = None,
+) -> tuple[Case, str]:
+    """A case action (sop.yaml `aksi_kasus`) on one case as exactly one commit."""
+    store = desk.store
+    desk.sop.case_action(action)  # an SOP written before the action: say how to add it, before the lock
+    with store.transaction("", actor) as txn:
+        before = store.load_case(case_id)
+        after = actions.apply_action(
+            desk.sop, desk.config, before, action, actor, at, desk.recording_now(), reason, referral
+        )
+        if action == UNDO:
+            _refuse_across_final_report(desk, before)
+        txn.message = commits.case_step(after, desk.sop.number)
+        txn.write_yaml(layout.case_path(after.id), after.to_dict())
+    assert txn.commit is not None
+    return after, txn.commit
+
+
+def _refuse_across_final_report(desk: Desk, case: Case) -> None:
+    """An undo may not change a month whose report is already final: the step stays counted there."""
+    from pengaduan.app.reports import load_record
+    from pengaduan.core.monthly_report import FINAL
+
+    _, entry, _ = actions.undo_target(desk.sop, case)
+    moment = entry.time.astimezone(desk.tz)
+    record = load_record(desk, moment.year, moment.month)
+    if record is not None and record.status == FINAL:
+        raise TransitionError(
+            f"langkah {entry.step} kasus {case.id} ({timeutil.to_text(moment)}) sudah masuk laporan bulanan "
+            f"{record.month} yang final; tidak dapat dibatalkan. Catat langkah yang benar sesudahnya, atau susun "
+            f"revisi laporan ('pengaduan laporan bulanan susun --bulan {record.month} --revisi') bila perlu"
+        )
+
+
 def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, actor: Staff) -> tuple[Case, str]:
     """Correct one intake field (by its YAML key) as one commit; the history keeps old and new value."""
     store = desk.store
@@ -47,13 +92,22 @@ def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, a
         new_value = intake.corrected_value(
             before, field_name, field_key, value, desk.config, desk.tz, desk.recording_now()
         )
-        if new_value == getattr(before, field_name):
+        if new_value == current_value(before, field_name):
             raise InputError(f"nilai '{value}' sama dengan yang tercatat di kolom {field_key}; tidak ada yang dikoreksi")
         after = correct_case(before, field_name, new_value, reason.strip(), actor, desk.recording_now())
         txn.message = commits.correction(after, field_key.strip(), desk.sop.number)
         txn.write_yaml(layout.case_path(after.id), after.to_dict())
     assert txn.commit is not None
     return after, txn.commit
+
+
+def current_value(case: Case, field_name: str) -> object:
+    """A correctable field's value as recorded ('reporter.name': the reporter's, as this tool reads it).
+
+    The reporter's data is read in this one place, so keeping it encrypted changes only here."""
+    if field_name.startswith(intake.REPORTER_PREFIX):
+        return getattr(case.reporter, field_name[len(intake.REPORTER_PREFIX) :])
+    return getattr(case, field_name)
 
 
 def resolve(desk: Desk, typed: str) -> str:

@@ -12,7 +12,7 @@ from pengaduan.core import timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.config import Config, Staff
 from pengaduan.core.sop import Sop
-from pengaduan.errors import ConfigError
+from pengaduan.errors import ConfigError, PermissionDenied
 from pengaduan.store.store import Store
 
 ENV_ACTOR = "PENGADUAN_PETUGAS"
@@ -88,6 +88,16 @@ class Desk:
     # -- who acts ----------------------------------------------------------------------------
     def actor(self) -> Staff:
         """The petugas running the command: --petugas, then PENGADUAN_PETUGAS, then git user.email."""
+        staff = self._actor()
+        if not staff.active:
+            reason = f" ({staff.inactive_reason})" if staff.inactive_reason else ""
+            raise PermissionDenied(
+                f"petugas '{staff.code}' nonaktif{reason}; tidak dapat mencatat apa pun lagi. Pengelola dapat "
+                f"mengaktifkannya kembali dengan 'pengaduan petugas aktif {staff.code}'"
+            )
+        return staff
+
+    def _actor(self) -> Staff:
         config = self.store.config
         code = self.actor_code or os.environ.get(ENV_ACTOR)
         if code:

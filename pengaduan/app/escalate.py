@@ -34,7 +34,7 @@ class People:
 
 def late(desk: Desk, moment: datetime) -> list[sla.Waiting]:
     """Open cases whose awaited step is late or close to it, worst first."""
-    return sla.late_list(desk.store.load_all(), desk.sop, desk.tz, desk.calendar, moment)
+    return sla.late_list(desk.store.load_all(), desk.sop, desk.tz, desk.calendar, moment, desk.config.pause_limit_days)
 
 
 @dataclass(frozen=True)

@@ -316,9 +316,11 @@ def _states(
                 signature = audit.Signature(status or "N", key, primary)
                 known = config if isinstance(config, Config) else None
                 sop = loaded.sop(trusted[layout.SOP])
+                after_config = loaded.config(after_actual[layout.CONFIG])
                 allowed = audit.may_change_config(
-                    known, sop if isinstance(sop, Sop) else None, kind, entry.author_email, signature
-                )
+                    known, sop if isinstance(sop, Sop) else None, kind, entry.author_email, signature,
+                    after_config if isinstance(after_config, Config) else None,
+                )  # fmt: skip
             else:  # the roster in force cannot be read (reported where it broke): a configuration commit may repair it
                 allowed = kind == audit.CONFIG_KIND
             if allowed:

@@ -40,6 +40,9 @@ class Item:
 
     @property
     def words(self) -> str:
+        if self.wait.paused_since is not None:
+            since = timeutil.short_human(self.wait.paused_since)
+            return f"ditunda sejak {since}" + (" (terlalu lama)" if self.wait.pause_too_long else "")
         return timeutil.left_words(self.wait.used, self.wait.allowed)
 
 
@@ -50,7 +53,8 @@ def _open_cases(desk: Desk) -> Iterable[Case]:
 
 
 def queue(desk: Desk, moment: datetime, role: str | None = None, staff_code: str | None = None) -> list[Item]:
-    """Open cases as of `moment`, soonest deadline first (then the longest waiting, then the ID).
+    """Open cases as of `moment`, soonest deadline first (then the longest waiting, then the ID);
+    paused ones (waiting for the reporter) last.
 
     `role`: only what that role must do; `staff_code`: only what that petugas must do (their
     roles, and for a role split by bidang, their bidang's cases).
@@ -67,7 +71,7 @@ def queue(desk: Desk, moment: datetime, role: str | None = None, staff_code: str
     people = People(desk)
     items = []
     for case in _open_cases(desk):
-        wait = sla.waiting(case, sop, desk.tz, desk.calendar, moment)
+        wait = sla.waiting(case, sop, desk.tz, desk.calendar, moment, config.pause_limit_days)
         if wait is None:
             continue
         if role is not None and wait.role != role:
@@ -84,7 +88,8 @@ def queue(desk: Desk, moment: datetime, role: str | None = None, staff_code: str
                 codes=tuple(s.code for s in staff),
             )
         )
-    items.sort(key=lambda i: (i.wait.due, -i.wait.used, i.case.id))
+    # A paused case waits for the reporter, its clock standing still: after every running one.
+    items.sort(key=lambda i: (i.wait.paused, i.wait.due, -i.wait.used, i.case.id))
     return items
 
 

@@ -193,8 +193,12 @@ def make_daily(
     outdir: Path | None = None,
     now: datetime | None = None,
 ) -> Outcome:
-    """Make the daily report of `day`; commit it as step 12, or write it to `outdir` without committing."""
-    role = check_daily_role(desk, actor)
+    """Make the daily report of `day`; commit it as step 12, or write it to `outdir` without committing.
+
+    Writing to `outdir` records no step, so any active petugas may (a preview, a copy to send);
+    only committing it as step 12 needs the step's role.
+    """
+    role = check_daily_role(desk, actor) if outdir is None else ""
     head = desk.store.git.head()  # everything below is read at this commit; the commit checks it still is HEAD
     tz = desk.tz
     now = now or desk.now()

@@ -12,6 +12,7 @@ from pengaduan.app import cases
 from pengaduan.app.history import CaseEvent, case_history, run_audit
 from pengaduan.cli.common import Env, case_argument, format_option, pass_env, say, text_option
 from pengaduan.core import ids, timeutil
+from pengaduan.core.actions import describe
 from pengaduan.errors import CaseNotFound
 from pengaduan.i18n import AUDIT_PHASES, CHANGE_WORDS, action_label
 
@@ -86,8 +87,14 @@ def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
                 f"  langkah {entry.step} {entry.action} — {action_label(entry.action)}; pelaksana {who}, "
                 f"dicatat {entry.recorder}, {_when(moment)}"
             )
-            if entry.changes:
-                lines.append(f"    {entry.changes.get('kolom')}: {entry.changes.get('lama')!r} -> {entry.changes.get('baru')!r}")
+            if entry.changes and "kolom" in entry.changes:
+                change = entry.changes
+                values = "(data pribadi, tidak dicatat)"
+                if "lama" in change:
+                    values = f"{change.get('lama')!r} -> {change.get('baru')!r}"
+                lines.append(f"    {change.get('kolom')}: {values}")
+            elif entry.changes:
+                lines.append(f"    {describe(entry)}")
             for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
                 if value:
                     lines.append(f"    {label}: {value}")
@@ -156,18 +163,22 @@ def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
 @case_argument
 @click.option(
     "--kolom", "--field", "kolom", required=True, metavar="KOLOM",
-    help="Kolom penerimaan: platform, akun, tautan, jenis, isi, waktu_unggah, waktu_terima.",
+    help="Kolom: platform, akun, tautan, jenis, isi, waktu_unggah, waktu_terima, kategori, bidang, pelapor.nama, "
+    "pelapor.kontak (nilai data pelapor tidak ditulis ke riwayat).",
 )  # fmt: skip
 @click.option("--nilai", required=True, metavar="NILAI", help="Nilai yang benar.")
 @text_option("--alasan", "reason", "Mengapa dikoreksi (masuk ke riwayat).", required=True)
 @pass_env
 def koreksi(env: Env, kasus: str, kolom: str, nilai: str, alasan: str) -> None:
-    """Koreksi satu kolom penerimaan kasus (satu commit); nilai lama dan baru tetap di riwayat."""
+    """Koreksi satu kolom kasus (satu commit); nilai lama dan baru tetap di riwayat (data pelapor: hanya kolomnya)."""
     store = env.desk()
     actor = env.actor()
     case, commit = cases.correct(store, cases.resolve(store, kasus), kolom, nilai, alasan, actor)
     change = case.history[-1].changes or {}
-    say(f"{case.id}: kolom {kolom} dikoreksi ({change.get('lama')!r} -> {change.get('baru')!r}) (commit {commit[:8]})")
+    values = "data pribadi, nilainya tidak dicatat di riwayat"
+    if "lama" in change:
+        values = f"{change.get('lama')!r} -> {change.get('baru')!r}"
+    say(f"{case.id}: kolom {kolom} dikoreksi ({values}) (commit {commit[:8]})")
 
 
 def register(group: click.Group) -> None:

@@ -396,7 +396,7 @@ def config_values(desk: Desk, kind: str) -> dict[str, str]:
     if kind == "peran":
         return {r: n for r, n in sop.roles.items() if r not in sop.external_roles}
     if kind == "status":
-        statuses = sorted({t.status for t in sop.transitions})
+        statuses = sorted({t.status for t in sop.transitions} | {a.status for a in sop.case_actions.values() if a.status})
         return {**{s: status_label(s) for s in statuses}, OPEN_STATUS: "semua yang belum selesai"}
     raise ValueError(kind)
 

@@ -22,6 +22,7 @@ from pengaduan.core import sla, timeutil
 
 STATE_OVERDUE = "terlambat"
 STATE_CLOSE = "hampir"
+STATE_PAUSED_LONG = "tunda-lama"  # paused (waiting for the reporter) longer than batas.tunda_hari_kerja
 
 pada_option = click.option(
     "--pada",
@@ -54,17 +55,24 @@ def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _late_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str, Any]:
     names = [s.name for s in people(w.role, w.case)]
     role = store.sop.roles.get(w.role, w.role)
-    state = STATE_OVERDUE if w.overdue else STATE_CLOSE
+    state = STATE_PAUSED_LONG if w.paused else (STATE_OVERDUE if w.overdue else STATE_CLOSE)
     if fmt == "tabel":
+        waiting_for = f"{role} ({', '.join(names) or 'belum ada di daftar petugas'})"
+        if w.paused_since is not None:
+            waiting_for = f"pelapor (ditunda sejak {_label(w.paused_since.astimezone(store.tz))})"
         return {
             "id": w.case.id,
             "langkah": f"{w.at_step} → {w.step}",
-            "menunggu": f"{role} ({', '.join(names) or 'belum ada di daftar petugas'})",
+            "menunggu": waiting_for,
             "waktu": timeutil.left_words(w.used, w.allowed),
             "standar": f"{w.allowed} mnt",
             "keadaan": state.upper() if w.overdue else state,
-            "batas": _label(w.due),
+            "batas": f"{w.pause_limit:%Y-%m-%d}" if w.pause_limit is not None else _label(w.due),
         }
+    paused = {
+        "ditunda_sejak": timeutil.to_text(w.paused_since.astimezone(store.tz)) if w.paused_since else None,
+        "batas_tunda": w.pause_limit.isoformat() if w.pause_limit else None,
+    }
     return {
         "id": w.case.id,
         "status": w.status,
@@ -80,6 +88,7 @@ def _late_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str
         "sejak": timeutil.to_text(w.since),
         "batas": timeutil.to_text(w.due),
         "perintah": w.command,
+        **paused,
     }
 
 
@@ -89,7 +98,11 @@ def _late_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str
 @click.option("--exit-code", "exit_code", is_flag=True, help="Keluar dengan kode 1 bila ada kasus yang terlambat (untuk cron).")
 @pass_env
 def terlambat(env: Env, pada: str | None, fmt: str, exit_code: bool) -> None:
-    """Kasus terbuka yang langkah berikutnya terlambat atau hampir (≥ 75 % standar), terburuk dulu."""
+    """Kasus terbuka yang langkah berikutnya terlambat atau hampir (≥ 75 % standar), terburuk dulu.
+
+    Kasus yang ditunda (menunggu pelapor) tidak terlambat: jamnya berhenti. Yang ditunda lebih lama
+    dari batas.tunda_hari_kerja hari kerja tampil sesudahnya dengan keadaan tunda-lama.
+    """
     store = env.desk()
     moment = env.moment(pada, "--pada")
     items = escalate.late(store, moment)

@@ -234,6 +234,79 @@ def selesai(env: Env, kasus, isi, templat, waktu, catatan, quiet, fmt):
     _record(env, ("selesai", {}), kasus, waktu, catatan, quiet, fmt=fmt, answer=isi, template=templat)
 
 
+# -- case actions beyond the step table (sop.yaml aksi_kasus) -------------------------------------
+def _act(env: Env, case_id: str, action: str, waktu: str | None, reason: str | None = None, referral: str | None = None) -> None:
+    from pengaduan.core.actions import describe
+
+    desk = env.desk()
+    actor = desk.actor()
+    case, commit = cases.act(desk, cases.resolve(desk, case_id), action, actor, env.moment(waktu), reason, referral)
+    entry = case.history[-1]
+    say(
+        f"{case.id}: {describe(entry)} — langkah {case.step}, status {status_label(case.status)} (commit {commit[:8]})"
+    )
+
+
+alasan_option = click.option("--alasan", metavar="TEKS", help="Alasannya (masuk ke riwayat; wajib bila sop.yaml memintanya).")
+
+
+@click.command("batal")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def batal(env: Env, kasus, alasan, waktu):
+    """Batalkan langkah terakhir kasus yang tercatat keliru, sebagai entri baru (riwayat menyimpan keduanya).
+
+    Kasus kembali ke keadaan sebelum langkah itu; langkah yang dibatalkan tidak dihitung lagi di jam
+    SOP maupun laporan. Bukan untuk langkah 1 (tutup dengan verifikasi --bukan-pengaduan), dan tidak
+    untuk langkah yang sudah masuk laporan bulanan final.
+    """
+    _act(env, kasus, "batal", waktu, alasan)
+
+
+@click.command("buka-kembali")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def buka_kembali(env: Env, kasus, alasan, waktu):
+    """Buka kembali kasus yang sudah ditutup (pelapor menulis lagi): kembali ke langkah menurut sop.yaml."""
+    _act(env, kasus, "buka_kembali", waktu, alasan)
+
+
+@click.command("tunda")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def tunda(env: Env, kasus, alasan, waktu):
+    """Tunda kasus selama menunggu pelapor (informasi tambahan, alamat): jam SOP berhenti sampai dilanjutkan."""
+    _act(env, kasus, "tunda", waktu, alasan)
+
+
+@click.command("lanjutkan")
+@click.argument("kasus")
+@alasan_option
+@waktu_option
+@pass_env
+def lanjutkan(env: Env, kasus, alasan, waktu):
+    """Lanjutkan kasus yang ditunda: jam SOP berjalan lagi dari tempat ia berhenti."""
+    _act(env, kasus, "lanjutkan", waktu, alasan)
+
+
+@click.command("rujuk")
+@click.argument("kasus")
+@click.option("--ke", "ke", metavar="INSTANSI", help="Instansi tujuan, mis. 'UPTD PPA Kota Semarang' atau 'Polrestabes'.")
+@alasan_option
+@waktu_option
+@pass_env
+def rujuk(env: Env, kasus, ke, alasan, waktu):
+    """Rujuk kasus yang bukan kewenangan dinas ke instansi lain; kasus ditutup dengan status dirujuk."""
+    _act(env, kasus, "rujuk", waktu, alasan, ke)
+
+
 def register(group: click.Group) -> None:
-    for command in (terima, verifikasi, respon, teruskan, koordinasi, jawab, selesai):
+    steps = (terima, verifikasi, respon, teruskan, koordinasi, jawab, selesai)
+    for command in (*steps, batal, buka_kembali, tunda, lanjutkan, rujuk):
         group.add_command(command)

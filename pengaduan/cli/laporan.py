@@ -61,7 +61,7 @@ def ekspor_format_option(func):  # noqa: ANN001, ANN201
     "--keluaran",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
-    help="Tulis berkas ke folder ini saja (tanpa commit ke store).",
+    help="Tulis berkas ke folder ini saja (tanpa commit ke store; boleh oleh petugas aktif mana pun).",
 )
 @quiet_option
 @click.pass_context

@@ -51,6 +51,57 @@ def tambah(
     say(f"petugas {staff.code} ({staff.name}; {', '.join(staff.roles)}) {verb} (commit {commit[:8]})")
 
 
+@petugas.command("ubah")
+@click.argument("kode")
+@click.option("--nama", help="Nama lengkap.")
+@click.option("--peran", help="Peran menurut SOP store, dipisah koma; menggantikan peran yang lama.")
+@click.option("--email", help="Email (identitas commit).")
+@click.option("--bidang", help="Bidang, untuk Kepala Bidang ('' untuk mengosongkan).")
+@click.option("--telepon", help="Nomor WhatsApp/telepon untuk pengingat eskalasi.")
+@click.option("--kunci-ssh", metavar="KUNCI", help="Kunci publik SSH: baris berkas .pub, atau path berkas itu.")
+@click.option("--nip", metavar="NIP", help="NIP (18 angka; spasi boleh; '' untuk mengosongkan).")
+@click.option("--pangkat", metavar="TEKS", help="Pangkat/golongan.")
+@click.option("--jabatan", metavar="TEKS", help="Jabatan.")
+@pass_env
+def ubah(
+    env: Env,
+    kode: str,
+    nama: str | None,
+    peran: str | None,
+    email: str | None,
+    bidang: str | None,
+    telepon: str | None,
+    kunci_ssh: str | None,
+    nip: str | None,
+    pangkat: str | None,
+    jabatan: str | None,
+) -> None:
+    """Ubah data petugas yang sudah ada: hanya yang disebut yang berubah (satu commit)."""
+    staff, changed, commit = staff_use.update(
+        env.desk(), kode, nama, peran, email, bidang, telepon, kunci_ssh, nip, pangkat, jabatan
+    )
+    say(f"petugas {staff.code} diubah: {', '.join(changed)} (commit {commit[:8]})")
+
+
+@petugas.command("nonaktif")
+@click.argument("kode")
+@click.option("--alasan", required=True, metavar="TEKS", help="Mengapa dinonaktifkan (pindah tugas, cuti panjang...).")
+@pass_env
+def nonaktif(env: Env, kode: str, alasan: str) -> None:
+    """Nonaktifkan petugas: tetap di daftar dan riwayat, tetapi tidak dapat mencatat lagi (satu commit)."""
+    staff, commit = staff_use.set_active(env.desk(), kode, False, alasan)
+    say(f"petugas {staff.code} ({staff.name}) dinonaktifkan (commit {commit[:8]})")
+
+
+@petugas.command("aktif")
+@click.argument("kode")
+@pass_env
+def aktif(env: Env, kode: str) -> None:
+    """Aktifkan kembali petugas yang dinonaktifkan (satu commit)."""
+    staff, commit = staff_use.set_active(env.desk(), kode, True)
+    say(f"petugas {staff.code} ({staff.name}) aktif kembali (commit {commit[:8]})")
+
+
 @petugas.command("daftar")
 @format_option("tabel", "json", "csv")
 @pass_env
@@ -58,7 +109,8 @@ def daftar(env: Env, fmt: str) -> None:
     """Tampilkan daftar petugas."""
     rows = [
         {"kode": s.code, "nama": s.name, "peran": ",".join(s.roles), "email": s.email, "bidang": s.bidang,
-         "telepon": s.phone, "nip": s.nip, "pangkat": s.rank, "jabatan": s.position}  # fmt: skip
+         "telepon": s.phone, "nip": s.nip, "pangkat": s.rank, "jabatan": s.position,
+         "aktif": "ya" if s.active else f"tidak: {s.inactive_reason}".rstrip(": ")}  # fmt: skip
         for s in staff_use.roster(env.desk())
     ]
     emit(rows, fmt)

@@ -11,9 +11,10 @@ from pengaduan.app import cases
 from pengaduan.app.context import Desk
 from pengaduan.cli.common import Env, case_argument, config_option, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
+from pengaduan.core.actions import describe, undone_indexes
 from pengaduan.core.case import Case
-from pengaduan.core.workflow import allowed_commands
-from pengaduan.i18n import KIND_LABELS, action_label, status_label
+from pengaduan.core.workflow import allowed_commands, case_action_commands
+from pengaduan.i18n import KIND_LABELS, status_label
 
 if TYPE_CHECKING:
     pass
@@ -54,16 +55,19 @@ def _waiting_row(store: Desk, wait: sla.Waiting) -> dict[str, Any]:
 
 def case_json(desk: Desk, case: Case) -> dict[str, Any]:
     """A case as `lihat --format json` (and every step command's `--format json`) prints it."""
-    wait = sla.waiting(case, desk.sop, desk.tz, desk.calendar, desk.now())
+    wait = sla.waiting(case, desk.sop, desk.tz, desk.calendar, desk.now(), desk.config.pause_limit_days)
     data = case.to_dict()
     data["waktu_langkah"] = _timeline(desk, case)
     data["aksi_berikut"] = allowed_commands(desk.sop, case)
+    data["aksi_lain"] = case_action_commands(desk.sop, case)
     if wait:
         row = _waiting_row(desk, wait)
         row["batas"] = timeutil.to_text(wait.due)
         data["menunggu"] = row
     else:
         data["menunggu"] = None
+    data["ditunda_sejak"] = timeutil.to_text(wait.paused_since.astimezone(desk.tz)) if wait and wait.paused_since else None
+    data["entri_dibatalkan"] = sorted(i + 1 for i in undone_indexes(case.history))
     return data
 
 
@@ -84,7 +88,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         click.echo(json.dumps(case_json(store, case), ensure_ascii=False, indent=2))
         return
     timeline = _timeline(store, case)
-    wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now())
+    wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now(), store.config.pause_limit_days)
     tz = store.tz
     received = case.received_at.astimezone(tz)
     lines = [
@@ -107,18 +111,19 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     # Split on line feeds only: every other control character is shown escaped, never acted on.
     lines += ["  Isi      :", *[f"    {line}" for line in case.text.replace("\r\n", "\n").split("\n")], "", "Riwayat:"]
     by_step = {t["selesai"] + str(t["langkah"]): t for t in timeline}
-    for entry in case.history:
+    undone = undone_indexes(case.history)
+    for index, entry in enumerate(case.history):
         when = entry.time.astimezone(tz)
         who = f"{store.sop.roles.get(entry.performer_role, entry.performer_role)}"
         if entry.performer_name:
             who += f" ({entry.performer_name})"
-        t = by_step.get(timeutil.to_text(when) + str(entry.step))
-        timing = ""
-        if t is not None and entry.action != "koreksi":
+        t = None if index in undone else by_step.get(timeutil.to_text(when) + str(entry.step))
+        timing = "  [DIBATALKAN]" if index in undone else ""
+        if t is not None and entry.action in store.sop.step_actions:
             mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
             timing = f"  [{_minutes(t['menit'])}; kerja {_minutes(t['menit_kerja'])} / standar {t['standar_menit']} mnt: {mark}]"
         lines.append(
-            f"  {timeutil.short_human(when)} L{entry.step:<2} {action_label(entry.action)} — {who}, "
+            f"  {timeutil.short_human(when)} L{entry.step:<2} {describe(entry)} — {who}, "
             f"dicatat {entry.recorder}{timing}"
         )
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
@@ -127,7 +132,17 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     allowed = allowed_commands(store.sop, case)
     if allowed:
         lines += ["", "Aksi berikut: " + "; ".join(allowed)]
-    if wait:
+    others = case_action_commands(store.sop, case)
+    if others:
+        lines += ([] if allowed else [""]) + ["Aksi lain: " + "; ".join(others)]
+    if wait and wait.paused_since is not None:
+        since = wait.paused_since.astimezone(store.tz)
+        lines.append(
+            f"Ditunda sejak {since:%Y-%m-%d} {timeutil.clock_label(since)} (menunggu pelapor): jam SOP berhenti pada "
+            f"{wait.used:.0f} dari {wait.allowed} menit kerja langkah {wait.step}; lanjutkan dengan "
+            f"'pengaduan lanjutkan {case.id}'" + (" — TUNDA TERLALU LAMA" if wait.pause_too_long else "")
+        )
+    elif wait:
         row = _waiting_row(store, wait)
         state = "TERLAMBAT" if wait.overdue else ("hampir habis" if wait.close else "dalam standar")
         lines.append(

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import conflict, ids, timeutil
+from pengaduan.core import actions, conflict, ids, timeutil
 from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
-from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff
-from pengaduan.core.sop import START, Sop
-from pengaduan.errors import PengaduanError
+from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff, load_config, managers_lost
+from pengaduan.core.intake import CLASSIFICATION_FIELDS, REPORTER_FIELDS
+from pengaduan.core.sop import CASE_ACTION_COMMANDS, REFER, START, UNDO, Sop
+from pengaduan.errors import PengaduanError, TransitionError
 from pengaduan.i18n import CASE_KEYS, COMMIT_KINDS, ENTRY_KEYS, TRAILERS
 
 # Who may record a correction (sop.yaml `pengoreksi`) and who may change the configuration
@@ -226,7 +227,12 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
     else:
         kind = commit.kind
         cases = [c for c in commit.changes if c.kind == "case"]
-        if kind is None:
+        if kind is None and not cases and commit.changes and all(c.kind in ("config", "sop", "meta") for c in commit.changes):
+            # A configuration change committed by hand without its trailer: said as exactly that,
+            # and judged as a configuration change all the same.
+            ctx.add(4, f"commit konfigurasi tanpa trailer {TRAILERS['kind']}: {CONFIG_KIND}")
+            _check_config_commit(ctx)
+        elif kind is None:
             _check_case_commit(ctx, cases)
         elif kind == CONFIG_KIND:
             _check_config_commit(ctx)
@@ -315,6 +321,7 @@ def _check_config_commit(ctx: _Ctx) -> None:
         ctx.add(5, f"SOP yang berlaku tidak dapat dibaca ({commit.setup_error or 'sop.yaml tidak ada'}); siapa yang boleh "
                 "mengubah konfigurasi tidak dapat diperiksa")  # fmt: skip
         return
+    _check_roster_guard(ctx, config, sop)
     if not config.roster_managed(sop):
         return  # bootstrap: before the roster has a manager, anyone may set the store up
     staff = author_staff(config, commit.author_email)
@@ -326,6 +333,33 @@ def _check_config_commit(ctx: _Ctx) -> None:
             f"petugas '{staff.code}' ({', '.join(staff.roles)}) tidak boleh mengubah konfigurasi; "
             f"yang boleh: {', '.join(sop.managers)}",
         )
+    else:
+        _check_active(ctx, staff, None)
+
+
+def _check_roster_guard(ctx: _Ctx, before: Config, sop: Sop) -> None:
+    """Rule 5: a roster change never leaves a managing role that had an active holder without one."""
+    change = next((c for c in ctx.commit.changes if c.kind == "config" and not c.deleted and not c.error), None)
+    if change is None:
+        return
+    try:
+        after = load_config(change.new, sop)
+    except (PengaduanError, TypeError, ValueError, AttributeError):
+        return  # an unreadable configuration is reported by the change's own error
+    lost = managers_lost(before, after, sop)
+    if lost:
+        ctx.add(
+            5,
+            f"daftar petugas sesudah commit ini tidak punya petugas aktif berperan {', '.join(lost)} (pengelola di "
+            "sop.yaml); tidak ada lagi yang sah mengelola peran itu",
+        )
+
+
+def _check_active(ctx: _Ctx, staff: Staff, case_id: str | None) -> None:
+    """Rule 5: a deactivated person (roster `aktif: false`) records nothing."""
+    if not staff.active:
+        reason = f" ({staff.inactive_reason})" if staff.inactive_reason else ""
+        ctx.add(5, f"petugas '{staff.code}' nonaktif{reason} di daftar petugas yang berlaku; tidak boleh mencatat", case_id)
 
 
 def _command_of(data: Any) -> str:
@@ -334,7 +368,12 @@ def _command_of(data: Any) -> str:
 
 
 def may_change_config(
-    config: Config | None, sop: Sop | None, kind: str | None, email: str, signature: Signature | None
+    config: Config | None,
+    sop: Sop | None,
+    kind: str | None,
+    email: str,
+    signature: Signature | None,
+    after: Config | None = None,
 ) -> bool:
     """Whether a commit's change of pengaduan.yaml or sop.yaml counts: made as a configuration
     commit by a manager of the roster in force before it (signed by their own key when signing
@@ -349,8 +388,10 @@ def may_change_config(
     if not config.roster_managed(sop):
         return True  # bootstrap: before the roster has a manager, anyone may set the store up
     staff = author_staff(config, email)
-    if staff is None or not sop.manages(staff.roles):
+    if staff is None or not sop.manages(staff.roles) or not staff.active:
         return False
+    if after is not None and managers_lost(config, after, sop):
+        return False  # a roster left without an active manager of a role that had one
     return not (config.signing_required and signature_problem(signature, staff) is not None)
 
 
@@ -448,6 +489,8 @@ def _check_report_commit(ctx: _Ctx) -> None:
             known = ", ".join(f"{a.action} (langkah {a.step})" for a in sop.report_actions.values()) or "tidak ada"
             ctx.add(4, f"trailer {TRAILERS['action']}: {actions[0]} bukan aksi laporan langkah {step.number}; yang ada: {known}")
     staff = author_staff(commit.config, commit.author_email)
+    if staff is not None:
+        _check_active(ctx, staff, None)
     if staff is None:
         ctx.add(5, f"penulis commit laporan {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
     elif action is not None and not set(staff.roles) & set(action.roles):
@@ -502,7 +545,7 @@ def _check_case_change(ctx: _Ctx, change: FileChange, trailers_apply: bool) -> N
     else:
         _check_transitions(ctx, commit.sop, before, after, new_entries)
     if before is not None:
-        _check_intake(ctx, before, after, new_entries)
+        _check_intake(ctx, before, after, new_entries, commit.sop)
     last = new_entries[-1] if new_entries else None
     if trailers_apply:
         _check_trailers(ctx, after, last)
@@ -543,6 +586,7 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
     if len(new_entries) > 1:
         ctx.add(2, f"{len(new_entries)} entri riwayat baru dalam satu commit; satu commit mencatat tepat satu langkah", case_id)
     step, status = (before.step, before.status) if before is not None else (START, None)
+    current = before
     for entry in new_entries:
         if entry.action == CORRECTION:
             if before is None:
@@ -551,6 +595,12 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
                 ctx.add(
                     2, f"koreksi tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
                 )
+            current = current.with_entry(entry) if current is not None else None
+            continue
+        if entry.action in CASE_ACTION_COMMANDS:
+            _check_case_action(ctx, sop, current, entry, case_id)
+            step, status = entry.step, entry.status
+            current = current.with_entry(entry) if current is not None else None
             continue
         legal = [
             t
@@ -567,6 +617,7 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
                 case_id,
             )
         step, status = entry.step, entry.status
+        current = current.with_entry(entry) if current is not None else None
     if (after.step, after.status) != (step, status):
         ctx.add(
             2,
@@ -576,19 +627,80 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
         )
 
 
-def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry]) -> None:
-    """Rule 3: intake fields change only through a correction entry naming the field and both values."""
+def _check_case_action(ctx: _Ctx, sop: Sop, current: Case | None, entry: Entry, case_id: str) -> None:
+    """Rule 2 for a case action (sop.yaml aksi_kasus): taken where the SOP allows it, leaving the
+    case in the state core.actions gives, with what the action needs recorded."""
+    command = CASE_ACTION_COMMANDS[entry.action]
+    item = sop.case_actions.get(entry.action)
+    if item is None:
+        ctx.add(2, f"aksi '{command}' tidak ada di SOP {sop.number} yang berlaku (sop.yaml aksi_kasus)", case_id)
+        return
+    if current is None:
+        ctx.add(2, f"aksi '{command}' pada kasus yang belum diterima", case_id)
+        return
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    referral = changes.get(actions.REFERRED_TO)
+    try:
+        expected = actions.next_state(sop, current, item, referral if isinstance(referral, str) else None)
+    except TransitionError as exc:
+        ctx.add(2, f"aksi '{command}' tidak sah menurut SOP {sop.number}: {exc}", case_id)
+        return
+    if (entry.step, entry.status) != (expected.step, expected.status):
+        ctx.add(
+            2,
+            f"aksi '{command}' meninggalkan kasus di langkah {entry.step} '{entry.status}', padahal menurut SOP "
+            f"{sop.number}: langkah {expected.step} '{expected.status}'",
+            case_id,
+        )
+    if entry.action == UNDO and (expected.changes or {}).get(actions.UNDONE) != changes.get(actions.UNDONE):
+        ctx.add(
+            2,
+            f"batal menyebut entri ke-{changes.get(actions.UNDONE)!r}, padahal langkah terakhir yang dapat dibatalkan "
+            f"adalah entri ke-{(expected.changes or {}).get(actions.UNDONE)}",
+            case_id,
+        )
+    if entry.action == REFER and not (isinstance(referral, str) and referral.strip()):
+        ctx.add(2, f"rujuk tanpa instansi tujuan (perubahan.{actions.REFERRED_TO})", case_id)
+    if "alasan" in item.needs and not (entry.note or "").strip():
+        ctx.add(2, f"aksi '{command}' tanpa alasan, padahal SOP {sop.number} memintanya (--alasan)", case_id)
+
+
+def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry], sop: Sop | None = None) -> None:
+    """Rule 3: intake fields change only through a correction entry naming the field and both values;
+    kategori and bidang also through an SOP step that sets them; the reporter's data only through a
+    correction naming it (its values are personal data and never written into the history)."""
     corrections = {}
+    reporter_corrected = False
     for entry in new_entries:
         if entry.action != CORRECTION:
             continue
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         named = str(changes.get("kolom", ""))
-        field_name = next((f for f in INTAKE_FIELDS if named in (f, _key(f))), None)
+        if named in REPORTER_FIELDS.values():
+            reporter_corrected = True
+            continue
+        field_name = next((f for f in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS) if named in (f, _key(f))), None)
         if field_name is None:
-            ctx.add(3, f"koreksi menyebut kolom '{named}' yang bukan kolom penerimaan", after.id)
+            ctx.add(3, f"koreksi menyebut kolom '{named}' yang bukan kolom yang dapat dikoreksi", after.id)
             continue
         corrections[field_name] = changes
+    stepped = sop is not None and any(e.action in sop.step_actions for e in new_entries)
+    for name in CLASSIFICATION_FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        correction = corrections.get(name)
+        if correction is not None:
+            if _canonical(correction.get("lama")) != _canonical(old) or _canonical(correction.get("baru")) != _canonical(new):
+                ctx.add(
+                    3,
+                    f"koreksi kolom '{_key(name)}' tidak sesuai perubahannya (tercatat {correction.get('lama')!r} -> "
+                    f"{correction.get('baru')!r}, berkas {old!r} -> {new!r})",
+                    after.id,
+                )
+        elif old != new and sop is not None and not stepped:
+            what = f"kolom '{_key(name)}' diubah tanpa koreksi atau langkah SOP yang mengisinya ({old!r} -> {new!r})"
+            ctx.add(3, what, after.id)
+    if before.reporter.to_dict() != after.reporter.to_dict() and not reporter_corrected:
+        ctx.add(3, f"data pelapor diubah tanpa koreksi tercatat (kolom {', '.join(REPORTER_FIELDS.values())})", after.id)
     for name in INTAKE_FIELDS:
         # Compared as the files write them: the same moment with another offset is still a change.
         old, new = stored_value(getattr(before, name)), stored_value(getattr(after, name))
@@ -637,6 +749,7 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
             5, f"penulis commit {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas yang berlaku", case_id
         )
         return
+    _check_active(ctx, staff, case_id)
     if entry is None:
         return
     if entry.recorder != staff.code:
@@ -650,6 +763,15 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
             ctx.add(
                 5,
                 f"petugas '{staff.code}' ({roles}) tidak boleh mencatat koreksi; yang boleh: {', '.join(sop.correctors)}",
+                case_id,
+            )
+        return
+    item = sop.case_actions.get(entry.action)
+    if item is not None:
+        if not sop.may_take(staff.roles, item):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat '{item.name}'; yang boleh: {', '.join(item.roles)}",
                 case_id,
             )
         return

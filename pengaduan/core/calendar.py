@@ -274,6 +274,60 @@ class Calendar:
         return table
 
 
+    def working_day_after(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (a day with working hours; every day when 24/7)."""
+        found = 0
+        current = day
+        for _ in range(MAX_SEARCH_DAYS * 4):
+            current += timedelta(days=1)
+            if self.intervals(current):
+                found += 1
+                if found >= count:
+                    return current
+        raise ConfigError(
+            f"kalender kerja tidak punya {count} hari kerja sesudah {day:%Y-%m-%d}; periksa kalender di pengaduan.yaml"
+        )
+
+
+Span = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class StoppedClock:
+    """A calendar whose clock also stands still over some spans: while a case is paused (waiting
+    for the reporter), or closed before it was reopened. The same two measures as Calendar."""
+
+    calendar: Calendar
+    spans: tuple[Span, ...] = ()  # in time order, not overlapping
+
+    def working_minutes(self, start: datetime, end: datetime) -> float:
+        """Working minutes between two moments, less those inside the spans."""
+        total = self.calendar.working_minutes(start, end)
+        for begin, finish in self.spans:
+            low, high = max(begin, start), min(finish, end)
+            if high > low:
+                total -= self.calendar.working_minutes(low, high)
+        return max(total, 0.0)
+
+    def stopped_minutes(self, start: datetime, end: datetime) -> float:
+        """Working minutes between two moments that fall inside the spans."""
+        return self.calendar.working_minutes(start, end) - self.working_minutes(start, end)
+
+    def add_working_minutes(self, start: datetime, minutes: float) -> datetime:
+        """The earliest moment by which `minutes` working minutes outside the spans have passed."""
+        moment, remaining = start, minutes
+        for begin, finish in self.spans:
+            if finish <= moment:
+                continue
+            if begin > moment:
+                room = self.calendar.working_minutes(moment, begin)
+                if remaining <= room:
+                    return self.calendar.add_working_minutes(moment, remaining)
+                remaining -= room
+            moment = max(moment, finish)
+        return self.calendar.add_working_minutes(moment, remaining)
+
+
 def national_holidays(year: int) -> dict[date, Holiday]:
     """Indonesia's national holidays and cuti bersama of a year, named in Indonesian, from the
     `holidays` package (categories 'public' and 'government'; the latter is Indonesia's cuti bersama).

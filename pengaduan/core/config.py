@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 # `pengelola`).
 # Default of `batas.berkas_kb`: far above a real case (64 KB of text, a dozen answers).
 FILE_LIMIT_KB = 1024
+# Default of `batas.tunda_hari_kerja` (LAPOR!: closed 10 working days after a follow-up nobody answers).
+PAUSE_LIMIT_DAYS = 5
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")  # \Z: "$" would let a trailing newline in
 # NIP (Nomor Induk Pegawai) of a civil servant: 18 digits, written 8-6-1-3 (birth date, appointment
 # month, sex, number). Spaces, dots and dashes typed between the groups are dropped.
@@ -47,6 +49,9 @@ class Staff:
         """'19800101 200501 1 001' (the groups as NIPs are printed), or '' when none is recorded."""
         n = self.nip
         return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}" if n else ""
+    # A deactivated person stays in the roster (their history keeps its names) but can no longer act.
+    active: bool = True
+    inactive_reason: str = ""
 
     @property
     def commit_email(self) -> str:
@@ -71,6 +76,10 @@ class Staff:
             data["pangkat"] = self.rank
         if self.position:
             data["jabatan"] = self.position
+        if not self.active:
+            data["aktif"] = False
+            if self.inactive_reason:
+                data["alasan_nonaktif"] = self.inactive_reason
         return data
 
 
@@ -153,6 +162,8 @@ class Config:
     time_tolerance: float = 120.0
     # `batas.berkas_kb`: the largest case file read (bytes); bigger ones are refused unparsed.
     file_limit: int = FILE_LIMIT_KB * 1024
+    # `batas.tunda_hari_kerja`: a pause longer than this many working days is listed as too long.
+    pause_limit_days: int = PAUSE_LIMIT_DAYS
 
     @property
     def signing_required(self) -> bool:
@@ -167,11 +178,13 @@ class Config:
         return next((s for s in self.staff if s.email and s.email.lower() == wanted), None)
 
     def staff_with_role(self, role: str) -> list[Staff]:
-        return [s for s in self.staff if role in s.roles]
+        """The active people with the role (a deactivated one acts no more, so is never asked to)."""
+        return [s for s in self.staff if role in s.roles and s.active]
 
     def roster_managed(self, sop: Sop) -> bool:
-        """Whether the roster has someone who manages it: from then on only such a person may change
-        the roster and the configuration (before, anyone may set the store up)."""
+        """Whether the roster has someone who manages it: from then on only such a person (while
+        active) may change the roster and the configuration (before, anyone may set the store up).
+        A deactivated manager still counts: deactivating never reopens the first set-up."""
         return any(sop.manages(s.roles) for s in self.staff)
 
     def check_choice(self, value: str, kind: str) -> str:
@@ -193,7 +206,7 @@ class Config:
         kept on the changed one too: a roster change must not drop what the desk recorded.
         """
         data = dict(self.raw)
-        known = ("kode", "nama", "peran", "email", "bidang", "telepon", "kunci_ssh", "kunci_gpg", "nip", "pangkat", "jabatan")
+        known = STAFF_KEYS
         entries = [dict(item) for item in self.raw.get("petugas") or []]
         changed = staff.to_dict()
         for entry in entries:
@@ -206,6 +219,44 @@ class Config:
             entries.append(changed)
         data["petugas"] = entries
         return data
+
+
+# The roster keys Staff writes (to_dict); any other key of an entry is the desk's own and is kept.
+STAFF_KEYS = (
+    "kode", "nama", "peran", "email", "bidang", "telepon", "kunci_ssh", "kunci_gpg", "nip", "pangkat", "jabatan",
+    "aktif", "alasan_nonaktif",
+)  # fmt: skip
+
+
+def managers_lost(before: Config, after: Config, sop: Sop) -> list[str]:
+    """The managing roles (sop.yaml `pengelola`) that had an active holder before a roster change
+    and have none after it: a change that leaves any is refused (and found by the audit)."""
+
+    def held(config: Config, role: str) -> bool:
+        return any(role in s.roles and s.active for s in config.staff)
+
+    return [role for role in sop.managers if held(before, role) and not held(after, role)]
+
+
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\Z")
+_PHONE_RE = re.compile(r"^\+?[0-9]{6,15}\Z")
+
+
+def check_email(text: str) -> str:
+    """An e-mail address as the roster keeps it, or why it is not one."""
+    value = text.strip()
+    if value and not _EMAIL_RE.match(value):
+        raise InputError(f"--email '{value}' bukan alamat email; contoh: ani@jatengprov.go.id")
+    return value
+
+
+def check_phone(text: str) -> str:
+    """A phone number (digits, an optional leading +; spaces and dashes allowed), or why it is not one."""
+    value = text.strip()
+    digits = re.sub(r"[\s-]", "", value)
+    if value and not _PHONE_RE.match(digits):
+        raise InputError(f"--telepon '{value}' bukan nomor telepon; tulis 6-15 angka, boleh diawali +, contoh: 081234567890")
+    return digits
 
 
 def _mapping(data: dict[str, Any], key: str) -> dict[str, str]:
@@ -237,7 +288,12 @@ def parse_staff(item: Any, roles_known: Sequence[str] | None = None) -> Staff:
                 f"pengaduan.yaml tidak sah: petugas '{item['kode']}' berperan '{role}' yang tidak dikenal "
                 f"(peran: {', '.join(roles_known)})"
             )
+    active = item.get("aktif", True)
+    if not isinstance(active, bool):
+        raise ConfigError(f"pengaduan.yaml tidak sah: 'aktif' petugas '{item['kode']}' harus true atau false")
     return Staff(
+        active=active,
+        inactive_reason=str(item.get("alasan_nonaktif") or ""),
         code=str(item["kode"]),
         name=str(item["nama"]),
         roles=tuple(roles),
@@ -334,6 +390,7 @@ def load_config(data: Any, sop: Sop | None = None) -> Config:
         parse_kop(data["kop"])  # checked here, so a bad letterhead is refused before it is committed
     return Config(
         file_limit=_file_limit(data),
+        pause_limit_days=_pause_limit(data),
         agency=" ".join(str(data.get("instansi", "")).split()),
         agency_short=str(data.get("instansi_singkat", "")),
         city=str(data.get("kota", "Semarang")),
@@ -359,6 +416,17 @@ def _file_limit(data: dict[str, Any]) -> int:
             f"pengaduan.yaml tidak sah: 'batas.berkas_kb' harus bilangan bulat KB, 1 atau lebih (bawaan {FILE_LIMIT_KB})"
         )
     return value * 1024
+
+
+def _pause_limit(data: dict[str, Any]) -> int:
+    limits = data.get("batas")
+    value = limits.get("tunda_hari_kerja", PAUSE_LIMIT_DAYS) if isinstance(limits, dict) else PAUSE_LIMIT_DAYS
+    if type(value) is not int or value < 1:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: 'batas.tunda_hari_kerja' harus bilangan bulat hari kerja, 1 atau lebih "
+            f"(bawaan {PAUSE_LIMIT_DAYS})"
+        )
+    return value
 
 
 def parse_roles(text: str, sop: Sop) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Checks of the intake fields a person types: the same for `terima` and for `koreksi`."""
+"""Checks of the fields a person types: the same for `terima`, the steps that classify a case, and `koreksi`."""
 
 from __future__ import annotations
 
@@ -11,15 +11,32 @@ from pengaduan.core.case import INTAKE_FIELDS, Case
 from pengaduan.core.config import Config
 from pengaduan.core.workflow import TEXT_FIELDS, check_text_field
 from pengaduan.errors import InputError
-from pengaduan.i18n import CASE_KEYS
+from pengaduan.i18n import CASE_KEYS, REPORTER_KEYS
+
+# Fields the verification and coordination steps fill in (and a correction may fix).
+CLASSIFICATION_FIELDS = ("category", "bidang")
+# The reporter's data, by Reporter attribute -> the key a correction names it by. A correction
+# of these records which field changed, never its values: they are personal data, and the
+# history (append-only) must not keep what an erasure has to destroy.
+REPORTER_FIELDS: dict[str, str] = {
+    name: f"{CASE_KEYS['reporter']}.{key}" for name, key in REPORTER_KEYS.items()
+}
+REPORTER_PREFIX = "reporter."
+
+
+def correctable_keys() -> list[str]:
+    """Every key `koreksi --kolom` takes, in the order the case file writes them."""
+    return [CASE_KEYS[name] for name in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS)] + list(REPORTER_FIELDS.values())
 
 
 def correctable_field(key: str) -> str:
-    """The code name of the intake field a YAML key names; refused with the valid keys otherwise."""
-    names = {CASE_KEYS[name]: name for name in INTAKE_FIELDS}
+    """The code name of the field a key names ('reporter.name' for the reporter's); refused with
+    the valid keys otherwise."""
+    names = {CASE_KEYS[name]: name for name in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS)}
+    names.update({key: REPORTER_PREFIX + name for name, key in REPORTER_FIELDS.items()})
     field_name = names.get(key.strip())
     if field_name is None:
-        raise InputError(f"kolom '{key}' tidak dapat dikoreksi; pilih salah satu: {', '.join(names)}")
+        raise InputError(f"kolom '{key}' tidak dapat dikoreksi; pilih salah satu: {', '.join(correctable_keys())}")
     return field_name
 
 
@@ -28,8 +45,15 @@ def corrected_value(
 ) -> Any:
     """A corrected value checked as `terima` checks it."""
     text = value.strip()
+    if field_name.startswith(REPORTER_PREFIX):
+        check_text_field("reporter_" + field_name[len(REPORTER_PREFIX) :], text, "--nilai")
+        return text or None  # the reporter's name or contact may be removed (an empty value)
     if field_name in TEXT_FIELDS:
         check_text_field(field_name, text, "--nilai")
+    if field_name == "category":
+        return config.check_choice(text, "kategori")
+    if field_name == "bidang":
+        return config.check_choice(text, "bidang")
     if field_name == "platform":
         return config.check_choice(text, "platform")
     if field_name == "kind":

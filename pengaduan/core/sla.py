@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pengaduan.core import timeutil
-from pengaduan.core.calendar import Calendar
+from pengaduan.core.actions import CORRECTION, effective
+from pengaduan.core.calendar import Calendar, Span, StoppedClock
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.config import Config, Staff
-from pengaduan.core.sop import Sop
+from pengaduan.core.sop import CASE_ACTION_COMMANDS, PAUSE, REOPEN, Sop
 
 # A step that applies only when another step's standard has run out without it happening
 # (`sesudah_diam` in sop.yaml; SOP step 6: "if the Redaktur gives no answer" -- the case has
@@ -39,16 +40,65 @@ PATH_ADMIN = "admin"
 PATH_REDAKTUR = "redaktur"
 PATH_ESCALATED = "eskalasi"
 PATH_NOT_COMPLAINT = "bukan_pengaduan"
-PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT)
+PATH_REFERRED = "dirujuk"  # closed by a referral to another body (sop.yaml aksi_kasus.rujuk)
+PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT, PATH_REFERRED)
 
 
 def _clock(calendar: Calendar | None, tz: ZoneInfo) -> Calendar:
     return calendar if calendar is not None else Calendar.always_open(tz)
 
 
+_CASE_ACTIONS = frozenset(CASE_ACTION_COMMANDS)
+
+
+def counted(case: Case) -> list[Entry]:
+    """The entries that count (undone steps and undo entries left out), corrections left out too."""
+    history = case.history
+    if not any(e.action in _CASE_ACTIONS for e in history):  # the common case: nothing undone, paused or reopened
+        return [e for e in history if e.action != CORRECTION]
+    return [e for _, e in effective(history) if e.action != CORRECTION]
+
+
 def _steps(case: Case, sop: Sop) -> list[Entry]:
-    """The history entries that are SOP steps (corrections do not move the clock)."""
-    return [e for e in case.history if e.action != "koreksi" and e.step in sop.steps]
+    """The history entries that are SOP steps still counted (not undone; corrections, pauses and
+    the other case actions do not move the clock)."""
+    actions = sop.step_actions
+    return [e for e in counted(case) if e.action in actions]
+
+
+def stopped_spans(case: Case, sop: Sop, until: datetime | None = None) -> list[Span]:
+    """When the case's clock stood still: paused (waiting for the reporter), or closed before it
+    was reopened. A span still running at the end lasts `until` (left out without it)."""
+    if not any(e.action in _CASE_ACTIONS for e in case.history) and (until is None or case.status not in sop.final_statuses):
+        return []  # without case actions a case stands still only once closed, at its end
+    spans: list[Span] = []
+    since: datetime | None = None
+    for entry in counted(case):
+        stopped = entry.status in sop.final_statuses or entry.status == sop.hold_status
+        if stopped and since is None:
+            since = entry.time
+        elif not stopped and since is not None:
+            spans.append((since, entry.time))
+            since = None
+    if since is not None and until is not None and until > since:
+        spans.append((since, until))
+    return spans
+
+
+def paused_spans(case: Case, sop: Sop, until: datetime | None = None) -> list[Span]:
+    """The spans the case waited paused (not those it stood closed)."""
+    starts = {e.time for e in counted(case) if e.action == PAUSE}
+    return [span for span in stopped_spans(case, sop, until) if span[0] in starts]
+
+
+def case_clock(
+    case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, until: datetime | None = None
+) -> Calendar | StoppedClock:
+    """The working calendar with the case's own stopped spans taken out (the calendar itself when
+    the case never stood still)."""
+    spans = stopped_spans(case, sop, until)
+    clock = _clock(calendar, tz)
+    return StoppedClock(clock, tuple(spans)) if spans else clock
 
 
 # -- each recorded step ----------------------------------------------------------------------------
@@ -70,7 +120,7 @@ def step_timings(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None =
     Step 6 is measured from the moment the Redaktur's silence became a fact (step 4 plus step
     5's standard), since the SOP allows it only then.
     """
-    clock = _clock(calendar, tz)
+    clock = case_clock(case, sop, tz, calendar)
     out: list[StepTiming] = []
     previous: datetime | None = None
     for entry in _steps(case, sop):
@@ -92,8 +142,11 @@ def step_timings(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None =
 # -- each case -------------------------------------------------------------------------------------
 def path_of(case: Case, sop: Sop) -> str:
     """Which SOP path the case took (so far, for an open case)."""
-    if any(e.status == PATH_NOT_COMPLAINT for e in case.history):
+    if case.status == PATH_NOT_COMPLAINT:
         return PATH_NOT_COMPLAINT
+    refer = sop.case_actions.get("rujuk")
+    if refer is not None and case.status == refer.status:
+        return PATH_REFERRED
     reached = {e.step for e in _steps(case, sop)}
     for path in (PATH_ESCALATED, PATH_REDAKTUR):
         if sop.path_steps.get(path) in reached:
@@ -113,6 +166,9 @@ class CaseFigures:
     settle: float | None  # to the entry that closed the case (None while open)
     settle_standard: int | None
     steps: tuple[StepTiming, ...]
+    paused: float = 0.0  # working minutes the case waited paused (not counted in the figures above)
+    reopened: int = 0  # how often it was reopened after closing
+    undone: int = 0  # steps undone (they count nowhere)
 
     @property
     def first_response_met(self) -> bool | None:
@@ -128,15 +184,17 @@ class CaseFigures:
 def case_figures(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None = None) -> CaseFigures:
     """Time to first response (steps 1-3) and time to settle, measured like `step_timings`."""
     timings = step_timings(case, sop, tz, calendar)
-    clock = _clock(calendar, tz)
-    entries = _steps(case, sop)
+    clock = case_clock(case, sop, tz, calendar)
+    entries = counted(case)
     start = timings[0].start if timings else case.received_at.astimezone(tz)
     first_steps = sop.first_response_steps
     first = next((t for t in timings if first_steps and t.step == first_steps[-1]), None)
     first_response = clock.working_minutes(start, first.end) if first is not None else None
     settle = settle_standard = None
+    end = entries[-1].time.astimezone(tz) if entries else start
+    pauses = StoppedClock(_clock(calendar, tz), tuple(paused_spans(case, sop, end)))
     if entries and entries[-1].status in sop.final_statuses:
-        settle = clock.working_minutes(start, timings[-1].end)
+        settle = clock.working_minutes(start, end)
         # The standard of the path actually taken: its steps, plus the wait the SOP requires
         # before a step that applies on silence (the Redaktur's 10 minutes before step 6).
         settle_standard = sum(t.standard for t in timings) + sum(
@@ -151,6 +209,9 @@ def case_figures(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None =
         settle=settle,
         settle_standard=settle_standard,
         steps=tuple(timings),
+        paused=pauses.stopped_minutes(start, end),
+        reopened=sum(1 for e in entries if e.action == REOPEN),
+        undone=sum(1 for e in case.history if e.action == "batal"),
     )
 
 
@@ -179,9 +240,16 @@ class Waiting:
     since: datetime
     used: float  # working minutes
     allowed: int
-    due: datetime  # when the standard runs out
+    due: datetime  # when the standard runs out (for a paused case: were it resumed at the moment)
     command: str
     escalation: Escalation
+    paused_since: datetime | None = None  # the case waits for the reporter: its clock stands still
+    pause_limit: date | None = None  # the last working day a pause may last (batas.tunda_hari_kerja)
+    pause_too_long: bool = False  # paused longer than that
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_since is not None
 
     @property
     def share(self) -> float:
@@ -189,12 +257,13 @@ class Waiting:
 
     @property
     def overdue(self) -> bool:
-        return self.used > self.allowed
+        """Past its standard; never while paused (the clock stands still)."""
+        return not self.paused and self.used > self.allowed
 
     @property
     def close(self) -> bool:
         """Not overdue yet, but at least CLOSE of the standard used."""
-        return not self.overdue and self.share >= CLOSE
+        return not self.paused and not self.overdue and self.share >= CLOSE
 
 
 def awaited_role(sop: Sop, step: int) -> str:
@@ -215,50 +284,93 @@ def _command(sop: Sop, at_step: int, target: int, case_id: str) -> str:
     return ""
 
 
-def waiting(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> Waiting | None:
-    """What the case waits for as of `moment` (its history up to then); None when closed or not yet received."""
-    entries = _steps(case, sop)
-    while entries and entries[-1].time.astimezone(tz) > moment:  # entries are in time order
-        entries.pop()
+def waiting(
+    case: Case,
+    sop: Sop,
+    tz: ZoneInfo,
+    calendar: Calendar | None,
+    moment: datetime,
+    pause_limit_days: int | None = None,
+) -> Waiting | None:
+    """What the case waits for as of `moment` (its history up to then); None when closed or not yet received.
+
+    A paused case is returned with `paused_since` set: its clock stands still, so it is never
+    overdue; with `pause_limit_days` it is `pause_too_long` once the pause outlasts that many
+    working days.
+    """
+    history = case.history
+    if history and history[-1].time.astimezone(tz) > moment:  # entries are in time order
+        history = tuple(e for e in history if e.time.astimezone(tz) <= moment)
+        case = replace(case, history=history)
+    entries = counted(case)
     if not entries or entries[-1].status in sop.final_statuses:
         return None
-    last = entries[-1]
+    state = entries[-1]
+    paused_at: datetime | None = None
+    if sop.hold_status is not None and state.status == sop.hold_status:
+        paused_at = state.time.astimezone(tz)
+        pause = max(i for i, e in enumerate(entries) if e.action == PAUSE)
+        state = entries[pause - 1] if pause > 0 else state
+    anchors = [e for e in entries if e.action in sop.step_actions or e.action == REOPEN]
+    if not anchors:
+        return None
+    last = anchors[-1]
     silence = sop.silence_steps
-    targets = {t.target for t in sop.allowed_from(last.step, last.status)} - set(silence)
+    targets = {t.target for t in sop.allowed_from(state.step, state.status)} - set(silence)
     if not targets:
         return None
     # Of several ways on (step 3: forward to the Redaktur, or answer the reporter) the one with
     # the longest standard sets the limit, so the list never cries wolf.
     step = min(targets, key=lambda n: (-sop.steps[n].minutes, n))
-    clock = _clock(calendar, tz)
+    clock = case_clock(case, sop, tz, calendar, moment)
     since = last.time.astimezone(tz)
     allowed = sop.steps[step].minutes
     used = clock.working_minutes(since, moment)
     due = clock.add_working_minutes(since, allowed)
     role = awaited_role(sop, step)
-    command = _command(sop, last.step, step, case.id)
+    command = _command(sop, state.step, step, case.id)
     escalation = Escalation(step, role, since, used, allowed, command)
     for later, silent in silence.items():
-        if silent == step and _command(sop, last.step, later, case.id):
+        if silent == step and _command(sop, state.step, later, case.id):
             escalation = Escalation(
                 step=later,
                 role=sop.steps[later].actor,
                 since=due,
                 used=clock.working_minutes(due, moment),
                 allowed=sop.steps[later].minutes,
-                command=_command(sop, last.step, later, case.id),
+                command=_command(sop, state.step, later, case.id),
             )
-    return Waiting(case, last.step, last.status, step, role, since, used, allowed, due, command, escalation)
+    limit: date | None = None
+    too_long = False
+    if paused_at is not None:
+        command = f"pengaduan lanjutkan {case.id}"
+        if pause_limit_days:
+            limit = _clock(calendar, tz).working_day_after(paused_at.date(), pause_limit_days)
+            too_long = moment.astimezone(tz).date() > limit
+    return Waiting(
+        case, state.step, entries[-1].status, step, role, since, used, allowed, due, command, escalation,
+        paused_at, limit, too_long,
+    )  # fmt: skip
 
 
 def _worst_first(item: Waiting) -> tuple[float, float, str]:
     return (-item.share, -item.used, item.case.id)
 
 
-def late_list(cases: Iterable[Case], sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> list[Waiting]:
-    """Open cases whose awaited step is overdue or close to it, worst first."""
-    found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment)) is not None]
-    return sorted((w for w in found if w.overdue or w.close), key=_worst_first)
+def late_list(
+    cases: Iterable[Case],
+    sop: Sop,
+    tz: ZoneInfo,
+    calendar: Calendar | None,
+    moment: datetime,
+    pause_limit_days: int | None = None,
+) -> list[Waiting]:
+    """Open cases whose awaited step is overdue or close to it, worst first; then the cases paused
+    longer than `pause_limit_days` working days (a kind of their own: their clock stands still)."""
+    found = [w for case in cases if (w := waiting(case, sop, tz, calendar, moment, pause_limit_days)) is not None]
+    late = sorted((w for w in found if w.overdue or w.close), key=_worst_first)
+    stale = sorted((w for w in found if w.pause_too_long), key=lambda w: (w.paused_since, w.case.id))
+    return late + stale
 
 
 def escalations(cases: Iterable[Case], sop: Sop, tz: ZoneInfo, calendar: Calendar | None, moment: datetime) -> list[Waiting]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pengaduan.errors import InputError, SopError
@@ -54,6 +55,45 @@ class Transition:
         return dict(self.picks).get(option, False)
 
 
+# Actions on a case beyond the SOP's step table (sop.yaml `aksi_kasus`; SOP.md "Beyond the
+# SOP's table"), each with the command the CLI gives it. The tool knows what each does; the SOP
+# says who may take it, from which steps or statuses, and what it needs (its `perintah`).
+UNDO = "batal"
+REOPEN = "buka_kembali"
+PAUSE = "tunda"
+RESUME = "lanjutkan"
+REFER = "rujuk"
+CASE_ACTION_COMMANDS: dict[str, str] = {
+    UNDO: "batal",
+    REOPEN: "buka-kembali",
+    PAUSE: "tunda",
+    RESUME: "lanjutkan",
+    REFER: "rujuk",
+}
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """An action on a case outside the step table: undo, reopen, pause, resume, refer.
+
+    Its history entry leaves the case at a step and status the action decides: undo returns
+    to the state before the undone entry; reopen to `target`/`status`; pause holds the case in
+    `status` (its clock stopped); resume returns to the status before the pause; refer closes
+    the case in `status`.
+    """
+
+    action: str
+    command: str  # `perintah`, e.g. "rujuk ID --ke INSTANSI --alasan TEKS"
+    roles: tuple[str, ...]
+    sources: tuple[int, ...] | None = None  # the steps it applies from (None: any open step)
+    source_statuses: tuple[str, ...] | None = None  # reopen: the closed statuses it reopens (None: all)
+    target: int | None = None  # reopen: the step the case returns to
+    status: str | None = None  # reopen: the status it returns to; pause: held; refer: closing
+    name: str = ""
+    picks: tuple[tuple[str, str | bool], ...] = ()
+    needs: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class ReportAction:
     """A report action (its commits' `Aksi` trailer), the report step it records and who may do it."""
@@ -80,6 +120,31 @@ class Sop:
     correctors: tuple[str, ...] = ()  # may record a correction of an intake field
     path_steps: dict[str, int] = field(default_factory=dict)  # path -> the step that puts a case on it
     report_actions: dict[str, ReportAction] = field(default_factory=dict)
+    case_actions: dict[str, CaseAction] = field(default_factory=dict)
+
+    @property
+    def hold_status(self) -> str | None:
+        """The status of a paused case (`aksi_kasus.tunda.status`): no SOP step while in it."""
+        pause = self.case_actions.get(PAUSE)
+        return pause.status if pause is not None else None
+
+    @cached_property
+    def step_actions(self) -> frozenset[str]:
+        """The actions of the step table's transitions (the entries the SOP clock measures)."""
+        return frozenset(t.action for t in self.transitions)
+
+    def case_action(self, action: str) -> CaseAction:
+        """A case action of this SOP, or why it is not available (an sop.yaml from before it)."""
+        found = self.case_actions.get(action)
+        if found is None:
+            raise SopError(
+                f"aksi '{CASE_ACTION_COMMANDS.get(action, action)}' belum ada di sop.yaml store ini (SOP {self.number} "
+                "ditulis sebelum aksi itu ada); tambahkan dengan 'pengaduan atur sop perbarui'"
+            )
+        return found
+
+    def may_take(self, roles: Iterable[str], action: CaseAction) -> bool:
+        return bool(set(roles) & set(action.roles))
 
     @property
     def staff_roles(self) -> tuple[str, ...]:
@@ -126,8 +191,8 @@ class Sop:
         raise SopError(f"aksi '{action}' tidak ada di SOP {self.number}")
 
     def allowed_from(self, step: int, status: str | None = None) -> list[Transition]:
-        """The transitions the SOP allows from the last recorded step (none once final)."""
-        if status in self.final_statuses:
+        """The transitions the SOP allows from the last recorded step (none once final or paused)."""
+        if status in self.final_statuses or (status is not None and status == self.hold_status):
             return []
         return [t for t in self.transitions if step in t.sources]
 
@@ -315,6 +380,63 @@ def _report_actions(
     return out
 
 
+def _case_actions(
+    value: Any, steps: dict[int, Step], roles: dict[str, str], external: tuple[str, ...]
+) -> dict[str, CaseAction]:
+    """`aksi_kasus`: optional; an SOP without it (written before these actions) has none of them."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SopError("definisi SOP tidak sah: 'aksi_kasus' harus pemetaan aksi -> {perintah, peran, ...}")
+    out: dict[str, CaseAction] = {}
+    for action, item in value.items():
+        where = f"aksi_kasus '{action}'"
+        if action not in CASE_ACTION_COMMANDS:
+            raise SopError(
+                f"definisi SOP tidak sah: {where} tidak dikenal; yang dikenal: {', '.join(CASE_ACTION_COMMANDS)}"
+            )
+        if not isinstance(item, dict):
+            raise SopError(f"definisi SOP tidak sah: {where} harus pemetaan, contoh: {{perintah: ..., peran: [admin]}}")
+        command = str(item.get("perintah") or CASE_ACTION_COMMANDS[action])
+        name, picks, needs = _command_line(command, action)
+        if name != CASE_ACTION_COMMANDS[action] or picks:
+            raise SopError(
+                f"definisi SOP tidak sah: perintah {where} harus '{CASE_ACTION_COMMANDS[action]} ID' dengan opsi berisi "
+                f"HURUF BESAR saja (yang diisi petugas), bukan '{command}'"
+            )
+        allowed = _roles_list(item, "peran", roles, "[admin]", external)
+        if not allowed:
+            raise SopError(f"definisi SOP tidak sah: {where} perlu 'peran' (siapa yang boleh), contoh: [admin]")
+        sources = item.get("dari")
+        if sources is not None:
+            sources = _sequence(sources, f"'dari' {where}", "[1, 2, 3]")
+            for number in sources:
+                if not _is_int(number) or number not in steps:
+                    raise SopError(f"definisi SOP tidak sah: {where} berasal dari langkah {number!r} yang tidak ada")
+        statuses = item.get("dari_status")
+        if statuses is not None:
+            statuses = tuple(str(s) for s in _sequence(statuses, f"'dari_status' {where}", "[selesai]"))
+        target = _optional_int(item.get("ke"), f"'ke' {where}")
+        status = item.get("status")
+        if action in (REOPEN, PAUSE, REFER) and not status:
+            raise SopError(f"definisi SOP tidak sah: {where} perlu 'status'")
+        if action == REOPEN and (target is None or target not in steps):
+            raise SopError(f"definisi SOP tidak sah: {where} perlu 'ke': langkah tempat kasus kembali, contoh: 2")
+        out[str(action)] = CaseAction(
+            action=str(action),
+            command=command,
+            roles=allowed,
+            sources=sources,
+            source_statuses=statuses,
+            target=target,
+            status=str(status) if status else None,
+            name=name,
+            picks=picks,
+            needs=needs,
+        )
+    return out
+
+
 # What SOP 276's files said before these facts were data (the tool's constants until then): a
 # store's sop.yaml, or an old commit of it, written before any of these keys existed means exactly
 # this, so existing stores and their audited history keep their meaning. A file that has any of
@@ -446,6 +568,7 @@ def load_sop(data: Any) -> Sop:
         correctors=correctors,
         path_steps=_path_steps(data.get("langkah_jalur"), steps),
         report_actions=_report_actions(data.get("aksi_laporan"), report_steps, roles, external),
+        case_actions=_case_actions(data.get("aksi_kasus"), steps, roles, external),
     )
     for step in steps.values():
         if step.after_silence is not None and step.after_silence not in steps:
@@ -457,7 +580,43 @@ def load_sop(data: Any) -> Sop:
         if not _is_int(number) or number not in steps:
             raise SopError(f"definisi SOP tidak sah: respon_pertama menyebut langkah {number} yang tidak ada")
     _check_reachability(sop)
+    _check_case_actions(sop)
     return sop
+
+
+def _check_case_actions(sop: Sop) -> None:
+    """Case actions fit the step table: their commands and statuses are their own, and a
+    referral's status closes a case (it joins the end states)."""
+    commands = {t.name for t in sop.transitions}
+    statuses = {t.status for t in sop.transitions}
+    for item in sop.case_actions.values():
+        if item.name in commands:
+            raise SopError(f"definisi SOP tidak sah: perintah aksi_kasus '{item.action}' sama dengan perintah transisi")
+        if item.action in (PAUSE, REFER) and item.status in statuses:
+            raise SopError(
+                f"definisi SOP tidak sah: status '{item.status}' aksi_kasus '{item.action}' sudah dipakai transisi; "
+                "beri status sendiri"
+            )
+    pause, refer = sop.case_actions.get(PAUSE), sop.case_actions.get(REFER)
+    if pause is not None and refer is not None and pause.status == refer.status:
+        raise SopError("definisi SOP tidak sah: status tunda dan rujuk harus berbeda")
+    if refer is not None and refer.status not in sop.final_statuses:
+        sop.final_statuses = (*sop.final_statuses, str(refer.status))
+    reopen = sop.case_actions.get(REOPEN)
+    if reopen is not None:
+        for status in reopen.source_statuses or ():
+            if status not in sop.final_statuses:
+                raise SopError(
+                    f"definisi SOP tidak sah: aksi_kasus buka_kembali dari_status '{status}' bukan status akhir "
+                    f"({', '.join(sop.final_statuses)})"
+                )
+        if not any((t.target, t.status) == (reopen.target, reopen.status) for t in sop.transitions) or (
+            reopen.status in sop.final_statuses
+        ):
+            raise SopError(
+                f"definisi SOP tidak sah: aksi_kasus buka_kembali kembali ke langkah {reopen.target} status "
+                f"'{reopen.status}', yang bukan keadaan terbuka hasil transisi mana pun"
+            )
 
 
 def _check_reachability(sop: Sop) -> None:

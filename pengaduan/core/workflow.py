@@ -8,15 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from pengaduan.core import safetext, timeutil
+from pengaduan.core import safetext, sla, timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.case import Case, Entry, Reporter, stored_value
 from pengaduan.core.config import Config, Staff
 from pengaduan.core.sla import awaited_role
 from pengaduan.core.sop import START, Sop, Step, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
-from pengaduan.i18n import CASE_KEYS, action_label, status_label
+from pengaduan.i18n import CASE_KEYS, REPORTER_KEYS, action_label, status_label
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ TEXT_FIELDS: dict[str, tuple[str, bool, int]] = {
     "note": ("--catatan", False, safetext.NOTE_BYTES),
     "reason": ("--alasan", False, safetext.NOTE_BYTES),
     "performer_name": ("--oleh", True, safetext.LINE_CHARS),
+    "referral": ("--ke", True, safetext.LINE_CHARS),
 }
 
 
@@ -82,15 +84,38 @@ class Request:
 
 
 def allowed_commands(sop: Sop, case: Case) -> list[str]:
+    """The SOP steps the case may take next."""
     return [t.command for t in sop.allowed_from(case.step, case.status)]
+
+
+def case_action_commands(sop: Sop, case: Case) -> list[str]:
+    """The case actions (undo, reopen, pause, resume, refer) that apply to the case now."""
+    from pengaduan.core import actions
+
+    out = []
+    for item in sop.case_actions.values():
+        try:
+            actions.next_state(sop, case, item, "-")
+        except TransitionError:
+            continue
+        out.append(item.command)
+    return out
 
 
 def _check_state(sop: Sop, case: Case | None, transition: Transition) -> None:
     current = case.step if case else START
     if case is not None and case.status in sop.final_statuses:
+        reopen = ""
+        if "buka_kembali" in sop.case_actions:
+            reopen = f" (buka lagi dengan 'pengaduan buka-kembali {case.id} --alasan TEKS')"
         raise TransitionError(
             f"kasus {case.id} sudah berstatus {status_label(case.status)} (langkah {case.step}); "
-            "tidak ada aksi lagi yang boleh dicatat"
+            "tidak ada langkah lagi yang boleh dicatat"
+            + reopen
+        )
+    if case is not None and sop.hold_status is not None and case.status == sop.hold_status:
+        raise TransitionError(
+            f"kasus {case.id} sedang ditunda (menunggu pelapor); lanjutkan dulu dengan 'pengaduan lanjutkan {case.id}'"
         )
     if current in transition.sources:
         return
@@ -127,16 +152,16 @@ def _check_time(case: Case | None, request: Request, now: datetime, tz: tzinfo) 
 
 
 def _check_silence(
-    sop: Sop, case: Case | None, request: Request, step: Step, calendar: Calendar | None, tz: tzinfo
+    sop: Sop, case: Case | None, request: Request, step: Step, calendar: Calendar | None, tz: ZoneInfo
 ) -> None:
     """A step that applies on silence (6: the Redaktur gives no answer) before that silence is a
     fact (step 5's standard has not run out) needs the reason written down."""
     if step.after_silence is None or case is None or case.last is None or (request.note or "").strip():
         return
-    since = case.last.time.astimezone(tz)
-    waited = (
-        calendar.working_minutes(since, request.at) if calendar is not None else timeutil.minutes_between(since, request.at)
-    )
+    steps = sla._steps(case, sop)
+    since = (steps[-1] if steps else case.last).time.astimezone(tz)
+    # Working minutes (wall-clock without a calendar), the case's pauses left out.
+    waited = sla.case_clock(case, sop, tz, calendar, request.at).working_minutes(since, request.at)
     standard = sop.steps[step.after_silence].minutes
     if waited < standard:
         awaited = sop.roles[awaited_role(sop, step.after_silence)]
@@ -247,9 +272,22 @@ def apply(
 
 
 def correct(case: Case, field_name: str, value: str | datetime | None, reason: str, actor: Staff, at: datetime) -> Case:
-    """A recorded correction of one intake field; history keeps the old and new value."""
+    """A recorded correction of one field; history keeps the old and new value (the reporter's
+    fields, 'reporter.name' and 'reporter.contact': only which one changed, never the values)."""
+    if field_name.startswith("reporter."):
+        attr = field_name.split(".", 1)[1]
+        reporter = replace(case.reporter, **{attr: value if isinstance(value, str) else None})
+        key = f"{CASE_KEYS['reporter']}.{REPORTER_KEYS[attr]}"
+        return replace(case.with_entry(_correction_entry(case, actor, at, reason, {"kolom": key})), reporter=reporter)
     old = getattr(case, field_name)
-    entry = Entry(
+    # The field by its YAML key and its values as the case file writes them.
+    changes = {"kolom": CASE_KEYS.get(field_name, field_name), "lama": stored_value(old), "baru": stored_value(value)}
+    change: dict[str, Any] = {field_name: value}  # one field, named at run time
+    return replace(case.with_entry(_correction_entry(case, actor, at, reason, changes)), **change)
+
+
+def _correction_entry(case: Case, actor: Staff, at: datetime, reason: str, changes: dict[str, Any]) -> Entry:
+    return Entry(
         step=case.step,
         action="koreksi",
         status=case.status,
@@ -259,8 +297,5 @@ def correct(case: Case, field_name: str, value: str | datetime | None, reason: s
         recorder=actor.code,
         time=_to_second(at),
         note=reason,
-        # The field by its YAML key and its values as the case file writes them.
-        changes={"kolom": CASE_KEYS.get(field_name, field_name), "lama": stored_value(old), "baru": stored_value(value)},
+        changes=changes,
     )
-    change: dict[str, Any] = {field_name: value}  # one intake field, named at run time
-    return replace(case.with_entry(entry), **change)

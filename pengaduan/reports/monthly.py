@@ -40,6 +40,13 @@ class Summary:
     steps_met: int
     first_response: float | None  # median minutes from posting/receipt to the first response (step 3)
     settle_time: float | None  # median minutes from posting/receipt to settlement
+    # Counted apart: closed by a referral, reopened after closing, paused (its working minutes are
+    # left out of every time above), and steps undone (they count nowhere else).
+    referred: int = 0
+    reopened: int = 0
+    paused: int = 0
+    paused_minutes: float = 0.0
+    undone: int = 0
 
     @property
     def met_share(self) -> float | None:
@@ -123,6 +130,9 @@ class _Seen:
     final: bool
     first_response: float | None
     settle_time: float | None
+    paused: float = 0.0
+    reopened: int = 0
+    undone: int = 0
 
 
 def _summary(year: int, month: int, seen: list[_Seen], steps: list[StepRow]) -> Summary:
@@ -141,6 +151,11 @@ def _summary(year: int, month: int, seen: list[_Seen], steps: list[StepRow]) -> 
         settle_time=figures.median(
             [s.settle_time for s in seen if s.settle_time is not None and s.case.status == figures.SETTLED]
         ),
+        referred=sum(1 for s in seen if s.path == sla.PATH_REFERRED),
+        reopened=sum(1 for s in seen if s.reopened),
+        paused=sum(1 for s in seen if s.paused),
+        paused_minutes=sum(s.paused for s in seen),
+        undone=sum(s.undone for s in seen),
     )
 
 
@@ -160,7 +175,10 @@ def _month(items: list[Timed], year: int, month: int, cutoff: datetime, sop: Sop
             found = sla.case_figures(case, sop, tz, calendar)
             timings.extend(t for t in found.steps if t.end >= start)
             seen.append(
-                _Seen(case, item.received, found.path, figures.is_final(case, sop), found.first_response, found.settle)
+                _Seen(
+                    case, item.received, found.path, figures.is_final(case, sop), found.first_response, found.settle,
+                    found.paused, found.reopened, found.undone,
+                )  # fmt: skip
             )
         else:  # an older case: only its steps done within this month count
             timings.extend(t for t in sla.step_timings(case, sop, tz, calendar) if t.end >= start)

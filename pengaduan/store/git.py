@@ -155,6 +155,21 @@ class Git:
         """The FSYNC_CONFIG keys this repository does not have set as wanted."""
         return [key for key, value in FSYNC_CONFIG.items() if self.config_value(key) != value]
 
+    def adopt_empty(self) -> None:
+        """Make an existing, empty repository the store's: its first commit goes on BRANCH, with
+        the settings `init` gives a new one."""
+        self._run("symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
+        self._run("config", "feature.manyFiles", "true")
+        self._run("config", "core.untrackedCache", "true")
+        self._run("config", "core.splitIndex", "true")
+
+    def any_commit(self) -> bool:
+        """Whether the repository has any commit on any ref."""
+        return bool(self._run("rev-list", "-n", "1", "--all", check=False).strip())
+
+    def index_entries(self) -> int:
+        return len(self._run("ls-files", "--cached", "-z").split(b"\0")) - 1
+
     def exclude(self, names: Iterable[str]) -> None:
         """Have this repository ignore these top-level names (.git/info/exclude, never committed)."""
         names = list(names)

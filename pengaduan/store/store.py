@@ -122,8 +122,11 @@ class Store:
     @classmethod
     def create(cls, root: Path | None = None, roster: list[Staff] | None = None) -> Store:
         store = cls(root or default_root())
-        if (store.root / layout.CONFIG).exists() or (store.root / ".git").exists():
+        if (store.root / layout.CONFIG).exists():
             raise StoreError(f"store sudah ada di {store.root}; tidak ditimpa. Pakai --store DIR untuk store baru")
+        existing = (store.root / ".git").exists()
+        if existing:
+            store._check_empty_repository()
         # Files already in the folder are not the store's (e.g. cases/README.md of the code
         # repository): the store's git ignores them, so they never make the store look dirty.
         foreign = sorted(p.name for p in store.root.iterdir()) if store.root.is_dir() else []
@@ -133,7 +136,11 @@ class Store:
                 f"{store.root} sudah berisi {', '.join(data_dirs)}/ tanpa store; tidak ditimpa. Pindahkan folder itu, "
                 "atau pakai --store DIR untuk store baru"
             )
-        store.git.init()
+        if existing:
+            store.git.adopt_empty()
+            foreign = [name for name in foreign if name != ".git"]
+        else:
+            store.git.init()
         store.git.exclude(foreign)
         config_text = _data_file("pengaduan.yaml").decode("utf-8")
         template = yamlio.load_text(config_text, "pengaduan.yaml")
@@ -154,6 +161,30 @@ class Store:
         store.git.stage(files)
         store.git.commit_index(commits.store_created(store.sop.number), store.identity_for(None), parent=None)
         return store
+
+    def _check_empty_repository(self) -> None:
+        """A git repository already in the folder becomes the store only while it is empty: no
+        commit on any branch, nothing in its index, no file beside .git."""
+        if not self.git.is_repo():
+            raise StoreError(
+                f"{self.root}/.git ada tetapi bukan folder repositori git biasa (worktree atau submodule?); "
+                "pakai --store DIR untuk folder lain"
+            )
+        commits_found = self.git.any_commit()
+        files = sorted(p.name for p in self.root.iterdir() if p.name != ".git")
+        if commits_found or files or self.git.index_entries():
+            what = []
+            if commits_found:
+                what.append("sudah punya commit")
+            if files:
+                shown = ", ".join(files[:5]) + (f" (dan {len(files) - 5} lagi)" if len(files) > 5 else "")
+                what.append(f"berisi {shown}")
+            elif not commits_found:
+                what.append("index-nya tidak kosong")
+            raise StoreError(
+                f"{self.root} sudah repositori git yang tidak kosong ({'; '.join(what)}); store hanya dibuat di folder "
+                "baru atau repositori git kosong (git init tanpa commit dan tanpa berkas). Pakai --store DIR lain"
+            )
 
     # -- configuration ---------------------------------------------------------------------
     @cached_property
@@ -452,3 +483,28 @@ class Store:
         self.forget_config()
         assert txn.commit is not None
         return txn.commit
+
+    def save_sop(self, text: str, based_on: str, subject: str, author: Staff | None) -> str:
+        """Write a new sop.yaml (validated first), made from the committed `based_on`, as one
+        configuration commit; refused when another process changed sop.yaml in between."""
+        load_config(self.config.raw, load_sop(yamlio.load_text(text, layout.SOP)))  # the roster must still fit it
+        message = commits.configuration(subject, self.sop.number)
+        with self.transaction(message, author) as txn:
+            if self.sop_text() != based_on:
+                raise StoreError(
+                    "sop.yaml diubah proses lain selama perintah ini berjalan; tidak ada yang dicatat, ulangi perintahnya"
+                )
+            txn.write(layout.SOP, text.encode("utf-8"))
+        self.__dict__.pop("sop", None)
+        self.forget_config()
+        assert txn.commit is not None
+        return txn.commit
+
+    def sop_text(self) -> str:
+        """The store's sop.yaml as committed (comments included)."""
+        return (self.read_committed(layout.SOP) or b"").decode("utf-8")
+
+    @staticmethod
+    def default_sop_text() -> str:
+        """The package's sop.yaml (what a store made by `init` starts from)."""
+        return _data_file("sop.yaml").decode("utf-8")

@@ -120,33 +120,80 @@ def load_file(path: Path, source: str, limit: int | None = DEFAULT_LIMIT) -> Any
 
 
 def update_top_level(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
-    """`text` (the YAML of `old`) with each changed top-level key's block rewritten to `new`'s value.
+    """`text` (the YAML of `old`) with each changed key's block rewritten to `new`'s value.
 
-    Everything else, comments included, is kept byte for byte. When the result would not read
+    A changed mapping written in block style is updated key by key inside (so the comments that
+    document `kalender`'s other settings stay when only `kalender.libur_tambahan` changes);
+    everything else, comments included, is kept byte for byte. When the result would not read
     back as `new` (a layout this does not understand), the whole document is dumped instead.
     """
+    if any(key not in new for key in old):
+        return dump(new)
     lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    result = "".join(_update_block(lines, 0, old, new))
+    if not _reads_as(result, new):
+        return dump(new)
+    return result
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _update_block(lines: list[str], indent: int, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The lines of a mapping at `indent` with its changed keys rewritten (recursing into mappings)."""
+    lines = list(lines)
+    pad = " " * indent
     for key in new:
         if key in old and old[key] == new[key]:
             continue
-        block = dump({key: new[key]})
-        start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+        start = next(
+            (i for i, line in enumerate(lines) if _indent_of(line) == indent and line[indent:].startswith(f"{key}:")),
+            None,
+        )
+        block = "".join(pad + line if line.strip() else line for line in dump({key: new[key]}).splitlines(keepends=True))
         if start is None:
-            lines.append(block)
+            end = len(lines)
+            while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")) and indent:
+                end -= 1
+            lines[end:end] = [block]
             continue
         end = start + 1
-        # A block goes on over indented lines, items of a top-level list, blank lines and
-        # comments, up to the next top-level key...
-        while end < len(lines) and (lines[end][:1] in (" ", "\t", "-", "#") or not lines[end].strip()):
-            end += 1
+        # A block goes on over deeper lines, items of a list at its own indent, blank lines and
+        # comments, up to the next key at its level...
+        while end < len(lines):
+            line = lines[end]
+            stripped = line.strip()
+            if not stripped or _indent_of(line) > indent or (_indent_of(line) == indent and stripped.startswith(("- ", "#"))):
+                end += 1
+                continue
+            break
         # ...but the comments and blank lines just before that key document it: they stay.
-        while end > start + 1 and (lines[end - 1][:1] == "#" or not lines[end - 1].strip()):
+        while end > start + 1 and (lines[end - 1].lstrip().startswith("#") or not lines[end - 1].strip()):
             end -= 1
+        inner = lines[start + 1 : end]
+        head = lines[start][indent + len(key) + 1 :].strip()
+        children = [line for line in inner if line.strip() and not line.lstrip().startswith("#")]
+        nested = (
+            isinstance(old.get(key), dict)
+            and isinstance(new[key], dict)
+            and all(k in new[key] for k in old[key])
+            and (not head or head.startswith("#"))
+            and children
+            and all(_indent_of(line) > indent for line in children)
+        )
+        if nested:
+            lines[start + 1 : end] = _update_block(inner, _indent_of(children[0]), old[key], new[key])
+            continue
+        if isinstance(new[key], list) and children and children[0].lstrip().startswith("- "):
+            # A list written with its items indented keeps that indentation.
+            extra = " " * (_indent_of(children[0]) - indent)
+            head_line, *rest = block.splitlines(keepends=True)
+            block = head_line + "".join(extra + line if line.strip() else line for line in rest)
         lines[start:end] = [block]
-    result = "".join(lines)
-    if any(key not in new for key in old) or not _reads_as(result, new):
-        return dump(new)
-    return result
+    return lines
 
 
 def _reads_as(text: str, data: dict[str, Any]) -> bool:

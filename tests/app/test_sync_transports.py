@@ -15,27 +15,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from pengaduan.app import conflicts
 from pengaduan.app.context import Desk
-from pengaduan.cli import main
 from pengaduan.store.store import Store
-from tests.conftest import at, git
+from tests.conftest import at, git, ok, run
 
 REPO = Path(__file__).resolve().parents[2]
 TRANSPORTS = ("file", "daemon", "ssh")
-
-
-def run(root: Path, *args: str, petugas: str | None = "ani") -> Result:
-    head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
-    return CliRunner().invoke(main, [*head, *args], catch_exceptions=False)
-
-
-def ok(root: Path, *args: str, petugas: str | None = "ani") -> str:
-    result = run(root, *args, petugas=petugas)
-    assert result.exit_code == 0, result.output
-    return result.stdout.strip()
 
 
 def remote_for(transport: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, str]:

@@ -350,6 +350,67 @@ def test_bad_corrections_are_refused_and_change_nothing(copy, args, petugas, nee
     assert git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == ""
 
 
+# Every field a person types, a value to correct it to, and how the case file then holds it.
+CORRECTABLE = [
+    ("platform", "facebook", "facebook"),
+    ("akun", "@warga_123", "@warga_123"),
+    ("tautan", "https://instagram.com/p/abc", "https://instagram.com/p/abc"),
+    ("jenis", "pesan", "pesan"),
+    ("isi", "Mohon info layanan KDRT di Semarang", "Mohon info layanan KDRT di Semarang"),
+    ("waktu_unggah", "2026-11-02T08:30", "2026-11-02T08:30:00+07:00"),
+    ("waktu_terima", "2026-11-02T08:59", "2026-11-02T08:59:00+07:00"),
+    ("kategori", "kekerasan-anak", "kekerasan-anak"),
+    ("bidang", "phpa", "phpa"),
+]
+
+
+@pytest.mark.parametrize(("field", "typed", "stored"), CORRECTABLE, ids=[c[0] for c in CORRECTABLE])
+def test_every_typed_field_can_be_corrected(copy, field, typed, stored):
+    root, cases = copy
+    before = read(root, cases["admin"])
+    ok(root, "koreksi", cases["admin"], "--kolom", field, "--nilai", typed, "--alasan", "salah catat")
+    data = read(root, cases["admin"])
+    assert data[field] == stored
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": field, "lama": before[field], "baru": stored}
+    assert (data["status"], data["langkah"]) == (before["status"], before["langkah"])
+    assert audit(root)[0] == 0
+
+
+@pytest.mark.parametrize("key", ["nama", "kontak"])
+def test_the_reporters_data_is_corrected_without_its_values_in_the_history(copy, key):
+    root, cases = copy
+    out = ok(root, "koreksi", cases["admin"], "--kolom", f"pelapor.{key}", "--nilai", "Ibu Sari 0812", "--alasan", "salah")
+    assert "data pribadi, nilainya tidak dicatat di riwayat" in out
+    data = read(root, cases["admin"])
+    assert data["pelapor"][key] == "Ibu Sari 0812"
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": f"pelapor.{key}"}
+    assert "Ibu Sari" not in yaml.safe_dump(data["riwayat"])
+    assert audit(root)[0] == 0
+    shown = ok(root, "riwayat", cases["admin"])
+    assert f"pelapor.{key}: (data pribadi, tidak dicatat)" in shown
+
+
+def test_kategori_and_the_reporter_changed_by_hand_are_rule_3(copy):
+    root, _ = copy
+    case_id = receive(root, "16:00", nama_pelapor="Ibu Rahma")
+    # A real step that may set kategori, with the reporter's name changed besides it.
+    case = legal_next(root, case_id, "verifikasi", "ani", "16:05", category="kb")
+    data = case.to_dict()
+    data["pelapor"] = {"nama": "Orang Lain", "kontak": None}
+    commit_case(root, data, message_for(case))
+    findings = [f["pesan"] for f in audit(root)[1]]
+    assert findings == ["data pelapor diubah tanpa koreksi tercatat (kolom pelapor.nama, pelapor.kontak)"]
+    # kategori changed in a commit whose only entry is a correction of another field.
+    ok(root, "koreksi", case_id, "--kolom", "akun", "--nilai", "@lagi", "--alasan", "x")
+    data = read(root, case_id)
+    data["kategori"] = "informasi"
+    git(root, "reset", "-q", "--soft", "HEAD~1")
+    write(root, case_id, data)
+    commit(root, git(root, "log", "-1", "--format=%B", "ORIG_HEAD"))
+    findings = [f["pesan"] for f in audit(root)[1]]
+    assert findings[1:] == ["kolom 'kategori' diubah tanpa koreksi atau langkah SOP yang mengisinya ('kb' -> 'informasi')"]
+
+
 # -- rule 9: signatures ------------------------------------------------------------------------------
 def test_signed_commits_audit_clean(store, signed):
     case_id = signed("terima", "--platform", "x", "--akun", "@a", "--isi", "Halo", "--waktu", at("09:00"), "-q")

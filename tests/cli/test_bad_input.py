@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.conftest import assert_refused, at, git
+from tests.conftest import assert_refused, at, audit, git, run
 
 
 @pytest.fixture
@@ -252,6 +252,45 @@ def test_missing_store_from_the_environment(tmp_path):
 
 def test_init_refuses_an_existing_store(store, refused):
     refused("init", needles=("store sudah ada", "tidak ditimpa"))
+
+
+def test_init_into_an_existing_empty_git_repository(tmp_path):
+    from pengaduan.core.config import Staff
+    from pengaduan.store.store import Store
+
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    git(empty, "init", "-q", "-b", "master")
+    result = run(empty, "init", petugas=None)
+    assert result.exit_code == 0, result.output
+    assert git(empty, "log", "--format=%s").strip() == "Store pengaduan dibuat"
+    assert git(empty, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    assert git(empty, "status", "--porcelain") == ""
+    Store.open(empty).save_config(
+        Store.open(empty).config.with_staff(Staff("ani", "Ani", ("admin",), "ani@example.go.id")), "Petugas ani", None
+    )
+    assert audit(empty)[0] == 0
+
+
+@pytest.mark.parametrize("what", ["berkas", "commit", "index"])
+def test_init_refuses_a_git_repository_that_is_not_empty(tmp_path, what):
+    folder = tmp_path / what
+    folder.mkdir()
+    git(folder, "init", "-q")
+    (folder / "catatan.txt").write_text("punya orang lain\n", encoding="utf-8")
+    if what != "berkas":
+        git(folder, "add", "catatan.txt")
+    if what == "commit":
+        git(folder, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-q", "-m", "awal")
+        (folder / "catatan.txt").unlink()
+        git(folder, "rm", "-q", "--cached", "catatan.txt")
+    if what == "index":
+        (folder / "catatan.txt").unlink()
+    before = sorted(p.name for p in folder.iterdir())
+    result = run(folder, "init", petugas=None)
+    expected = {"berkas": "berisi catatan.txt", "commit": "sudah punya commit", "index": "index-nya tidak kosong"}[what]
+    assert_refused(result, "sudah repositori git yang tidak kosong", expected, "repositori git kosong", store_root=folder)
+    assert sorted(p.name for p in folder.iterdir()) == before
 
 
 # -- who runs the command --------------------------------------------------------------------------------------------

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
+import yaml
 from click.testing import CliRunner
 
 from pengaduan.cli import main
-from tests.conftest import assert_refused, at, git
+from pengaduan.store import yamlio
+from tests.conftest import assert_refused, at, audit, commit, commit_case, git, legal_next, message_for
 
 
 def _roster(cli) -> dict[str, dict]:
@@ -35,7 +38,7 @@ def test_add_is_one_config_commit(store, cli):
     roster = _roster(cli)
     assert roster["dewi"] == {
         "kode": "dewi", "nama": "Dewi Anggraini", "peran": "redaktur", "email": "dewi@example.go.id", "bidang": "",
-        "telepon": "", "nip": "", "pangkat": "", "jabatan": "",
+        "telepon": "", "nip": "", "pangkat": "", "jabatan": "", "aktif": "ya",
     }  # fmt: skip
     assert len(roster) == 7
 
@@ -100,7 +103,7 @@ def test_update_keeps_what_it_does_not_restate(cli):
 def test_daftar_formats(cli):
     table = cli("petugas", "daftar")
     assert table.exit_code == 0
-    header = ["kode", "nama", "peran", "email", "bidang", "telepon", "nip", "pangkat", "jabatan"]
+    header = ["kode", "nama", "peran", "email", "bidang", "telepon", "nip", "pangkat", "jabatan", "aktif"]
     assert table.stdout.splitlines()[0].split() == header
     assert "Hendra Wijayanto" in table.stdout
     rows = list(csv.DictReader(io.StringIO(cli("petugas", "daftar", "--format", "csv").stdout)))
@@ -195,3 +198,100 @@ def test_managers_come_from_the_sop(store, cli, revise_sop):
     assert cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin", petugas="rina").exit_code == 0
     audit = cli("audit", "--format", "json", petugas=None)
     assert (audit.exit_code, json.loads(audit.stdout)["temuan"]) == (0, [])
+
+
+# -- petugas ubah / nonaktif / aktif, checked fields, the managers guard ----------------------------------
+def test_ubah_changes_only_what_is_given(store, cli):
+    head = git(store.root, "rev-parse", "HEAD").strip()
+    result = cli("petugas", "ubah", "rina", "--telepon", "0812-3456-7890")
+    assert result.exit_code == 0, result.output
+    assert "petugas rina diubah: telepon" in result.stdout
+    assert git(store.root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    assert "Jenis: konfigurasi" in git(store.root, "log", "-1", "--format=%B")
+    row = _roster(cli)["rina"]
+    assert (row["nama"], row["peran"], row["email"], row["telepon"]) == (
+        "Rina Kartikasari", "redaktur", "rina@example.go.id", "081234567890"
+    )  # fmt: skip
+    assert cli("petugas", "ubah", "rina", "--nama", "Rina K.", "--peran", "redaktur,admin", "--bidang", "kgpp").exit_code == 0
+    row = _roster(cli)["rina"]
+    assert (row["nama"], row["peran"], row["bidang"], row["telepon"]) == ("Rina K.", "redaktur,admin", "kgpp", "081234567890")
+
+
+def test_ubah_refusals(cli, snapshot):
+    before = snapshot()
+    assert_refused(cli("petugas", "ubah", "dewi", "--nama", "Dewi"), "petugas 'dewi' tidak ada", "petugas tambah")
+    assert_refused(cli("petugas", "ubah", "rina"), "tidak ada yang diubah")
+    assert_refused(cli("petugas", "ubah", "rina", "--email", "rina@example.go.id"), "sudah seperti itu")
+    assert_refused(cli("petugas", "ubah", "rina", "--email", "rina@"), "--email 'rina@' bukan alamat email")
+    assert_refused(cli("petugas", "ubah", "rina", "--email", "rina kartika@contoh.go.id"), "bukan alamat email")
+    assert_refused(cli("petugas", "ubah", "rina", "--telepon", "0812abc"), "--telepon '0812abc' bukan nomor telepon")
+    assert_refused(cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin", "--email", "dewi.at.x"),
+                   "bukan alamat email")  # fmt: skip
+    assert_refused(cli("petugas", "ubah", "rina", "--nama", "  "), "--nama kosong")
+    assert_refused(cli("petugas", "ubah", "rina", "--kunci-ssh", "bukan kunci"), "bukan kunci publik OpenSSH")
+    assert_refused(cli("petugas", "ubah", "rina", "--telepon", "0812555", petugas="sri"), "tidak boleh mengubah daftar petugas")
+    assert snapshot() == before
+
+
+def test_a_deactivated_petugas_stays_but_can_no_longer_act(store, cli, receive):
+    case_id = receive("09:00")
+    result = cli("petugas", "nonaktif", "bayu", "--alasan", "pindah tugas")
+    assert result.exit_code == 0, result.output
+    roster = _roster(cli)
+    assert roster["bayu"]["aktif"] == "tidak: pindah tugas" and len(roster) == 6
+    refused = cli("verifikasi", case_id, "--waktu", at("09:05"), petugas="bayu")
+    assert_refused(refused, "petugas 'bayu' nonaktif (pindah tugas)", "petugas aktif bayu")
+    assert_refused(cli("petugas", "nonaktif", "bayu", "--alasan", "lagi"), "sudah nonaktif")
+    assert_refused(cli("petugas", "nonaktif", "rina", "--alasan", " "), "--alasan wajib")
+    assert cli("petugas", "aktif", "bayu").exit_code == 0
+    assert _roster(cli)["bayu"]["aktif"] == "ya"
+    assert cli("verifikasi", case_id, "--waktu", at("09:05"), petugas="bayu").exit_code == 0
+    assert_refused(cli("petugas", "aktif", "bayu"), "sudah aktif")
+    code, findings, result = audit(store.root)
+    assert (code, findings) == (0, []), result.output
+
+
+def test_the_last_active_holder_of_a_managing_role_is_kept(store, cli, snapshot):
+    assert cli("petugas", "nonaktif", "bayu", "--alasan", "cuti panjang").exit_code == 0  # ani is still admin
+    before = snapshot()
+    guard = "tanpa petugas aktif berperan admin (Admin Media Sosial)"
+    assert_refused(cli("petugas", "nonaktif", "ani", "--alasan", "pensiun"), guard, "penggantinya dulu")
+    assert_refused(cli("petugas", "ubah", "ani", "--peran", "redaktur"), guard)
+    assert_refused(cli("petugas", "tambah", "ani", "--nama", "Ani Lestari", "--peran", "redaktur"), guard)
+    assert_refused(cli("petugas", "ubah", "hendra", "--peran", "redaktur", petugas="hendra"), "berperan pimred")
+    assert_refused(cli("petugas", "nonaktif", "retno", "--alasan", "purna tugas"), "berperan kadin")
+    assert snapshot() == before
+    # With a successor added first, the change is allowed.
+    assert cli("petugas", "tambah", "dewi", "--nama", "Dewi", "--peran", "admin", "--email", "dewi@example.go.id").exit_code == 0
+    assert cli("petugas", "nonaktif", "ani", "--alasan", "pensiun", petugas="dewi").exit_code == 0
+    code, findings, result = audit(store.root)
+    assert (code, findings) == (0, []), result.output
+
+
+def test_a_hand_made_roster_commit_leaving_no_manager_is_found(store, cli):
+    path = store.root / "pengaduan.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for entry in data["petugas"]:  # both admins deactivated by hand, in a commit that looks right
+        if entry["kode"] in ("ani", "bayu"):
+            entry["aktif"] = False
+    path.write_text(yamlio.dump(data), encoding="utf-8")
+    commit(store.root, "Admin dinonaktifkan\n\nJenis: konfigurasi\nSOP: 276/SOP/KBKIE/2024\n")
+    code, findings, _ = audit(store.root)
+    assert code == 1
+    assert [(f["aturan"], f["pesan"]) for f in findings] == [
+        (5, "daftar petugas sesudah commit ini tidak punya petugas aktif berperan admin (pengelola di sop.yaml); "
+            "tidak ada lagi yang sah mengelola peran itu"),
+    ]  # fmt: skip
+
+
+def test_a_commit_by_a_deactivated_petugas_is_found(store, cli, receive):
+    case_id = receive("09:00")
+    assert cli("petugas", "nonaktif", "bayu", "--alasan", "pindah tugas").exit_code == 0
+    data = legal_next(store.root, case_id, "verifikasi", "ani", "09:05")
+    entry = data.history[-1]
+    hand = replace(data, history=(*data.history[:-1], replace(entry, recorder="bayu", performer_name="Bayu Pratama")))
+    commit_case(store.root, hand, message_for(hand), ("Bayu Pratama", "bayu@example.go.id"))
+    code, findings, _ = audit(store.root)
+    assert [(f["aturan"], f["pesan"]) for f in findings] == [
+        (5, "petugas 'bayu' nonaktif (pindah tugas) di daftar petugas yang berlaku; tidak boleh mencatat")
+    ]

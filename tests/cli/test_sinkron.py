@@ -17,30 +17,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from pengaduan.app import conflicts
 from pengaduan.app.context import Desk
-from pengaduan.cli import main
 from pengaduan.store import layout
 from pengaduan.store.store import Store
-from tests.conftest import ROSTER, at, free_port, git
+from tests.conftest import ANI, ROSTER, at, free_port, git, ok, run
 
 REPO = Path(__file__).resolve().parents[2]
-ANI = ("Ani Lestari", "ani@example.go.id")
-
-
-def run(root: Path, *args: str, petugas: str | None = "ani") -> Result:
-    head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
-    return CliRunner().invoke(main, [*head, *args], catch_exceptions=False)
-
-
-def ok(root: Path, *args: str, petugas: str | None = "ani") -> str:
-    result = run(root, *args, petugas=petugas)
-    assert result.exit_code == 0, result.output
-    return result.stdout.strip()
-
-
 def receive(root: Path, clock: str, petugas: str = "ani") -> str:
     return ok(root, "terima", "--platform", "x", "--akun", "@warga", "--isi", "Mohon info", "--waktu", at(clock), "-q",
               petugas=petugas)  # fmt: skip

@@ -208,3 +208,59 @@ def test_responsible_is_the_kabid_of_the_case_bidang() -> None:
     assert [s.code for s in sla.responsible(config, "kabid", case)] == ["sri"]
     assert [s.code for s in sla.responsible(config, "kabid", walk("2026-11-02 09:00"))] == ["sri", "dewi"]
     assert [s.code for s in sla.responsible(config, "admin", case)] == ["ani", "bayu"]
+
+
+# -- a paused case: the clock stands still -----------------------------------------------------------
+def pause(case: Case, when: str) -> Case:
+    from pengaduan.core.actions import apply_action
+
+    return apply_action(SOP, CONFIG, case, "tunda", ADMIN, t(when), NOW, reason="menunggu alamat pelapor")
+
+
+def resume(case: Case, when: str) -> Case:
+    from pengaduan.core.actions import apply_action
+
+    return apply_action(SOP, CONFIG, case, "lanjutkan", ADMIN, t(when), NOW)
+
+
+def test_pause_across_a_weekend_stops_the_clock() -> None:
+    # Verified Friday 6 Nov 15:50; paused 15:53 (waiting for the reporter) until Monday 9 Nov 10:00.
+    verified = walk("2026-11-06 15:45", ("verifikasi", "2026-11-06 15:50"))
+    case = resume(pause(verified, "2026-11-06 15:53"), "2026-11-09 10:00")
+    wait = sla.waiting(case, SOP, TZ, OFFICE, t("2026-11-09 10:01"))
+    assert wait is not None and not wait.paused
+    assert wait.since == t("2026-11-06 15:50")
+    assert wait.used == 4  # 3 working minutes on Friday, 1 on Monday: the pause is not counted
+    assert wait.due == t("2026-11-09 10:02")  # step 3's 5 minutes: 3 before the pause, 2 after it
+    unpaused = sla.waiting(verified, SOP, TZ, OFFICE, t("2026-11-09 10:01"))
+    assert unpaused is not None and unpaused.used == 40 + 151  # Friday to 16.30, Monday from 07.30
+    case = apply(SOP, CONFIG, case, Request("respon", ADMIN, t("2026-11-09 10:02"), answer="Baik."), NOW)
+    timing = sla.step_timings(case, SOP, TZ, OFFICE)[-1]
+    assert (timing.step, timing.minutes, timing.met) == (3, 5, True)
+    figures = sla.case_figures(case, SOP, TZ, OFFICE)
+    assert figures.paused == 37 + 150  # Friday 15.53-16.30 and Monday 07.30-10.00, in working minutes
+    assert figures.first_response == 5 + 5  # received 15.45: 5 to verify, 5 more to respond (pause left out)
+
+
+def test_a_paused_case_is_never_late_until_the_pause_is_too_long() -> None:
+    case = pause(walk("2026-11-02 09:00", ("verifikasi", "2026-11-02 09:05")), "2026-11-02 09:06")
+    wait = sla.waiting(case, SOP, TZ, OFFICE, t("2026-11-06 15:00"), pause_limit_days=5)
+    assert wait is not None and wait.paused and not wait.overdue and not wait.close
+    assert wait.used == 1 and wait.paused_since == t("2026-11-02 09:06")
+    assert wait.pause_limit == datetime(2026, 11, 9).date()  # the fifth working day after Monday 2 Nov
+    assert not wait.pause_too_long
+    assert sla.late_list([case], SOP, TZ, OFFICE, t("2026-11-09 16:00"), 5) == []
+    late = sla.late_list([case], SOP, TZ, OFFICE, t("2026-11-10 07:31"), 5)
+    assert [(w.case.id, w.pause_too_long, w.overdue) for w in late] == [(case.id, True, False)]
+    assert sla.escalations([case], SOP, TZ, OFFICE, t("2026-11-30 10:00")) == []  # nobody is chased while paused
+
+
+def test_an_undone_step_no_longer_counts() -> None:
+    from pengaduan.core.actions import apply_action
+
+    case = walk("2026-11-02 09:00", *FIRST, ("teruskan_redaktur", "2026-11-02 09:15"))
+    case = apply_action(SOP, CONFIG, case, "batal", ADMIN, t("2026-11-02 09:20"), NOW, reason="salah teruskan")
+    assert [x.step for x in sla.step_timings(case, SOP, TZ, OFFICE)] == [1, 2, 3]
+    wait = sla.waiting(case, SOP, TZ, OFFICE, t("2026-11-02 09:21"))
+    assert wait is not None and (wait.at_step, wait.step, wait.since) == (3, 4, t("2026-11-02 09:08"))
+    assert sla.case_figures(case, SOP, TZ, OFFICE).undone == 1

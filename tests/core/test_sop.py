@@ -59,7 +59,7 @@ def test_packaged_definition_loads_with_the_sop_table():
         7: "pimred", 8: "kabid", 9: "kabid", 10: "pimred", 11: "admin",
     }  # fmt: skip
     assert {n: s.minutes for n, s in sop.report_steps.items()} == {12: 5, 13: 60, 14: 120, 15: 120}
-    assert sop.final_statuses == ("selesai", "bukan_pengaduan")
+    assert sop.final_statuses == ("selesai", "bukan_pengaduan", "dirujuk")  # status_akhir, then the referral's
     assert sop.general_recorders == ("admin",)
     assert sop.steps[5].recorders == ("redaktur",)
 

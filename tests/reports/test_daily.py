@@ -147,6 +147,19 @@ def test_output_folder_writes_outside_the_store_without_commit(daily, tmp_path):
     assert state(store) == before
 
 
+def test_any_active_petugas_may_write_to_an_output_folder(daily, tmp_path):
+    store, _, _, _ = daily
+    before = state(store)
+    for who in ("hendra", "rina", "sri"):  # not the step's role: no step is recorded, nothing committed
+        result = run(store, "laporan", "harian", "--tanggal", DAY, "--format", "html", "--keluaran", str(tmp_path / who),
+                     petugas=who)  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / who / f"{DAY}.html").is_file()
+    assert state(store) == before
+    result = run(store, "laporan", "harian", "--tanggal", DAY, "--format", "html", petugas="hendra")
+    assert "tidak boleh membuat laporan harian" in result.stderr  # committing it still needs the role
+
+
 def test_cron_environment(daily, tmp_path):
     """No terminal, no locale, a bare PATH, another working directory: exit 0 and silence with -q."""
     store = copy_store(daily[0], tmp_path / "cron")

@@ -96,7 +96,8 @@ def test_monthly_breakdowns(report):
     ]  # fmt: skip
     assert report.by_week[-1].last == date(2026, 10, 31)
     paths = {p.path: (p.count, p.settled, p.open) for p in report.by_path}
-    assert paths == {"admin": (3, 1, 2), "redaktur": (1, 1, 0), "eskalasi": (1, 1, 0), "bukan_pengaduan": (1, 1, 0)}
+    assert paths == {"admin": (3, 1, 2), "redaktur": (1, 1, 0), "eskalasi": (1, 1, 0), "bukan_pengaduan": (1, 1, 0),
+                     "dirujuk": (0, 0, 0)}  # fmt: skip
     per_day = {d.day.day: (d.complaints, d.not_complaints) for d in report.per_day if d.total}
     assert per_day == {5: (1, 0), 6: (1, 0), 13: (1, 0), 20: (0, 1), 30: (1, 0), 31: (1, 0)}
     assert len(report.per_day) == 31
@@ -182,3 +183,32 @@ def test_months_keep_drops_only_cases_without_entries_in_the_two_months(october)
     assert [c.id for c in kept] == [c.id for c in october]
     figures_all = monthly_figures([*october, august], 2026, 10, end, SOP, CONFIG, TZ, WALL)
     assert monthly_figures(kept, 2026, 10, end, SOP, CONFIG, TZ, WALL) == figures_all
+
+
+def test_referred_reopened_paused_and_undone_are_counted_apart_in_the_month():
+    from pengaduan.core.actions import apply_action
+
+    ani = STAFF["ani"]
+
+    def act(current, action, when, **extra):
+        moment = datetime.fromisoformat(f"2026-{when}").replace(tzinfo=TZ)
+        return apply_action(SOP, CONFIG, current, action, ani, moment, NOW, reason="alasan", **extra)
+
+    referred = act(case(1, "instagram", [("terima", "10-05 09:00"), ("verifikasi", "10-05 09:04")]),
+                   "rujuk", "10-05 09:10", referral="Polrestabes Semarang")  # fmt: skip
+    reopened = act(case(2, "x", [("terima", "10-06 09:00"), ("verifikasi", "10-06 09:02"), ("respon_tuntas", "10-06 09:05")]),
+                   "buka_kembali", "10-06 10:00")  # fmt: skip
+    paused = act(act(case(3, "x", [("terima", "10-07 09:00"), ("verifikasi", "10-07 09:02")]), "tunda", "10-07 09:04"),
+                 "lanjutkan", "10-07 11:04")  # fmt: skip
+    undone = act(case(4, "x", [("terima", "10-08 09:00"), ("verifikasi", "10-08 09:02"), ("respon", "10-08 09:05")]),
+                 "batal", "10-08 09:06")  # fmt: skip
+    plain = case(5, "x", [("terima", "10-09 09:00"), ("verifikasi", "10-09 09:02"), ("respon_tuntas", "10-09 09:05")])
+    end = datetime(2026, 10, 31, 23, 59, 59, tzinfo=TZ)
+    report = monthly_figures([referred, reopened, paused, undone, plain], 2026, 10, end, SOP, CONFIG, TZ, WALL)
+    s = report.summary
+    assert (s.received, s.complaints, s.settled, s.open) == (5, 5, 1, 3)  # the referral is closed but not settled
+    assert (s.referred, s.reopened, s.paused, s.paused_minutes, s.undone) == (1, 1, 1, 120, 1)
+    paths = {p.path: (p.count, p.settled, p.open) for p in report.by_path}
+    assert paths["dirujuk"] == (1, 1, 0)
+    assert dict(report.by_status)["Dirujuk ke instansi lain"] == 1
+    assert report.steps[2].done == 2  # step 3: cases 2 and 5; case 4's respon was undone
