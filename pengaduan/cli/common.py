@@ -264,19 +264,16 @@ def emit(
 
 
 def terminal_width() -> int | None:
-    """The width tables fit: the terminal's (COLUMNS first, as shells set it); piped output is cut
-    only when COLUMNS is set, so a script reading the table gets every column whole."""
-    import os
+    """The width tables fit on a terminal (COLUMNS first, as shells set it); None for piped output,
+    so a script or a file reading the table gets every column whole."""
     import shutil
     import sys
 
-    columns = os.environ.get("COLUMNS", "")
-    if not columns.isdigit():
-        try:
-            if not sys.stdout.isatty():
-                return None
-        except (AttributeError, ValueError):
+    try:
+        if not sys.stdout.isatty():
             return None
+    except (AttributeError, ValueError):
+        return None
     return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 
