@@ -235,75 +235,92 @@ def selesai(env: Env, kasus, isi, templat, waktu, catatan, quiet, fmt):
 
 
 # -- case actions beyond the step table (sop.yaml aksi_kasus) -------------------------------------
-def _act(env: Env, case_id: str, action: str, waktu: str | None, reason: str | None = None, referral: str | None = None) -> None:
+def _act(
+    env: Env,
+    case_id: str,
+    action: str,
+    waktu: str | None,
+    reason: str | None = None,
+    referral: str | None = None,
+    quiet: bool = False,
+    fmt: str = "teks",
+) -> None:
     from pengaduan.core.actions import describe
 
     desk = env.desk()
     actor = desk.actor()
     case, commit = cases.act(desk, cases.resolve(desk, case_id), action, actor, env.moment(waktu), reason, referral)
     entry = case.history[-1]
-    say(
-        f"{case.id}: {describe(entry)} — langkah {case.step}, status {status_label(case.status)} (commit {commit[:8]})"
-    )
+    if quiet:
+        say(case.id)
+    elif fmt == "json":
+        from pengaduan.cli.tampil import case_json
+
+        click.echo(json.dumps(case_json(desk, case), ensure_ascii=False, indent=2))
+    else:
+        say(f"{case.id}: {describe(entry)} — langkah {case.step}, status {status_label(case.status)} (commit {commit[:8]})")
 
 
-alasan_option = click.option("--alasan", metavar="TEKS", help="Alasannya (masuk ke riwayat; wajib bila sop.yaml memintanya).")
+def alasan_option(func: Any) -> Any:
+    """--alasan of a case action (TEKS, '-' for stdin, or --alasan-berkas), and the step output options."""
+    text = text_option("--alasan", "reason", "Alasannya (masuk ke riwayat; wajib bila sop.yaml memintanya).")
+    return text(step_output(func))
 
 
 @click.command("batal")
-@click.argument("kasus")
+@case_argument
 @alasan_option
 @waktu_option
 @pass_env
-def batal(env: Env, kasus, alasan, waktu):
+def batal(env: Env, kasus, alasan, waktu, quiet, fmt):
     """Batalkan langkah terakhir kasus yang tercatat keliru, sebagai entri baru (riwayat menyimpan keduanya).
 
     Kasus kembali ke keadaan sebelum langkah itu; langkah yang dibatalkan tidak dihitung lagi di jam
     SOP maupun laporan. Bukan untuk langkah 1 (tutup dengan verifikasi --bukan-pengaduan), dan tidak
     untuk langkah yang sudah masuk laporan bulanan final.
     """
-    _act(env, kasus, "batal", waktu, alasan)
+    _act(env, kasus, "batal", waktu, alasan, quiet=quiet, fmt=fmt)
 
 
 @click.command("buka-kembali")
-@click.argument("kasus")
+@case_argument
 @alasan_option
 @waktu_option
 @pass_env
-def buka_kembali(env: Env, kasus, alasan, waktu):
+def buka_kembali(env: Env, kasus, alasan, waktu, quiet, fmt):
     """Buka kembali kasus yang sudah ditutup (pelapor menulis lagi): kembali ke langkah menurut sop.yaml."""
-    _act(env, kasus, "buka_kembali", waktu, alasan)
+    _act(env, kasus, "buka_kembali", waktu, alasan, quiet=quiet, fmt=fmt)
 
 
 @click.command("tunda")
-@click.argument("kasus")
+@case_argument
 @alasan_option
 @waktu_option
 @pass_env
-def tunda(env: Env, kasus, alasan, waktu):
+def tunda(env: Env, kasus, alasan, waktu, quiet, fmt):
     """Tunda kasus selama menunggu pelapor (informasi tambahan, alamat): jam SOP berhenti sampai dilanjutkan."""
-    _act(env, kasus, "tunda", waktu, alasan)
+    _act(env, kasus, "tunda", waktu, alasan, quiet=quiet, fmt=fmt)
 
 
 @click.command("lanjutkan")
-@click.argument("kasus")
+@case_argument
 @alasan_option
 @waktu_option
 @pass_env
-def lanjutkan(env: Env, kasus, alasan, waktu):
+def lanjutkan(env: Env, kasus, alasan, waktu, quiet, fmt):
     """Lanjutkan kasus yang ditunda: jam SOP berjalan lagi dari tempat ia berhenti."""
-    _act(env, kasus, "lanjutkan", waktu, alasan)
+    _act(env, kasus, "lanjutkan", waktu, alasan, quiet=quiet, fmt=fmt)
 
 
 @click.command("rujuk")
-@click.argument("kasus")
+@case_argument
 @click.option("--ke", "ke", metavar="INSTANSI", help="Instansi tujuan, mis. 'UPTD PPA Kota Semarang' atau 'Polrestabes'.")
 @alasan_option
 @waktu_option
 @pass_env
-def rujuk(env: Env, kasus, ke, alasan, waktu):
+def rujuk(env: Env, kasus, ke, alasan, waktu, quiet, fmt):
     """Rujuk kasus yang bukan kewenangan dinas ke instansi lain; kasus ditutup dengan status dirujuk."""
-    _act(env, kasus, "rujuk", waktu, alasan, ke)
+    _act(env, kasus, "rujuk", waktu, alasan, ke, quiet=quiet, fmt=fmt)
 
 
 def register(group: click.Group) -> None:
