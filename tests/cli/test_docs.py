@@ -114,12 +114,12 @@ def test_choices_in_help_come_from_the_store(store):
     from pengaduan.store.store import Store
 
     text = " ".join(_help("--store", str(store.root), "daftar").split())
-    assert "Pilihan: sekretariat (Sekretariat), kgpp (" in text
+    assert "Pilihan: sekretariat, kgpp (Bidang Kesetaraan Gender" in text
     assert "uptd-ppa (UPTD Perlindungan Perempuan dan Anak)" in text
     assert "mastodon" not in text
     data = dict(store.config.raw, platform=[*store.config.platforms, "mastodon"])
     Store.open(store.root).save_config(data, "Platform baru", store.config.staff_by_code("ani"))
-    assert "threads (Threads), mastodon (Mastodon)." in " ".join(_help("--store", str(store.root), "terima").split())
+    assert "tiktok, youtube, threads, mastodon." in " ".join(_help("--store", str(store.root), "terima").split())
 
 
 def test_help_outside_a_store_still_works(tmp_path, monkeypatch):
