@@ -277,15 +277,25 @@ def terminal_width() -> int | None:
     return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 
+# Columns a table never cuts: the ID is what a person copies into the next command.
+WHOLE_COLUMNS = ("id", "kode")
+
+
 def table_text(rows: list[dict[str, Any]], width: int | None, late: Callable[[int], bool] | None = None) -> str:
     """The rows as a plain table no wider than `width` (None: as wide as its content)."""
-    from tabulate import tabulate
+    import tabulate as tabulate_module
 
     keys = list(rows[0])
     cells = [[_cell(row.get(k, "")) for k in keys] for row in rows]
+    headers = keys
     if width is not None:
-        cells = _fit(keys, cells, width)
-    text = tabulate(cells, headers=keys, tablefmt="simple", disable_numparse=True)
+        headers, cells = _fit(keys, cells, width)
+    padding = tabulate_module.MIN_PADDING
+    tabulate_module.MIN_PADDING = 0  # headers as wide as they are: the widths above are the table's
+    try:
+        text = tabulate_module.tabulate(cells, headers=headers, tablefmt="simple", disable_numparse=True)
+    finally:
+        tabulate_module.MIN_PADDING = padding
     if late is None or not colour():
         return text
     lines = text.split("\n")
@@ -294,20 +304,21 @@ def table_text(rows: list[dict[str, Any]], width: int | None, late: Callable[[in
     )
 
 
-def _fit(keys: list[str], cells: list[list[Any]], width: int) -> list[list[Any]]:
-    """Cut the widest columns (never below their header, nor 8 characters) until the table fits."""
+def _fit(keys: list[str], cells: list[list[Any]], width: int) -> tuple[list[str], list[list[str]]]:
+    """Cut the widest columns (headers too, never below 5 characters; never the ID) until the table fits."""
     texts = [["" if v is None else str(v) for v in row] for row in cells]
     widths = [max([len(k), *(len(row[i]) for row in texts)]) for i, k in enumerate(keys)]
-    floors = [max(len(k), min(8, w)) for k, w in zip(keys, widths, strict=True)]
+    floors = [w if k in WHOLE_COLUMNS else min(5, w) for k, w in zip(keys, widths, strict=True)]
     excess = sum(widths) + 2 * (len(keys) - 1) - width
     while excess > 0:
         shrinkable = [i for i in range(len(keys)) if widths[i] > floors[i]]
         if not shrinkable:
-            break  # nothing left to cut: the headers alone are wider than the terminal
+            break  # nothing left to cut: the table cannot be narrower
         column = max(shrinkable, key=lambda i: widths[i])
         widths[column] -= 1
         excess -= 1
-    return [[_shorten(value, widths[i]) for i, value in enumerate(row)] for row in texts]
+    headers = [_shorten(k, widths[i]) for i, k in enumerate(keys)]
+    return headers, [[_shorten(value, widths[i]) for i, value in enumerate(row)] for row in texts]
 
 
 def _shorten(text: str, width: int) -> str:

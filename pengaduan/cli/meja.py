@@ -186,7 +186,7 @@ def cari(env: Env, kata: tuple[str, ...], status, platform, bidang, kategori, ak
     hits = desk_search.search(desk, kata, filters)
     tz = desk.tz
     statuses = config_values(desk, "status")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for hit in hits:
         case = hit.case
         received = case.received_at.astimezone(tz)
