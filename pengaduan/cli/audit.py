@@ -26,7 +26,7 @@ def _signature_label(event: CaseEvent) -> str:
 
 
 def _when(moment: Any) -> str:
-    return f"{moment:%Y-%m-%d} {timeutil.clock_label(moment)}"
+    return timeutil.short_human(moment)
 
 
 def _event_row(event: CaseEvent, with_diff: bool) -> dict[str, Any]:

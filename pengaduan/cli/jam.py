@@ -7,7 +7,7 @@ and records what it sent under .git/pengaduan/.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -30,6 +30,10 @@ pada_option = click.option(
     help="Nilai keadaan pada saat ini (ISO 8601, lampau atau mendatang; WIB bila tanpa zona). Bawaan: sekarang.",
 )
 format_option = common_format_option("tabel", "json", "csv")
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {timeutil.SHORT_MONTHS[day.month - 1]} {day.year}"
 
 
 def _label(moment: datetime) -> str:
@@ -67,7 +71,7 @@ def _late_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str
             "waktu": timeutil.left_words(w.used, w.allowed),
             "standar": f"{w.allowed} mnt",
             "keadaan": state.upper() if w.overdue else state,
-            "batas": f"{w.pause_limit:%Y-%m-%d}" if w.pause_limit is not None else _label(w.due),
+            "batas": _day(w.pause_limit) if w.pause_limit is not None else _label(w.due),
         }
     paused = {
         "ditunda_sejak": timeutil.to_text(w.paused_since.astimezone(store.tz)) if w.paused_since else None,

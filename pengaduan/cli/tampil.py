@@ -138,7 +138,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     if wait and wait.paused_since is not None:
         since = wait.paused_since.astimezone(store.tz)
         lines.append(
-            f"Ditunda sejak {since:%Y-%m-%d} {timeutil.clock_label(since)} (menunggu pelapor): jam SOP berhenti pada "
+            f"Ditunda sejak {timeutil.short_human(since)} (menunggu pelapor): jam SOP berhenti pada "
             f"{wait.used:.0f} dari {wait.allowed} menit kerja langkah {wait.step}; lanjutkan dengan "
             f"'pengaduan lanjutkan {case.id}'" + (" — TUNDA TERLALU LAMA" if wait.pause_too_long else "")
         )
