@@ -19,6 +19,11 @@ CASE_KEYS: dict[str, str] = {
     "received_at": "waktu_terima",
     "category": "kategori",
     "bidang": "bidang",
+    "anonymous": "anonim",
+    "confidential": "rahasia",
+    "public_key": "kunci_publik",
+    "thread": "utas",
+    "duplicate_of": "duplikat_dari",
     "reporter": "pelapor",
     "history": "riwayat",
 }
@@ -38,7 +43,10 @@ ENTRY_KEYS: dict[str, str] = {
     "answer": "jawaban",
     "note": "catatan",
     "changes": "perubahan",
+    "source": "sumber",
 }
+# Case keys written only when they hold a value (files from before they existed stay as they were).
+OPTIONAL_CASE_KEYS = ("utas", "duplikat_dari")
 
 STATUS_LABELS: dict[str, str] = {
     "diterima": "Diterima",
@@ -54,6 +62,7 @@ STATUS_LABELS: dict[str, str] = {
     "bukan_pengaduan": "Bukan pengaduan",
     "ditunda": "Ditunda (menunggu pelapor)",
     "dirujuk": "Dirujuk ke instansi lain",
+    "duplikat": "Duplikat",
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -76,12 +85,23 @@ ACTION_LABELS: dict[str, str] = {
     "tunda": "ditunda, menunggu pelapor",
     "lanjutkan": "dilanjutkan",
     "rujuk": "dirujuk ke instansi lain",
+    "hapus_data": "data pribadi dihapus",
+    "migrasi": "dimigrasi ke schema 2",
+    "duplikat": "ditutup: duplikat kasus lain",
+    "pesan_lanjutan": "pesan lanjutan pelapor dilampirkan",
 }
 
 KIND_LABELS: dict[str, str] = {"komentar": "Komentar", "pesan": "Pesan langsung", "mention": "Mention"}
 
 # Values of the `Jenis` trailer: what kind of commit it is (case commits carry none).
-COMMIT_KINDS: dict[str, str] = {"config": "konfigurasi", "report": "laporan", "sync": "sinkron", "conflict": "konflik"}
+COMMIT_KINDS: dict[str, str] = {
+    "config": "konfigurasi",
+    "report": "laporan",
+    "sync": "sinkron",
+    "conflict": "konflik",
+    "migration": "migrasi",  # pengaduan migrasi: schema 1 -> 2
+    "rewrite": "tulis-ulang",  # the record of migrasi --tulis-ulang-riwayat
+}
 
 # Commit trailers (code name -> trailer token).
 TRAILERS: dict[str, str] = {
@@ -132,6 +152,7 @@ PATH_LABELS: dict[str, str] = {
     "eskalasi": "Dieskalasi ke Pimpinan Redaksi",
     "bukan_pengaduan": "Bukan pengaduan",
     "dirujuk": "Dirujuk ke instansi lain",
+    "duplikat": "Duplikat kasus lain",
 }
 
 PLATFORM_LABELS: dict[str, str] = {

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from pengaduan.app import privacy
 from pengaduan.app.context import Desk
 from pengaduan.cli import main
 from pengaduan.core import timeutil
@@ -68,6 +69,15 @@ def cli(store: Store) -> Callable[..., Result]:
     return invoke
 
 
+def opened(store: Store, case_id: str) -> Case:
+    """A case as this machine reads it: sealed values opened with its key store (case schema 2)."""
+    from pengaduan.app.context import Desk
+    from pengaduan.app.privacy import Keys, open_one
+
+    desk = Desk(store)
+    return open_one(desk, Keys(desk), store.load_case(case_id)).case
+
+
 def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
 
@@ -92,7 +102,7 @@ def snapshot(store: Store) -> Callable[[], tuple[str, str, str]]:
 
 @pytest.fixture
 def receive(cli: Callable[..., Result]) -> Callable[..., str]:
-    """Record step 1 and return the new ID."""
+    """Record step 1 and return the new ID (with --tetap: tests receive the same text many times)."""
 
     def make(clock: str = "09:00", day: str = DAY, platform: str = "instagram", **extra: str) -> str:
         args = [
@@ -106,6 +116,7 @@ def receive(cli: Callable[..., Result]) -> Callable[..., str]:
             "--waktu",
             at(clock, day),
             "-q",
+            "--tetap",
         ]
         for key, value in extra.items():
             args += [f"--{key.replace('_', '-')}", value]
@@ -162,13 +173,13 @@ SOP_NUMBER = "276/SOP/KBKIE/2024"
 ANI = ("Ani Lestari", "ani@example.go.id")
 
 
-def run(root: Path, *args: str, petugas: str | None = "ani") -> Result:
+def run(root: Path, *args: str, petugas: str | None = "ani", env: dict[str, str] | None = None) -> Result:
     head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
-    return CliRunner().invoke(main, [*head, *args], catch_exceptions=False)
+    return CliRunner().invoke(main, [*head, *args], env=env, catch_exceptions=False)
 
 
-def ok(root: Path, *args: str, petugas: str | None = "ani") -> str:
-    result = run(root, *args, petugas=petugas)
+def ok(root: Path, *args: str, petugas: str | None = "ani", env: dict[str, str] | None = None) -> str:
+    result = run(root, *args, petugas=petugas, env=env)
     assert result.exit_code == 0, result.output
     return result.stdout.strip()
 
@@ -199,7 +210,9 @@ def legal_next(root: Path, case_id: str, action: str, actor: str, clock: str, **
     store = Store.open(root)
     staff = store.config.staff_by_code(actor)
     moment = datetime.fromisoformat(at(clock))
-    return apply(store.sop, store.config, store.load_case(case_id), Request(action, staff, moment, **request), Desk(store).now())
+    desk, before = Desk(store), store.load_case(case_id)
+    after = apply(store.sop, store.config, before, Request(action, staff, moment, **request), desk.now())
+    return privacy.prepare(desk, privacy.Keys(desk), before, after).case  # sealed as the tool seals it
 
 
 def message_for(case: Case, **lies: str) -> str:

@@ -3,10 +3,12 @@ resume, refer), correct a field. Each is one commit."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
+from pengaduan.app import privacy
 from pengaduan.app.context import Desk
-from pengaduan.core import actions, ids, intake, timeutil
+from pengaduan.core import actions, ids, intake, sealed, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
 from pengaduan.core.sop import UNDO
@@ -16,20 +18,47 @@ from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.store import commits, layout
 
 
-def record(desk: Desk, request: Request, case_id: str | None = None) -> tuple[Case, str]:
-    """Apply one SOP action to a case (or receive a new one) as exactly one commit."""
+def make(desk: Desk, request: Request, before: Case | None, new_id: str | None = None) -> Case:
+    """The case after one request: the one place `terima`, the steps and `impor` build a case
+    from what the desk typed or imported (the intake, the reporter's personal data). Not yet
+    sealed: `privacy.prepare` seals what the step adds before anything is written."""
+    return apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
+
+
+def new_case_id(desk: Desk, request: Request, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A fresh ID for a case received at the request's moment (none in the store or in `taken`)."""
+    day = request.at.astimezone(desk.tz).date()
+    new_id = ids.new_id(day)
+    while new_id in taken or desk.store.has_case(new_id):
+        new_id = ids.new_id(day)
+    return new_id
+
+
+def record(
+    desk: Desk, request: Request, case_id: str | None = None, keys: privacy.Keys | None = None
+) -> tuple[Case, str]:
+    """Apply one SOP action to a case (or receive a new one) as exactly one commit.
+
+    What the step adds in personal data is sealed before it is written (case schema 2); a new
+    case's data key is kept (and wrapped for the other authorised machines) before the commit.
+    """
     store = desk.store
-    with store.transaction("", request.actor) as txn:
-        before = store.load_case(case_id) if case_id else None
-        new_id = None
-        if before is None:
-            day = request.at.astimezone(desk.tz).date()
-            new_id = ids.new_id(day)
-            while store.has_case(new_id):
-                new_id = ids.new_id(day)
-        after = apply(desk.sop, desk.config, before, request, desk.recording_now(), new_id, desk.calendar)
-        txn.message = commits.case_step(after, desk.sop.number)
-        txn.write_yaml(layout.case_path(after.id), after.to_dict())
+    keys = keys or privacy.Keys(desk)
+    prepared: privacy.Prepared | None = None
+    try:
+        with store.transaction("", request.actor) as txn:
+            before = store.load_case(case_id) if case_id else None
+            new_id = new_case_id(desk, request) if before is None else None
+            after = make(desk, request, before, new_id)
+            prepared = privacy.prepare(desk, keys, before, after)
+            privacy.keep_new_key(keys, prepared)
+            after = prepared.case
+            txn.message = commits.case_step(after, desk.sop.number)
+            txn.write_yaml(layout.case_path(after.id), after.to_dict())
+    except BaseException:
+        if prepared is not None:
+            privacy.drop_new_key(keys, prepared)
+        raise
     assert txn.commit is not None
     return after, txn.commit
 
@@ -53,6 +82,7 @@ def act(
         )
         if action == UNDO:
             _refuse_across_final_report(desk, before)
+        after = privacy.prepare(desk, privacy.Keys(desk), before, after).case  # the reason is sealed (schema 2)
         txn.message = commits.case_step(after, desk.sop.number)
         txn.write_yaml(layout.case_path(after.id), after.to_dict())
     assert txn.commit is not None
@@ -87,14 +117,31 @@ def correct(desk: Desk, case_id: str, field_key: str, value: str, reason: str, a
             f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat koreksi; "
             f"yang boleh: {', '.join(desk.sop.correctors)}"
         )
+    keys = privacy.Keys(desk)
     with store.transaction("", actor) as txn:
         before = store.load_case(case_id)
+        if before.erasure is not None:
+            raise TransitionError(f"data pribadi kasus {case_id} sudah dihapus; tidak ada yang dapat dikoreksi")
+        opened = privacy.open_one(desk, keys, before, strict=True)
         new_value = intake.corrected_value(
-            before, field_name, field_key, value, desk.config, desk.tz, desk.recording_now()
+            opened.case, field_name, field_key, value, desk.config, desk.tz, desk.recording_now()
         )
-        if new_value == current_value(before, field_name):
+        base = before
+        if field_name.startswith(intake.REPORTER_PREFIX):
+            if before.anonymous:
+                raise InputError(f"kasus {case_id} anonim: nama dan kontak pelapor tidak disimpan, jadi tidak dikoreksi")
+            if not opened.readable:
+                raise InputError("data pelapor terenkripsi dan kuncinya tidak ada di mesin ini; koreksi di mesin berwenang")
+            base = replace(before, reporter=opened.case.reporter)  # the block is sealed again as a whole
+            comparable = True
+        else:
+            # Without the case's key here a sealed old value cannot be compared: the correction is kept.
+            comparable = opened.readable or not sealed.is_sealed(getattr(before, field_name))
+        if comparable and new_value == current_value(opened.case, field_name):
             raise InputError(f"nilai '{value}' sama dengan yang tercatat di kolom {field_key}; tidak ada yang dikoreksi")
-        after = correct_case(before, field_name, new_value, reason.strip(), actor, desk.recording_now())
+        # The old value goes into the history as stored (sealed text stays sealed); the new one is sealed.
+        after = correct_case(base, field_name, new_value, reason.strip(), actor, desk.recording_now())
+        after = privacy.prepare(desk, keys, before, after).case
         txn.message = commits.correction(after, field_key.strip(), desk.sop.number)
         txn.write_yaml(layout.case_path(after.id), after.to_dict())
     assert txn.commit is not None

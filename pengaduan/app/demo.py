@@ -191,13 +191,25 @@ def _open_store(root: Path | None) -> Desk:
     try:
         store = Desk.open(root)
     except StoreError:
-        return Desk.create(root, roster=ROSTER)
+        store = Desk.create(root, roster=ROSTER)
+        _init_keys(store)
+        return store
     if store.config.staff_by_code(ROSTER[0].code) != ROSTER[0]:
         raise StoreError(
             f"store di {store.root} bukan store demo (petugas demo tidak ada); jalankan demo di store lain: "
             "pengaduan --store /tmp/demo demo"
         )
+    if not store.config.machines:
+        _init_keys(store)
     return store
+
+
+def _init_keys(desk: Desk) -> None:
+    """This machine becomes the demo store's authorised machine: it keeps every case's key, so
+    `lihat` shows the names and texts here while every git object holds only ciphertext."""
+    from pengaduan.app import keys
+
+    keys.init(desk, desk.config.staff_by_code(ROSTER[0].code) or ROSTER[0])
 
 
 def run_demo(root: Path | None, days: int = 5, seed: int = 2026) -> list[str]:

@@ -446,8 +446,9 @@ def run_audit(desk: Desk, since: str | None = None, progress: Progress | None = 
     findings: list[audit.Finding] = []
     total = len(history.commits)
     memo: dict[int, Any] = {}
+    opener = sealed_opener(store)
     for done, commit in enumerate(history.commits, 1):
-        findings.extend(audit.check_commit(commit, memo))
+        findings.extend(audit.check_commit(commit, memo, opener))
         if progress is not None and (done % 200 == 0 or done == total):
             progress("memeriksa", done, total)
     rewrites = rewrite_findings(store, history.head)
@@ -462,6 +463,27 @@ def run_audit(desk: Desk, since: str | None = None, progress: Progress | None = 
         yamlio.write_atomic(mark_path(store), (json.dumps(mark, ensure_ascii=False, indent=2) + "\n").encode())
         store.git.keep_ref("diaudit", history.head)  # what was audited stays recoverable after a reset
     return AuditResult(total, len(history.cases), findings, history.head)
+
+
+def sealed_opener(store: Store) -> audit.Opener | None:
+    """Rule 10's check with the keys this machine holds (None when it holds none)."""
+    from pengaduan.core import sealed
+    from pengaduan.store.keys import KeyStore
+
+    keys = KeyStore(store.private_dir()).load_all()
+    if not keys:
+        return None
+
+    def open_value(case_id: str, field_name: str, value: str) -> tuple[str | None, str | None]:
+        key = keys.get(case_id)
+        if key is None:
+            return None, None
+        try:
+            return sealed.open_sealed(key, case_id, field_name, value), None
+        except sealed.SealError as exc:
+            return None, exc.message
+
+    return open_value
 
 
 def mark_path(store: Store) -> Path:
@@ -536,9 +558,13 @@ class CaseEvent:
 
 def case_history(desk: Desk, case_id: str, with_diff: bool = False) -> list[CaseEvent]:
     """Every commit that touched one case file, oldest first: one log, one blob batch."""
+    from pengaduan.app.privacy import Keys
+    from pengaduan.core.secrecy import open_case
+
     store = desk.store
     path = layout.case_path(case_id)
     history = read_history(store, paths=[path, layout.CONFIG, layout.SOP], keep_text=with_diff)
+    keys = Keys(desk)
     events = []
     for commit in history.commits:
         change = next((c for c in commit.changes if c.path == path), None)
@@ -548,7 +574,9 @@ def case_history(desk: Desk, case_id: str, with_diff: bool = False) -> list[Case
         after, _ = audit.parse_case(change.new, path) if change.new is not None else (None, None)
         entries: tuple[Entry, ...] = ()
         if after is not None:
-            entries = after.history[len(before.history) :] if before is not None else after.history
+            # Sealed text as this machine can read it ([terenkripsi] without the key, [dihapus ...] after erasure).
+            opened = open_case(after, keys.store.get(after.id) if after.schema >= 2 else None, store.tz).case
+            entries = opened.history[len(before.history) :] if before is not None else opened.history
         staff = audit.author_staff(commit.config, commit.author_email)
         diff = None
         if with_diff:

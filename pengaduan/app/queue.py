@@ -46,6 +46,10 @@ class Item:
         return timeutil.left_words(self.wait.used, self.wait.allowed)
 
 
+def _account(case: Case) -> str:
+    return case.account if case.confidential else mask_handle(case.account)
+
+
 def _open_cases(desk: Desk) -> Iterable[Case]:
     """Every case that may be open (the index can narrow this to the open ones)."""
     finals = desk.sop.final_statuses
@@ -68,9 +72,14 @@ def queue(desk: Desk, moment: datetime, role: str | None = None, staff_code: str
         if person is None:
             known = ", ".join(s.code for s in config.staff) or "(belum ada)"
             raise InputError(f"petugas '{staff_code}' tidak ada di daftar petugas ({known})")
+    from pengaduan.app import privacy
+
     people = People(desk)
     items = []
-    for case in _open_cases(desk):
+    candidates = list(_open_cases(desk))
+    # The handle as a list may show it: opened where the key is here, masked; a `rahasia` case's never.
+    shown = {c.id: c for c in privacy.for_sharing(desk, candidates)}
+    for case in candidates:
         wait = sla.waiting(case, sop, desk.tz, desk.calendar, moment, config.pause_limit_days)
         if wait is None:
             continue
@@ -82,7 +91,7 @@ def queue(desk: Desk, moment: datetime, role: str | None = None, staff_code: str
         items.append(
             Item(
                 wait=wait,
-                account=mask_handle(case.account),
+                account=_account(shown[case.id]),
                 role_name=sop.roles.get(wait.role, wait.role),
                 names=tuple(s.name for s in staff),
                 codes=tuple(s.code for s in staff),

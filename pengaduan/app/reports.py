@@ -25,6 +25,7 @@ from typing import Any
 
 from pengaduan import __version__
 from pengaduan.app import kop as kop_use
+from pengaduan.app import privacy
 from pengaduan.app.context import Desk
 from pengaduan.core import monthly_report as record
 from pengaduan.core import timeutil
@@ -275,7 +276,8 @@ def make_daily(
 
 def _daily_report(desk: Desk, rev: str, day: date, cutoff: datetime) -> DailyReport:
     start, _ = day_bounds(day, desk.tz)
-    cases = spans.load_relevant(desk.store, rev, spans.day_keep(start, cutoff))
+    # What a report may show: opened with this machine's keys, nothing of a `rahasia` case.
+    cases = privacy.for_sharing(desk, spans.load_relevant(desk.store, rev, spans.day_keep(start, cutoff)))
     return daily_figures(cases, day, cutoff, desk.sop, desk.config, desk.tz, desk.calendar)
 
 
@@ -307,7 +309,7 @@ def _monthly_report(desk: Desk, rec: MonthlyRecord, rev: str) -> MonthlyReport:
     year, month = parse_month(rec.month)
     cutoff = timeutil.from_text(rec.cutoff, desk.tz)
     previous_start, _ = month_bounds(*previous_month(year, month), desk.tz)
-    cases = spans.load_relevant(desk.store, rev, spans.months_keep(previous_start, cutoff))
+    cases = privacy.for_sharing(desk, spans.load_relevant(desk.store, rev, spans.months_keep(previous_start, cutoff)))
     return monthly_figures(cases, year, month, cutoff, desk.sop, desk.config, desk.tz, desk.calendar)
 
 

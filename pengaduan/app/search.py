@@ -19,6 +19,8 @@ from pengaduan.core.case import Case
 from pengaduan.errors import InputError
 
 OPEN = "terbuka"
+# States of `privacy.open_one` whose text is the case's own (plain schema 1, or opened here).
+READABLE = ("polos", "terbuka")
 # How much each part of a case counts towards a match's score.
 WEIGHTS = {"isi": 3.0, "akun": 3.0, "jawaban": 2.0, "catatan": 1.0}
 
@@ -82,7 +84,17 @@ def parts(case: Case) -> Iterable[tuple[str, str]]:
 
 
 def _candidates(desk: Desk) -> Iterable[Case]:
-    return desk.store.load_all()
+    """The cases as this machine can read them. A `rahasia` case is never searched (a list must not
+    show its text or handle); one sealed without its key here, or erased, has nothing to search."""
+    from pengaduan.app import privacy
+
+    keys = privacy.Keys(desk)
+    for case in desk.store.load_all():
+        if case.confidential:
+            continue
+        opened = privacy.open_one(desk, keys, case, strict=False)
+        if opened.state in READABLE:
+            yield opened.case
 
 
 def search(desk: Desk, words: Iterable[str], filters: Filters | None = None) -> list[Hit]:

@@ -120,14 +120,21 @@ def update_sop(desk: Desk) -> tuple[list[str], str]:
     package = yamlio.load_text(package_text, "sop.yaml")
     wanted = package.get("aksi_kasus") or {}
     have = current.get("aksi_kasus")
-    if isinstance(have, dict) and all(action in have for action in wanted):
-        raise InputError("sop.yaml store ini sudah punya semua aksi_kasus; tidak ada yang ditambahkan")
+    # The actions that never move a case (aksi_tetap: pesan_lanjutan, for `impor`) come along.
+    still_missing = "aksi_tetap" in package and "aksi_tetap" not in current
+    if isinstance(have, dict) and all(action in have for action in wanted) and not still_missing:
+        raise InputError("sop.yaml store ini sudah punya semua aksi_kasus dan aksi_tetap; tidak ada yang ditambahkan")
     added = [a for a in wanted if not isinstance(have, dict) or a not in have]
     if have is None:
         new_text = text.rstrip("\n") + "\n" + _block(package_text, "aksi_kasus")
-    else:
+    elif added:
         merged = {**current, "aksi_kasus": {**(have or {}), **{a: wanted[a] for a in added}}}
         new_text = yamlio.update_top_level(text, current, merged)
+    else:
+        new_text = text
+    if still_missing:
+        new_text = new_text.rstrip("\n") + "\n" + _block(package_text, "aksi_tetap")
+        added += list(package["aksi_tetap"])
     author = manager(desk, WHAT)
     try:
         load_sop(yamlio.load_text(new_text, "sop.yaml"))

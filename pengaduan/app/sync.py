@@ -26,9 +26,11 @@ from pathlib import Path
 
 from pengaduan.app.context import Desk
 from pengaduan.app.history import History, read_history, rewrite_findings, run_audit, sync_mark_path, write_sync_mark
+from pengaduan.app.keys import KeySync, sync_keys
 from pengaduan.core import audit, conflict, timeutil
 from pengaduan.core.config import Staff
 from pengaduan.errors import StoreError
+from pengaduan.i18n import TRAILERS
 from pengaduan.store import commits, killpoint, layout, yamlio
 from pengaduan.store.git import BRANCH, Git
 from pengaduan.store.lock import store_lock
@@ -49,6 +51,54 @@ class SyncResult:
     refused: list[audit.Finding] = field(default_factory=list)  # incoming commits not taken
     waiting: int = 0  # local commits not sent because of a refusal
     notes: list[str] = field(default_factory=list)  # said once: a recovered run, a rewritten remote, the remote's HEAD
+    keys: KeySync | None = None  # what the key ref exchange did (app/keys.py)
+
+
+REWRITE_MARK = "tulis-ulang.json"
+
+
+def _refuse_rewritten(store, remote: str, theirs: str, head: str) -> None:
+    """A remote whose history was rewritten elsewhere (`migrasi --tulis-ulang-riwayat`) is never
+    merged with this clone's old history: that would bring the plain text back."""
+    git = store.git
+    if theirs == head or git.is_ancestor(theirs, head) or git.is_ancestor(head, theirs):
+        return
+    if git.rewrite_records(f"{head}..{theirs}", TRAILERS["kind"], commits.KIND_REWRITE):
+        raise StoreError(
+            f"riwayat store di {remote} sudah ditulis ulang (migrasi ke schema 2, teks polos dibuang); klon ini masih "
+            "memegang riwayat lama dan tidak boleh digabung. Kirim dulu catatan yang belum terkirim ke admin, lalu klon "
+            "ulang: pindahkan folder store ini dan jalankan 'git clone' lagi"
+        )
+
+
+def _send_rewrite(store, remote: str) -> bool:
+    """After this machine rewrote the history: replace the remote's branch (once, with a lease on
+    the commit the rewrite replaced), without fetching the old history back. True when sent now."""
+    import json
+
+    path = store.private_dir() / REWRITE_MARK
+    try:
+        mark = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return False
+    except ValueError:
+        raise StoreError(f"{path} rusak; periksa lalu hapus berkas itu") from None
+    sent = set(mark.get("terkirim") or [])
+    if remote in sent:
+        return False
+    git = store.git
+    theirs = git.remote_branch(remote)
+    head = git.head()
+    if theirs not in {mark.get("dari"), head, None, *(mark.get("lama") or [])}:
+        raise StoreError(
+            f"{remote} mendapat commit baru di riwayat lama sesudah riwayat ditulis ulang di sini; tidak ada yang dikirim. "
+            "Minta mesin lain berhenti dan mengirim catatannya ke admin, lalu ulangi"
+        )
+    if theirs != head and not git.force_push(remote, head or "", theirs or ""):
+        raise StoreError(f"{remote} berubah selama riwayat baru dikirim; ulangi 'pengaduan sinkron'")
+    mark["terkirim"] = sorted(sent | {remote})
+    path.write_text(json.dumps(mark, ensure_ascii=False) + "\n", encoding="utf-8")
+    return theirs != head
 
 
 def remote_name(store: Store, remote: str | None) -> str:
@@ -80,10 +130,14 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
             result.notes.append(recovered)
         _refuse_local_rewrite(store)
         for _ in range(PUSH_TRIES):
+            if _send_rewrite(store, name):  # this machine rewrote the history (migrasi): replace the remote's
+                result.sent += store.git.count_commits("HEAD")
             theirs = store.git.fetch(name)
             killpoint.here("sinkron:ambil")
             head = store.git.head()
             assert head is not None
+            if theirs is not None:
+                _refuse_rewritten(store, name, theirs, head)
             if theirs is None:
                 if read_sync_mark(store, name):
                     result.notes.append(f"remote {name} tidak lagi punya cabang {BRANCH}; seluruh riwayat dikirim ulang")
@@ -125,6 +179,8 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
                 "tidak ada yang hilang, ulangi 'pengaduan sinkron' sebentar lagi"
             )
         write_sync_mark(store, store.git.head() or head, name, _now(desk))
+    desk.forget_config()  # the merge may have brought a new list of authorised machines
+    result.keys = sync_keys(desk, name)
     return result
 
 

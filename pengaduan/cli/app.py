@@ -25,10 +25,13 @@ COMMANDS = {
     "kalender": "kalender",
     "laporan": "laporan",
     **dict.fromkeys(("riwayat", "audit", "koreksi"), "audit"),
+    "kunci": "kunci",
+    **dict.fromkeys(("hapus-data", "retensi", "migrasi"), "privasi"),
     "periksa": "periksa",
     **dict.fromkeys(("antrean", "cari"), "meja"),
     "templat": "templat",
     "completion": "completion",
+    **dict.fromkeys(("impor", "duplikat", "tarik"), "impor"),
 }
 
 # How `pengaduan --help` groups the commands, each section in the SOP's order (a command in no
@@ -39,8 +42,9 @@ SECTIONS = [
                "templat"]),
     ("Laporan", ["laporan", "kop"]),
     ("Jam SOP", ["terlambat", "eskalasi", "kalender"]),
-    ("Audit", ["riwayat", "audit", "koreksi", "periksa"]),
-    ("Store", ["init", "demo", "petugas", "atur", "sinkron", "klon", "konflik", "lokal", "migrasi", "completion"]),
+    ("Audit", ["riwayat", "audit", "koreksi", "periksa", "hapus-data", "retensi"]),
+    ("Store", ["init", "demo", "petugas", "atur", "sinkron", "klon", "konflik", "lokal", "kunci", "migrasi",
+               "completion"]),
 ]  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from pengaduan.app import cases
+from pengaduan.app import cases, privacy
 from pengaduan.app.history import CaseEvent, case_history, run_audit
 from pengaduan.cli.common import Env, case_argument, format_option, pass_env, say, text_option
 from pengaduan.core import ids, timeutil
@@ -174,6 +174,8 @@ def koreksi(env: Env, kasus: str, kolom: str, nilai: str, alasan: str) -> None:
     store = env.desk()
     actor = env.actor()
     case, commit = cases.correct(store, cases.resolve(store, kasus), kolom, nilai, alasan, actor)
+    # Shown as this machine can read it: sealed values stay sealed in the file and the history.
+    case = privacy.open_one(store, privacy.Keys(store), case, strict=False).case
     change = case.history[-1].changes or {}
     values = "data pribadi, nilainya tidak dicatat di riwayat"
     if "lama" in change:

@@ -33,6 +33,12 @@ def sinkron(env: Env, remote: str | None) -> None:
     result = sync(desk, actor, remote)
     merged = ", digabung dengan commit merge" if result.merged else ""
     say(f"sinkron dengan {result.remote}: {result.received} commit diterima, {result.sent} commit dikirim{merged}")
+    k = result.keys
+    if k is not None and not k.skipped and (k.received or k.sent or k.destroyed or k.removed):
+        say(
+            f"kunci: {k.received} kunci kasus diterima, {k.sent} dikirim, {k.destroyed} dimusnahkan (kasus dihapus), "
+            f"{k.removed} bungkus lama dibuang"
+        )
     for note in result.notes:
         say(f"peringatan: {note}", err=True)
     for conflict_id in result.conflicts:

@@ -58,8 +58,11 @@ FORMAT_HELP = {
 }
 
 
-def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[[Callable], Callable]:
-    """The one --format option (the default: the first choice unless named).
+def format_option(
+    *choices: str, default: str | None = None, help: str | None = None, name: str = "--format"
+) -> Callable[[Callable], Callable]:
+    """The one output-format option (the default: the first choice unless named). A command whose
+    `--format` names something else (`impor`: the source's format) gives its own `name`.
 
     A command with a table also gets `--lebar` (every column in full) and `--tanpa-pager`; one
     with CSV gets `--pemisah` (';' for spreadsheets set to Indonesian). `emit` reads them.
@@ -69,7 +72,7 @@ def format_option(*choices: str, default: str | None = None, help: str | None = 
     text = help or "Bentuk keluaran: " + ", ".join(f"{c} ({FORMAT_HELP.get(c, c)})" for c in choices) + "."
     decorators = [
         click.option(
-            "--format", "fmt", type=Choice(list(choices)), default=default or choices[0], show_default=True, help=text
+            name, "fmt", type=Choice(list(choices)), default=default or choices[0], show_default=True, help=text
         )
     ]
     if "tabel" in choices or "teks" in choices:

@@ -13,6 +13,7 @@ from pengaduan.cli.common import (
     Env,
     case_argument,
     catatan_option,
+    complete_case,
     complete_template,
     config_option,
     pass_env,
@@ -47,6 +48,9 @@ def _record(
     category: str | None = None,
     bidang: str | None = None,
     reason: str | None = None,
+    anonymous: bool = False,
+    confidential: bool = False,
+    duplicate_of: str | None = None,
 ) -> Case:
     desk = env.desk()
     actor = desk.actor()
@@ -58,7 +62,11 @@ def _record(
         if answer is not None:
             raise InputError("pakai --isi atau --templat, tidak keduanya")
         assert full_id is not None
-        answer = templates.filled(desk, template, cases.find(desk, full_id), at)
+        from pengaduan.app import privacy
+
+        # The placeholders are filled from the case as this machine reads it ({akun}: the handle).
+        readable = privacy.open_one(desk, privacy.Keys(desk), cases.find(desk, full_id), strict=False).case
+        answer = templates.filled(desk, template, readable, at)
     request = Request(
         action=action,
         actor=actor,
@@ -71,6 +79,9 @@ def _record(
         category=category,
         bidang=bidang,
         reason=reason,
+        anonymous=anonymous,
+        confidential=confidential,
+        duplicate_of=cases.resolve(desk, duplicate_of) if duplicate_of else None,
     )
     case, commit = cases.record(desk, request, full_id)
     entry = case.history[-1]
@@ -120,12 +131,25 @@ def _join(*parts: str | None) -> str | None:
 @click.option("--nama-pelapor", metavar="TEKS", help="Nama pelapor (data pribadi, tidak tampil di laporan).")
 @click.option("--kontak", metavar="TEKS", help="Kontak pelapor (data pribadi, tidak tampil di laporan).")
 @click.option("--waktu-unggah", metavar="WAKTU", help="Kapan diunggah pelapor (ISO 8601), bila diketahui.")
+@click.option("--anonim", is_flag=True, help="Pelapor tidak ingin disebut: nama/kontak tidak disimpan, akun selalu tersamar.")
+@click.option("--rahasia", is_flag=True, help="Isi tidak pernah tampil di laporan, ekspor atau pengingat.")
 @waktu_option
 @catatan_option
+@click.option("--tetap", is_flag=True, help="Catat juga bila akun yang sama mengirim isi yang sama dalam sehari.")
 @step_output
 @pass_env
-def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, waktu, catatan, quiet, fmt):
-    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru."""
+def terima(
+    env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, waktu_unggah, anonim, rahasia, waktu, catatan, tetap,
+    quiet, fmt,
+):
+    """Langkah 1: terima pengaduan dari media sosial; mencetak ID baru.
+
+    Data pribadi (akun, tautan, isi, nama dan kontak pelapor, jawaban, catatan) disimpan terenkripsi.
+    Bila akun yang sama sudah mengirim isi yang sama dalam sehari, pengaduan ditolak (ulangi dengan
+    --tetap bila memang baru); kemungkinan duplikat dari kanal lain diberi peringatan.
+    """
+    from pengaduan.app import duplicates
+
     intake = Intake(
         platform=platform,
         account=akun,
@@ -135,8 +159,23 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
         reporter_name=nama_pelapor,
         reporter_contact=kontak,
         posted_at=env.moment(waktu_unggah, "--waktu-unggah") if waktu_unggah else None,
+        anonymous=anonim,
+        confidential=rahasia,
     )
-    _record(env, ("terima", {}), None, waktu, catatan, quiet, fmt=fmt, intake=intake)
+    repeats, likely = duplicates.check_intake(env.desk(), intake, env.moment(waktu))
+    if repeats and not tetap:
+        shown = ", ".join(c.id for c in repeats)
+        raise InputError(
+            f"akun {akun.strip()} sudah mengirim isi yang sama dalam sehari (kasus {shown}); tidak dicatat dua kali. "
+            "Bila ini memang pengaduan baru, ulangi dengan --tetap"
+        )
+    case = _record(env, ("terima", {}), None, waktu, catatan, quiet, fmt=fmt, intake=intake)
+    for pair in likely:
+        say(
+            f"peringatan: {case.id} kemungkinan duplikat {pair.other_id} ({', '.join(pair.reasons)}); bila benar: "
+            f"pengaduan verifikasi {case.id} --duplikat-dari {pair.other_id}",
+            err=True,
+        )
 
 
 @click.command("verifikasi")
@@ -146,17 +185,26 @@ def terima(env: Env, platform, akun, isi, tautan, jenis, nama_pelapor, kontak, w
 @click.option("--bukan-pengaduan", is_flag=True, help="Tutup: pesan ini bukan pengaduan.")
 @text_option("--alasan", "reason", "Alasan bukan pengaduan (wajib dengan --bukan-pengaduan).",
              required=lambda kw: bool(kw.get("bukan_pengaduan")))  # fmt: skip
+@click.option("--anonim", is_flag=True, help="Pelapor minta tidak disebut: nama/kontak dibuang, akun selalu tersamar.")
+@click.option("--rahasia", is_flag=True, help="Jadikan kasus rahasia (kategori sensitif otomatis rahasia).")
+@click.option("--duplikat-dari", "duplikat_dari", metavar="KASUS", shell_complete=complete_case,
+              help="Tutup: pengaduan ini mengulang kasus KASUS.")  # fmt: skip
 @waktu_option
 @catatan_option
 @step_output
 @pass_env
-def verifikasi(env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, waktu, catatan, quiet, fmt):
-    """Langkah 2: verifikasi pesan/komentar; tindak lanjuti atau tutup sebagai bukan pengaduan."""
+def verifikasi(
+    env: Env, kasus, kategori, bidang, bukan_pengaduan, alasan, anonim, rahasia, duplikat_dari, waktu, catatan, quiet, fmt
+):
+    """Langkah 2: verifikasi pesan/komentar; tindak lanjuti, atau tutup sebagai bukan pengaduan atau duplikat."""
     if alasan and not bukan_pengaduan:
         raise InputError("--alasan hanya untuk --bukan-pengaduan; catatan verifikasi ditulis dengan --catatan")
-    picked = ("verifikasi", {"bukan-pengaduan": bukan_pengaduan})
-    _record(env, picked, kasus, waktu, _join(alasan, catatan), quiet, fmt=fmt, category=kategori, bidang=bidang,
-            reason=alasan)  # fmt: skip
+    picked = ("verifikasi", {"bukan-pengaduan": bukan_pengaduan, "duplikat-dari": duplikat_dari})
+    note = _join(alasan, f"duplikat dari {duplikat_dari.strip()}" if duplikat_dari else None, catatan)
+    _record(
+        env, picked, kasus, waktu, note, quiet, fmt=fmt, category=kategori, bidang=bidang, reason=alasan,
+        duplicate_of=duplikat_dari, anonymous=anonim, confidential=rahasia,
+    )  # fmt: skip
 
 
 @click.command("respon")

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pengaduan.app import cases
+from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
+from pengaduan.app.search import same_account
 from pengaduan.cli.common import Env, case_argument, config_option, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.actions import describe, undone_indexes
@@ -53,10 +54,18 @@ def _waiting_row(store: Desk, wait: sla.Waiting) -> dict[str, Any]:
     }
 
 
-def case_json(desk: Desk, case: Case) -> dict[str, Any]:
-    """A case as `lihat --format json` (and every step command's `--format json`) prints it."""
+def case_json(desk: Desk, case: Case, state: str | None = None) -> dict[str, Any]:
+    """A case as `lihat --format json` (and every step command's `--format json`) prints it: opened
+    as this machine can read it (pass the state of an already opened case)."""
+    from pengaduan.app.duplicates import duplicated_by
+
+    if state is None:
+        opened = privacy.open_one(desk, privacy.Keys(desk), case, strict=False)
+        case, state = opened.case, opened.state
     wait = sla.waiting(case, desk.sop, desk.tz, desk.calendar, desk.now(), desk.config.pause_limit_days)
     data = case.to_dict()
+    data["data_pribadi"] = state
+    data["duplikatnya"] = duplicated_by(desk, case.id)
     data["waktu_langkah"] = _timeline(desk, case)
     data["aksi_berikut"] = allowed_commands(desk.sop, case)
     data["aksi_lain"] = case_action_commands(desk.sop, case)
@@ -83,12 +92,16 @@ def _summary(text: str, width: int = 48) -> str:
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
     store = env.desk()
-    case = cases.find(store, kasus)
+    opened = privacy.open_one(store, privacy.Keys(store), cases.find(store, kasus))
     if fmt == "json":
-        click.echo(json.dumps(case_json(store, case), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(case_json(store, opened.case, opened.state), ensure_ascii=False, indent=2))
         return
+    case = opened.case
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now(), store.config.pause_limit_days)
+    from pengaduan.app.duplicates import duplicated_by
+
+    repeated_by = duplicated_by(store, case.id)
     tz = store.tz
     received = case.received_at.astimezone(tz)
     lines = [
@@ -106,7 +119,16 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
     if case.bidang:
         lines.append(f"  Bidang   : {store.config.bidang.get(case.bidang, case.bidang)}")
-    if case.reporter.name or case.reporter.contact:
+    flags = [label for on, label in ((case.anonymous, "anonim"), (case.confidential, "rahasia")) if on]
+    if flags:
+        lines.append(f"  Sifat    : {', '.join(flags)}")
+    if case.duplicate_of:
+        lines.append(f"  Duplikat dari: {case.duplicate_of}")
+    if repeated_by:
+        lines.append(f"  Duplikatnya  : {', '.join(repeated_by)}")
+    if case.anonymous:
+        lines.append("  Pelapor  : anonim (nama dan kontak tidak disimpan)")
+    elif case.reporter.name or case.reporter.contact:
         lines.append(f"  Pelapor  : {case.reporter.name or '-'} / {case.reporter.contact or '-'}")
     # Split on line feeds only: every other control character is shown escaped, never acted on.
     lines += ["  Isi      :", *[f"    {line}" for line in case.text.replace("\r\n", "\n").split("\n")], "", "Riwayat:"]
@@ -129,6 +151,9 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
             if value:
                 lines.append(f"      {label}: {value}")
+    if opened.state == "terenkripsi":
+        lines += ["", "Mesin ini tidak memegang kunci kasus ini: data pribadinya [terenkripsi]. Minta izin dengan "
+                  "'pengaduan kunci minta' (lalu admin: 'pengaduan kunci izinkan')."]  # fmt: skip
     allowed = allowed_commands(store.sop, case)
     if allowed:
         lines += ["", "Aksi berikut: " + "; ".join(allowed)]
@@ -174,28 +199,34 @@ def daftar(env: Env, status, platform, bidang, kategori, akun, sejak, sampai, fm
         platform=platform,
         bidang=bidang,
         category=kategori,
-        account=akun,
         since=timeutil.parse_day(sejak, "--sejak") if sejak else None,
         until=timeutil.parse_day(sampai, "--sampai") if sampai else None,
     )
     tz = store.tz
-    rows = []
+    kept = []
     for case in sorted(cases.all_cases(store), key=lambda c: (c.received_at.astimezone(tz), c.id)):
-        if not matches(store, case, filters):
+        if matches(store, case, filters):
+            kept.append((case, case.received_at.astimezone(tz)))
+    rows = []
+    # Only what may leave this machine: redacted text, nothing of a `rahasia` case.
+    shared = privacy.for_sharing(store, [case for case, _ in kept])
+    for case, (_, received) in zip(shared, kept, strict=True):
+        # --akun matches the handle as this machine reads it (never a `rahasia` case's, which is not shown).
+        if akun and (case.confidential or not same_account(akun, case.account)):
             continue
-        received = case.received_at.astimezone(tz)
+        text = privacy.redacted_text(case)
         rows.append(
             {
                 "id": case.id,
                 "diterima": timeutil.to_text(received) if fmt != "tabel" else timeutil.short_human(received),
                 "platform": case.platform,
-                "akun": mask_handle(case.account),
+                "akun": case.account if case.confidential else mask_handle(case.account),
                 "jenis": case.kind,
                 "status": case.status,
                 "langkah": case.step,
                 "bidang": case.bidang or "",
                 "kategori": case.category or "",
-                "ringkasan": _summary(case.text) if fmt == "tabel" else case.text,
+                "ringkasan": _summary(text) if fmt == "tabel" else text,
             }
         )
     emit(rows, fmt)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pengaduan.core import actions, conflict, ids, timeutil
-from pengaduan.core.case import INTAKE_FIELDS, Case, Entry, stored_value
+from pengaduan.core import actions, conflict, ids, sealed, secrecy, timeutil
+from pengaduan.core.case import ERASURE, INTAKE_FIELDS, Case, Entry, stored_value
 from pengaduan.core.config import FILE_LIMIT_KB, Config, Staff, load_config, managers_lost
 from pengaduan.core.intake import CLASSIFICATION_FIELDS, REPORTER_FIELDS
 from pengaduan.core.sop import CASE_ACTION_COMMANDS, REFER, START, UNDO, Sop
@@ -31,6 +31,15 @@ CORRECTION = "koreksi"
 CONFIG_KIND = COMMIT_KINDS["config"]
 REPORT_KIND = COMMIT_KINDS["report"]
 CONFLICT_KIND = COMMIT_KINDS["conflict"]
+MIGRATION_KIND = COMMIT_KINDS["migration"]
+REWRITE_KIND = COMMIT_KINDS["rewrite"]
+# Schema 2's personal data: sealed, well formed, and opening with its case's key (issue 11).
+SEALED_RULE = 12
+# Entries that record something about the case, not an SOP step: they never move it.
+NON_STEPS = (CORRECTION, ERASURE)
+# (case id, field, sealed text) -> (plaintext, None) when it opens, (None, why) when it does not,
+# (None, None) when this machine does not hold the case's key.
+Opener = Callable[[str, str, str], "tuple[str | None, str | None]"]
 # Files a configuration commit may touch (besides pengaduan.yaml and sop.yaml).
 META_FILES = (".gitattributes", ".gitignore")
 CASES_DIR = "kasus"
@@ -126,6 +135,7 @@ class _Ctx:
     # Parsed cases by the identity of their data: a version is the "after" of one commit and the
     # "before" of the next, and is read once. The data is kept too, so its id stays its own.
     memo: dict[int, tuple[Any, tuple[Case | None, str | None]]] = field(default_factory=dict)
+    opener: Opener | None = None
 
     def case(self, data: Any, path: str) -> tuple[Case | None, str | None]:
         found = self.memo.get(id(data))
@@ -219,9 +229,12 @@ def audit(commits: Iterable[Commit]) -> list[Finding]:
     return findings
 
 
-def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Finding]:
-    """The findings of one commit; pass the same memo for a run of commits to parse each case once."""
-    ctx = _Ctx(commit, memo=memo if memo is not None else {})
+def check_commit(commit: Commit, memo: dict[int, Any] | None = None, opener: Opener | None = None) -> list[Finding]:
+    """The findings of one commit; pass the same memo for a run of commits to parse each case once.
+
+    `opener` tries the sealed values a commit adds with the keys this machine holds (rule 12).
+    """
+    ctx = _Ctx(commit, memo=memo if memo is not None else {}, opener=opener)
     if commit.is_merge:
         _check_merge(ctx)
     else:
@@ -240,8 +253,16 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
             _check_report_commit(ctx)
         elif kind == CONFLICT_KIND:
             _check_conflict_commit(ctx)
+        elif kind == MIGRATION_KIND:
+            _check_migration_commit(ctx, cases)
+        elif kind == REWRITE_KIND:
+            _check_rewrite_record(ctx)
         else:
-            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {CONFIG_KIND}, {REPORT_KIND}, {CONFLICT_KIND})")
+            known = ", ".join((CONFIG_KIND, REPORT_KIND, CONFLICT_KIND, MIGRATION_KIND, REWRITE_KIND))
+            ctx.add(1, f"trailer Jenis '{kind}' tidak dikenal (yang dikenal: {known})")
+        if kind == MIGRATION_KIND:
+            _check_signature(ctx)
+            return ctx.findings
         if kind is not None and cases:
             ctx.add(1, f"commit berjenis '{kind}' mengubah berkas kasus: {', '.join(c.path for c in cases)}")
         _check_deletions(ctx, cases)
@@ -251,6 +272,81 @@ def check_commit(commit: Commit, memo: dict[int, Any] | None = None) -> list[Fin
                 _check_case_change(ctx, change, trailers_apply=kind is None)
     _check_signature(ctx)
     return ctx.findings
+
+
+def _check_manager(ctx: _Ctx, what: str) -> None:
+    commit = ctx.commit
+    staff = author_staff(commit.config, commit.author_email)
+    if staff is None:
+        ctx.add(5, f"penulis commit {what} {commit.author_name} <{commit.author_email}> tidak ada di daftar petugas")
+    elif commit.sop is not None and not commit.sop.manages(staff.roles):
+        roles = ", ".join(staff.roles)
+        ctx.add(5, f"petugas '{staff.code}' ({roles}) tidak boleh {what}; yang boleh: {', '.join(commit.sop.managers)}")
+
+
+def _check_migration_commit(ctx: _Ctx, cases: list[FileChange]) -> None:
+    """`pengaduan migrasi`: every case file it changes goes from schema 1 to schema 2 and nothing
+    else changes -- the same state, the same entries, each plain value now sealed (and, where
+    this machine holds the key, sealing exactly the old text)."""
+    commit = ctx.commit
+    for change in commit.changes:
+        if change.kind != "case":
+            ctx.add(1, f"commit migrasi juga mengubah {change.path}")
+    _check_manager(ctx, "mencatat migrasi")
+    for change in cases:
+        if change.added or change.deleted:
+            ctx.add(7 if change.deleted else 1, f"commit migrasi {'menghapus' if change.deleted else 'menambah'} {change.path}")
+            continue
+        before, problem = ctx.case(change.old, change.path)
+        after, problem_after = ctx.case(change.new, change.path)
+        if before is None or after is None:
+            why = problem or problem_after
+            ctx.add(2, f"berkas kasus {change.path} tidak dapat dibaca di commit migrasi: {why}", change.case_id)
+            continue
+        if (before.schema, after.schema) != (1, 2):
+            ctx.add(3, f"commit migrasi mengubah schema {before.schema} -> {after.schema}; yang sah hanya 1 -> 2", after.id)
+            continue
+        plain = secrecy.plain_values(after)
+        if plain:
+            ctx.add(SEALED_RULE, f"sesudah migrasi kolom {', '.join(plain)} masih teks polos", after.id)
+        same = ("id", "status", "step", "platform", "kind", "posted_at", "received_at", "category", "bidang")
+        moved = [CASE_KEYS[n] for n in same if getattr(before, n) != getattr(after, n)]
+        if moved or len(before.history) != len(after.history) or after.anonymous:
+            what = ", ".join(moved) or "riwayat/anonim"
+            ctx.add(3, f"commit migrasi mengubah {what}, bukan hanya menyegel data pribadi", after.id)
+            continue
+        for index, (old, new) in enumerate(zip(before.history, after.history, strict=True)):
+            readable = ("step", "action", "status", "performer_role", "performer_name", "recorder", "time", "channel")
+            if any(getattr(old, n) != getattr(new, n) for n in readable):
+                ctx.add(3, f"commit migrasi mengubah entri riwayat ke-{index + 1} (langkah {old.step})", after.id)
+        if ctx.opener is not None:
+            _check_migrated_values(ctx, before, after)
+
+
+def _check_migrated_values(ctx: _Ctx, before: Case, after: Case) -> None:
+    """With the key here: each sealed value opens to the plain value it replaced."""
+    assert ctx.opener is not None
+    pairs = [(CASE_KEYS[n], getattr(before, n), getattr(after, n)) for n in ("account", "link", "text")]
+    for old, new in zip(before.history, after.history, strict=True):
+        pairs += [(secrecy.entry_field(n), getattr(old, n), getattr(new, n)) for n in ("answer", "note")]
+    for name, old_value, new_value in pairs:
+        if old_value is None and new_value is None:
+            continue
+        if not sealed.is_sealed(new_value):
+            ctx.add(SEALED_RULE, f"commit migrasi: kolom {name} bukan data terenkripsi", after.id)
+            continue
+        plain, problem = ctx.opener(after.id, name, new_value)
+        if problem is None and plain is not None and plain != old_value:
+            problem = "isinya bukan nilai sebelum migrasi"
+        if problem:
+            ctx.add(SEALED_RULE, f"commit migrasi: kolom {name}: {problem}", after.id)
+
+
+def _check_rewrite_record(ctx: _Ctx) -> None:
+    """The record `migrasi --tulis-ulang-riwayat` leaves: an empty commit by a manager."""
+    if ctx.commit.changes:
+        ctx.add(1, f"commit catatan penulisan ulang mengubah berkas: {', '.join(c.path for c in ctx.commit.changes)}")
+    _check_manager(ctx, "menulis ulang riwayat")
 
 
 def _check_placement(ctx: _Ctx) -> set[str]:
@@ -546,11 +642,58 @@ def _check_case_change(ctx: _Ctx, change: FileChange, trailers_apply: bool) -> N
         _check_transitions(ctx, commit.sop, before, after, new_entries)
     if before is not None:
         _check_intake(ctx, before, after, new_entries, commit.sop)
+    _check_privacy(ctx, before, after, new_entries)
+    _check_sealed(ctx, before, after)
     last = new_entries[-1] if new_entries else None
     if trailers_apply:
         _check_trailers(ctx, after, last)
     _check_author(ctx, case_id, last)
     _check_times(ctx, after.id, before, new_entries)
+
+
+def _check_privacy(ctx: _Ctx, before: Case | None, after: Case, new_entries: list[Entry]) -> None:
+    """Rule 3 for schema 2: the privacy flags only turn on, the schema and the case's public key
+    never change, and the pelapor block changes only when `anonim` turns on (and is then dropped)."""
+    case_id = after.id
+    if before is None:
+        if after.schema >= 2 and not after.public_key:
+            ctx.add(SEALED_RULE, "kasus schema 2 tanpa kunci_publik", case_id)
+        return
+    if after.schema != before.schema:
+        ctx.add(3, f"schema kasus berubah {before.schema} -> {after.schema} di luar commit migrasi", case_id)
+        return
+    for name in ("anonymous", "confidential"):
+        if getattr(before, name) and not getattr(after, name):
+            ctx.add(3, f"'{CASE_KEYS[name]}' dimatikan; sifat anonim/rahasia hanya boleh dinyalakan", case_id)
+    if before.public_key != after.public_key:
+        ctx.add(3, "kunci_publik kasus berubah", case_id)
+    if before.reporter != after.reporter and after.anonymous and not after.reporter.empty:
+        ctx.add(3, "kasus anonim masih menyimpan blok pelapor (nama/kontak harus dibuang)", case_id)
+    erased_before = before.erasure is not None
+    for entry in new_entries:
+        if entry.action == ERASURE and erased_before:
+            ctx.add(2, "data pribadi kasus ini sudah dihapus sebelumnya; penghapusan kedua tidak sah", case_id)
+        erased_before = erased_before or entry.action == ERASURE
+
+
+def _check_sealed(ctx: _Ctx, before: Case | None, after: Case) -> None:
+    """Rule 10: what schema 2 seals is sealed, well formed, and -- where this machine holds the
+    case's key -- opens with it (a value edited, or moved from another case or field, does not)."""
+    if after.schema < 2:
+        return
+    plain = set(secrecy.plain_values(after)) - set(secrecy.plain_values(before) if before is not None else ())
+    if plain:
+        ctx.add(SEALED_RULE, f"kolom {', '.join(sorted(plain))} tertulis sebagai teks polos di kasus schema 2", after.id)
+    seen = set(secrecy.sealed_values(before)) if before is not None and before.schema >= 2 else set()
+    for name, value in secrecy.sealed_values(after):
+        if (name, value) in seen:
+            continue  # checked when it first appeared
+        if not sealed.well_formed(value):
+            ctx.add(SEALED_RULE, f"kolom {name} bukan data terenkripsi yang sah (bentuknya rusak)", after.id)
+        elif ctx.opener is not None:
+            _, problem = ctx.opener(after.id, name, value)
+            if problem:
+                ctx.add(SEALED_RULE, problem, after.id)
 
 
 def _check_growth(ctx: _Ctx, change: FileChange, before: Case | None, after: Case) -> list[Entry]:
@@ -588,18 +731,35 @@ def _check_transitions(ctx: _Ctx, sop: Sop, before: Case | None, after: Case, ne
     step, status = (before.step, before.status) if before is not None else (START, None)
     current = before
     for entry in new_entries:
-        if entry.action == CORRECTION:
+        if entry.action in NON_STEPS:
+            what = "koreksi" if entry.action == CORRECTION else "penghapusan data pribadi"
             if before is None:
-                ctx.add(2, "koreksi pada kasus yang belum diterima", case_id)
+                ctx.add(2, f"{what} pada kasus yang belum diterima", case_id)
             elif (entry.step, entry.status) != (step, status):
                 ctx.add(
-                    2, f"koreksi tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
+                    2, f"{what} tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} '{entry.status}')", case_id
                 )
             current = current.with_entry(entry) if current is not None else None
             continue
         if entry.action in CASE_ACTION_COMMANDS:
             _check_case_action(ctx, sop, current, entry, case_id)
             step, status = entry.step, entry.status
+            current = current.with_entry(entry) if current is not None else None
+            continue
+        still = sop.still.get(entry.action)
+        if still is not None:
+            # An `aksi_tetap` (a later message attached): on an open case, never moving it.
+            if before is None:
+                ctx.add(2, f"aksi '{entry.action}' pada kasus yang belum diterima", case_id)
+            elif status in sop.final_statuses:
+                ctx.add(2, f"aksi '{entry.action}' pada kasus yang sudah berstatus akhir '{status}'", case_id)
+            elif (entry.step, entry.status) != (step, status):
+                ctx.add(
+                    2,
+                    f"aksi '{entry.action}' tidak boleh memindah kasus (langkah {step} '{status}' -> {entry.step} "
+                    f"'{entry.status}')",
+                    case_id,
+                )
             current = current.with_entry(entry) if current is not None else None
             continue
         legal = [
@@ -699,7 +859,9 @@ def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry]
         elif old != new and sop is not None and not stepped:
             what = f"kolom '{_key(name)}' diubah tanpa koreksi atau langkah SOP yang mengisinya ({old!r} -> {new!r})"
             ctx.add(3, what, after.id)
-    if before.reporter.to_dict() != after.reporter.to_dict() and not reporter_corrected:
+    # Made anonymous (schema 2): the reporter block is dropped in that very commit, and only then.
+    anonymised = after.anonymous and not before.anonymous and after.reporter.empty
+    if before.reporter.to_dict() != after.reporter.to_dict() and not reporter_corrected and not anonymised:
         ctx.add(3, f"data pelapor diubah tanpa koreksi tercatat (kolom {', '.join(REPORTER_FIELDS.values())})", after.id)
     for name in INTAKE_FIELDS:
         # Compared as the files write them: the same moment with another offset is still a change.
@@ -755,6 +917,15 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
     if entry.recorder != staff.code:
         ctx.add(5, f"pencatat di riwayat '{entry.recorder}' bukan penulis commit '{staff.code}'", case_id)
     roles = ", ".join(staff.roles)
+    if entry.action == ERASURE:
+        erasers = commit.sop.erasers if commit.sop is not None else ()
+        if not set(staff.roles) & set(erasers):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh menghapus data pribadi; yang boleh: {', '.join(erasers)}",
+                case_id,
+            )
+        return
     sop = commit.sop
     if sop is None:
         return  # reported once by the transition check
@@ -772,6 +943,16 @@ def _check_author(ctx: _Ctx, case_id: str | None, entry: Entry | None) -> None:
             ctx.add(
                 5,
                 f"petugas '{staff.code}' ({roles}) tidak boleh mencatat '{item.name}'; yang boleh: {', '.join(item.roles)}",
+                case_id,
+            )
+        return
+    still = sop.still.get(entry.action)
+    if still is not None:
+        if not set(staff.roles) & set(still.roles):
+            ctx.add(
+                5,
+                f"petugas '{staff.code}' ({roles}) tidak boleh mencatat aksi '{entry.action}'; "
+                f"yang boleh: {', '.join(still.roles)}",
                 case_id,
             )
         return

@@ -8,9 +8,18 @@ from typing import Any
 
 from pengaduan.core.timeutil import from_stored, to_stored
 from pengaduan.errors import StoreError
-from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, REPORTER_KEYS
+from pengaduan.i18n import CASE_KEYS, ENTRY_KEYS, OPTIONAL_CASE_KEYS, REPORTER_KEYS
 
-SCHEMA = 1
+# Schema 2: personal data is sealed (core.sealed); schema 1 (plain text) is still read, for
+# stores not yet migrated and for the history before `pengaduan migrasi`.
+SCHEMA = 2
+SCHEMAS = (1, 2)
+# Fields whose values schema 2 keeps sealed: intake fields, and the text of history entries.
+SEALED_FIELDS = ("account", "link", "text")
+SEALED_ENTRY_FIELDS = ("answer", "note")
+# Actions that record something about the case itself, not a step: they never move it.
+ERASURE = "hapus_data"
+SCHEMA2_ONLY = ("anonymous", "confidential", "public_key")
 # Fields fixed at step 1; changed later only through a recorded correction.
 INTAKE_FIELDS = ("platform", "account", "link", "kind", "text", "posted_at", "received_at")
 
@@ -30,6 +39,9 @@ class Entry:
     answer: str | None = None
     note: str | None = None
     changes: dict[str, Any] | None = None
+    # The source key of the platform message this entry recorded (`pengaduan impor`): the
+    # platform and a digest of its message id (or thread, time, sender and text).
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -53,9 +65,16 @@ class Reporter:
 
     name: str | None = None
     contact: str | None = None
+    sealed: str | None = None  # schema 2: the block as one sealed value (core.sealed)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any] | str | None:
+        if self.sealed is not None:
+            return self.sealed
         return {key: getattr(self, name) for name, key in REPORTER_KEYS.items()}
+
+    @property
+    def empty(self) -> bool:
+        return self.sealed is None and not self.name and not self.contact
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,12 @@ class Case:
     posted_at: datetime | None = None
     category: str | None = None
     bidang: str | None = None
+    anonymous: bool = False  # the reporter asked not to be named (LAPOR! "anonim")
+    confidential: bool = False  # never in reports, exports or reminders (LAPOR! "rahasia")
+    public_key: str | None = None  # schema 2: the public half of the case's data key (core.sealed)
+    # The conversation this case is (`pengaduan impor`): platform and a digest of thread and sender.
+    thread: str | None = None
+    duplicate_of: str | None = None  # closed as a duplicate of this case (`verifikasi --duplikat-dari`)
     reporter: Reporter = field(default_factory=Reporter)
     history: tuple[Entry, ...] = ()
     schema: int = SCHEMA
@@ -80,12 +105,16 @@ class Case:
         out: dict[str, Any] = {}
         for name, key in CASE_KEYS.items():
             value = getattr(self, name)
+            if name in SCHEMA2_ONLY and self.schema < 2:
+                continue  # schema 1 files never had these keys
             if name == "reporter":
-                value = value.to_dict()
+                value = value.to_dict() if self.schema < 2 or not value.empty else None
             elif name == "history":
                 value = [entry.to_dict() for entry in value]
             elif name in _TIME_FIELDS and value is not None:
                 value = to_stored(value)
+            elif value is None and key in OPTIONAL_CASE_KEYS:
+                continue
             out[key] = value
         return out
 
@@ -105,9 +134,11 @@ class Case:
             if key not in _CASE_NAMES:
                 continue
             name = _CASE_NAMES[key]
-            if name == "reporter":
+            if name == "reporter" and isinstance(value, str) and data.get("schema") != 1 and value.startswith("sandi:"):
+                value = Reporter(sealed=value)
+            elif name == "reporter":
                 if value is not None and not isinstance(value, dict):
-                    raise _broken(source, f"'{key}' harus pemetaan (nama, kontak)")
+                    raise _broken(source, f"'{key}' harus pemetaan (nama, kontak) atau data terenkripsi")
                 _check_keys(value or {}, REPORTER_KEYS, source, f"{key}: ")
                 _check_types(value or {}, {k: (str, None) for k in REPORTER_KEYS.values()}, source, f"{key}: ")
                 value = Reporter(**{n: (value or {}).get(k) for n, k in REPORTER_KEYS.items()})
@@ -119,8 +150,9 @@ class Case:
                 value = from_stored(value)
             kwargs[name] = value
         case = cls(**kwargs)
-        if case.schema != SCHEMA:
-            raise StoreError(f"berkas kasus {source} memakai schema {case.schema}; versi ini hanya mengenal schema {SCHEMA}")
+        if case.schema not in SCHEMAS:
+            known = ", ".join(map(str, SCHEMAS))
+            raise StoreError(f"berkas kasus {source} memakai schema {case.schema}; versi ini hanya mengenal schema {known}")
         return case
 
     @classmethod
@@ -129,7 +161,10 @@ class Case:
         data): the same result without checking every key again, for lists of 100,000 cases."""
         kwargs = {_CASE_NAMES[k]: v for k, v in data.items()}
         reporter = kwargs.get("reporter") or {}
-        kwargs["reporter"] = Reporter(name=reporter.get("nama"), contact=reporter.get("kontak"))
+        if isinstance(reporter, str):
+            kwargs["reporter"] = Reporter(sealed=reporter)
+        else:
+            kwargs["reporter"] = Reporter(name=reporter.get("nama"), contact=reporter.get("kontak"))
         kwargs["history"] = tuple(Entry.from_dict(item) for item in kwargs.get("history") or ())
         for name in _TIME_FIELDS:
             if kwargs.get(name) is not None:
@@ -139,6 +174,11 @@ class Case:
     @property
     def last(self) -> Entry | None:
         return self.history[-1] if self.history else None
+
+    @property
+    def erasure(self) -> Entry | None:
+        """The entry that recorded the erasure of this case's personal data, if any."""
+        return next((e for e in reversed(self.history) if e.action == ERASURE), None)
 
     def with_entry(self, entry: Entry, **changes: Any) -> Case:
         return replace(self, history=(*self.history, entry), step=entry.step, status=entry.status, **changes)
@@ -180,6 +220,11 @@ CASE_TYPES: dict[str, tuple[Any, ...]] = {
     "waktu_terima": (_TIME,),
     "kategori": (str, None),
     "bidang": (str, None),
+    "anonim": (bool,),
+    "rahasia": (bool,),
+    "kunci_publik": (str, None),
+    "utas": (str, None),
+    "duplikat_dari": (str, None),
 }
 ENTRY_TYPES: dict[str, tuple[Any, ...]] = {
     "langkah": (int,),
@@ -193,6 +238,7 @@ ENTRY_TYPES: dict[str, tuple[Any, ...]] = {
     "jawaban": (str, None),
     "catatan": (str, None),
     "perubahan": (dict, None),
+    "sumber": (str, None),
 }
 
 

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 FILE_LIMIT_KB = 1024
 # Default of `batas.tunda_hari_kerja` (LAPOR!: closed 10 working days after a follow-up nobody answers).
 PAUSE_LIMIT_DAYS = 5
+DUPLICATE_DAYS = 3
+META_KEYS = ("instagram_id", "halaman_id")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")  # \Z: "$" would let a trailing newline in
 # NIP (Nomor Induk Pegawai) of a civil servant: 18 digits, written 8-6-1-3 (birth date, appointment
 # month, sex, number). Spaces, dots and dashes typed between the groups are dropped.
@@ -26,6 +28,74 @@ NIP_RE = re.compile(r"^[0-9]{18}\Z")  # ASCII digits only (\d takes any script's
 NIP_SEPARATORS = re.compile(r"[\s.\-]")
 # A letterhead or roster text: one line, bounded (it is printed on every report).
 TEXT_LIMIT = 200
+DEFAULT_SENSITIVE = ("kekerasan-anak", "kekerasan-perempuan", "tpks")
+MACHINE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}\Z")
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A machine allowed to hold the cases' data keys: its name and X25519 public key (base64)."""
+
+    name: str
+    public_key: str
+    authorised_by: str = ""
+    authorised_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"nama": self.name, "kunci_publik": self.public_key}
+        if self.authorised_by:
+            data["diizinkan_oleh"] = self.authorised_by
+        if self.authorised_at:
+            data["waktu"] = self.authorised_at
+        return data
+
+
+def check_machine_name(name: str) -> str:
+    if not MACHINE_RE.match(name):
+        raise InputError(
+            f"nama mesin '{name}' tidak sah; pakai huruf kecil, angka, titik, garis bawah atau tanda hubung "
+            "(maks. 63 karakter), contoh: laptop-ani"
+        )
+    return name
+
+
+def parse_public_key(text: str, where: str) -> str:
+    """An X25519 public key as base64 of its 32 bytes; refused otherwise."""
+    value = "".join(str(text or "").split())
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigError(f"{where}: kunci publik mesin harus 32 byte X25519 dalam base64 (keluaran 'pengaduan kunci minta')")
+    return value
+
+
+def _machines(data: dict[str, Any]) -> tuple[Machine, ...]:
+    items = data.get("mesin") or []
+    if not isinstance(items, list):
+        raise ConfigError("pengaduan.yaml tidak sah: 'mesin' harus daftar (nama, kunci_publik)")
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("nama") or not item.get("kunci_publik"):
+            raise ConfigError("pengaduan.yaml tidak sah: setiap mesin perlu 'nama' dan 'kunci_publik'")
+        name = str(item["nama"])
+        if not MACHINE_RE.match(name):
+            raise ConfigError(f"pengaduan.yaml tidak sah: nama mesin '{name}' tidak sah")
+        key = parse_public_key(str(item["kunci_publik"]), f"pengaduan.yaml tidak sah: mesin '{name}'")
+        out.append(Machine(name, key, str(item.get("diizinkan_oleh") or ""), str(item.get("waktu") or "")))
+    if len({m.name for m in out}) != len(out):
+        raise ConfigError("pengaduan.yaml tidak sah: nama mesin di 'mesin' tidak boleh ganda")
+    return tuple(out)
+
+
+def _retention(data: dict[str, Any]) -> int | None:
+    value = data.get("retensi_bulan")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError("pengaduan.yaml tidak sah: 'retensi_bulan' harus bilangan bulat bulan (lebih dari 0), atau kosong")
+    return value
 
 
 @dataclass(frozen=True)
@@ -164,11 +234,40 @@ class Config:
     file_limit: int = FILE_LIMIT_KB * 1024
     # `batas.tunda_hari_kerja`: a pause longer than this many working days is listed as too long.
     pause_limit_days: int = PAUSE_LIMIT_DAYS
+    # Categories that make a case `rahasia` on their own (child and sexual violence).
+    sensitive: tuple[str, ...] = DEFAULT_SENSITIVE
+    # Months after closing when `pengaduan retensi` erases a case's personal data (None: never).
+    retention_months: int | None = None
+    # The machines authorised to hold the cases' keys (public keys only; see store/keys.py).
+    machines: tuple[Machine, ...] = ()
+
+    def machine(self, name: str) -> Machine | None:
+        return next((m for m in self.machines if m.name == name), None)
+
+    def with_machines(self, machines: list[Machine]) -> dict[str, Any]:
+        """The raw config with the list of authorised machines replaced (for writing back)."""
+        data = dict(self.raw)
+        data["mesin"] = [m.to_dict() for m in machines]
+        return data
+    # `akun_sendiri`: the desk's own accounts per platform (handles, display names or ids, compared
+    # without case and a leading @): their messages are the desk's replies, never complaints.
+    own_accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # `duplikat_hari`: likely duplicates across channels are looked for within this many days.
+    duplicate_days: int = DUPLICATE_DAYS
+    # `impor.zona_waktu`: the zone of export times written without one (TikTok); the store's by default.
+    import_zone: str = ""
+    # `meta`: the desk's Instagram professional account and Facebook Page ids (`pengaduan tarik meta`).
+    meta_ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def signing_required(self) -> bool:
         """`tanda_tangan_commit`: every commit must be signed (the store signs, the audit checks)."""
         return bool(self.raw.get("tanda_tangan_commit", False))
+
+    def is_own_account(self, platform: str, *names: str | None) -> bool:
+        """Whether any of these (handle, display name, id) is one of the desk's own accounts on the platform."""
+        own = self.own_accounts.get(platform, ())
+        return any(own_key(n) in own for n in names if n)
 
     def staff_by_code(self, code: str) -> Staff | None:
         return next((s for s in self.staff if s.code == code), None)
@@ -257,6 +356,67 @@ def check_phone(text: str) -> str:
     if value and not _PHONE_RE.match(digits):
         raise InputError(f"--telepon '{value}' bukan nomor telepon; tulis 6-15 angka, boleh diawali +, contoh: 081234567890")
     return digits
+
+
+def own_key(name: str) -> str:
+    """An account name as `akun_sendiri` compares it: no case, no leading @, no outer spaces."""
+    return name.strip().lstrip("@").casefold()
+
+
+def _own_accounts(data: dict[str, Any], platforms: list[str]) -> dict[str, tuple[str, ...]]:
+    value = data.get("akun_sendiri") or {}
+    example = "akun_sendiri: {instagram: [dp3ap2kb.jateng]}"
+    if not isinstance(value, dict):
+        raise ConfigError(f"pengaduan.yaml tidak sah: 'akun_sendiri' harus pemetaan platform -> daftar akun, contoh: {example}")
+    out: dict[str, tuple[str, ...]] = {}
+    for platform, names in value.items():
+        if platforms and platform not in platforms:
+            raise ConfigError(
+                f"pengaduan.yaml tidak sah: akun_sendiri menyebut platform '{platform}' yang tidak ada di 'platform' "
+                f"({', '.join(platforms)})"
+            )
+        if names is None:
+            names = []
+        if not isinstance(names, list) or not all(isinstance(n, (str, int)) and not isinstance(n, bool) for n in names):
+            raise ConfigError(f"pengaduan.yaml tidak sah: akun_sendiri.{platform} harus daftar akun, contoh: {example}")
+        out[str(platform)] = tuple(own_key(str(n)) for n in names if str(n).strip())
+    return out
+
+
+def _duplicate_days(data: dict[str, Any]) -> int:
+    value = data.get("duplikat_hari", DUPLICATE_DAYS)
+    if type(value) is not int or value < 0:
+        raise ConfigError(
+            f"pengaduan.yaml tidak sah: 'duplikat_hari' harus bilangan bulat hari, 0 atau lebih (bawaan {DUPLICATE_DAYS})"
+        )
+    return value
+
+
+def _import_zone(data: dict[str, Any]) -> str:
+    value = data.get("impor") or {}
+    if not isinstance(value, dict):
+        raise ConfigError("pengaduan.yaml tidak sah: 'impor' harus pemetaan, contoh: impor: {zona_waktu: Asia/Jakarta}")
+    zone = value.get("zona_waktu") or ""
+    if not isinstance(zone, str):
+        raise ConfigError("pengaduan.yaml tidak sah: 'impor.zona_waktu' harus nama zona waktu, contoh: Asia/Jakarta")
+    return zone
+
+
+def _meta_ids(data: dict[str, Any]) -> dict[str, str]:
+    value = data.get("meta") or {}
+    if not isinstance(value, dict):
+        raise ConfigError(
+            "pengaduan.yaml tidak sah: 'meta' harus pemetaan, contoh: meta: {instagram_id: '1784...', halaman_id: '1020...'}"
+        )
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if key not in META_KEYS:
+            raise ConfigError(f"pengaduan.yaml tidak sah: meta.{key} tidak dikenal (yang ada: {', '.join(META_KEYS)})")
+        text = str(item if item is not None else "").strip()
+        if text and not text.isdigit():
+            raise ConfigError(f"pengaduan.yaml tidak sah: meta.{key} harus ID angka dari Meta, bukan {text!r}")
+        out[str(key)] = text
+    return out
 
 
 def _mapping(data: dict[str, Any], key: str) -> dict[str, str]:
@@ -388,21 +548,29 @@ def load_config(data: Any, sop: Sop | None = None) -> Config:
         raise ConfigError("pengaduan.yaml tidak sah: 'toleransi_waktu_detik' harus angka detik, 0 atau lebih (bawaan 120)")
     if data.get("kop") is not None:
         parse_kop(data["kop"])  # checked here, so a bad letterhead is refused before it is committed
+    platforms = _list(data, "platform")
     return Config(
         file_limit=_file_limit(data),
         pause_limit_days=_pause_limit(data),
+        own_accounts=_own_accounts(data, platforms),
+        duplicate_days=_duplicate_days(data),
+        import_zone=_import_zone(data),
+        meta_ids=_meta_ids(data),
         agency=" ".join(str(data.get("instansi", "")).split()),
         agency_short=str(data.get("instansi_singkat", "")),
         city=str(data.get("kota", "Semarang")),
         timezone=str(data.get("zona_waktu", "Asia/Jakarta")),
         lock_seconds=lock_seconds,
-        platforms=_list(data, "platform"),
+        platforms=platforms,
         kinds=_list(data, "jenis") or ["komentar", "pesan", "mention"],
         bidang=_mapping(data, "bidang"),
         categories=_mapping(data, "kategori"),
         staff=[parse_staff(item, sop.staff_roles if sop is not None else None) for item in data.get("petugas") or []],
         raw=data,
         time_tolerance=tolerance,
+        sensitive=tuple(_list(data, "sensitif")) if "sensitif" in data else DEFAULT_SENSITIVE,
+        retention_months=_retention(data),
+        machines=_machines(data),
     )
 
 

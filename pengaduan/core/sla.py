@@ -41,7 +41,8 @@ PATH_REDAKTUR = "redaktur"
 PATH_ESCALATED = "eskalasi"
 PATH_NOT_COMPLAINT = "bukan_pengaduan"
 PATH_REFERRED = "dirujuk"  # closed by a referral to another body (sop.yaml aksi_kasus.rujuk)
-PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT, PATH_REFERRED)
+PATH_DUPLICATE = "duplikat"  # closed at verification as a repeat of another case
+PATHS = (PATH_ADMIN, PATH_REDAKTUR, PATH_ESCALATED, PATH_NOT_COMPLAINT, PATH_REFERRED, PATH_DUPLICATE)
 
 
 def _clock(calendar: Calendar | None, tz: ZoneInfo) -> Calendar:
@@ -142,8 +143,8 @@ def step_timings(case: Case, sop: Sop, tz: ZoneInfo, calendar: Calendar | None =
 # -- each case -------------------------------------------------------------------------------------
 def path_of(case: Case, sop: Sop) -> str:
     """Which SOP path the case took (so far, for an open case)."""
-    if case.status == PATH_NOT_COMPLAINT:
-        return PATH_NOT_COMPLAINT
+    if case.status in (PATH_NOT_COMPLAINT, PATH_DUPLICATE):
+        return case.status
     refer = sop.case_actions.get("rujuk")
     if refer is not None and case.status == refer.status:
         return PATH_REFERRED

@@ -15,6 +15,8 @@ from typing import Any
 from pengaduan.errors import InputError, SopError
 
 START = 0
+# Who may erase personal data when sop.yaml does not say (`penghapus_data`).
+ERASERS = ("admin", "pimred", "kadin")
 # The paths `langkah_jalur` may name (the reports count and label cases by them).
 PATH_KEYS = ("redaktur", "eskalasi")
 CASE_ARGUMENT = "ID"  # how `perintah` writes the case a command acts on
@@ -95,6 +97,21 @@ class CaseAction:
 
 
 @dataclass(frozen=True)
+class StillAction:
+    """An action that records something on an open case without moving it (`aksi_tetap`): the
+    entry keeps the case's step and status. `performer` is the role whose act it records (the
+    reporter, for a later message), `roles` who may record it."""
+
+    action: str
+    performer: str
+    roles: tuple[str, ...]
+
+
+# Recorded corrections never move a case either; who may record them is `pengoreksi`.
+CORRECTION = "koreksi"
+
+
+@dataclass(frozen=True)
 class ReportAction:
     """A report action (its commits' `Aksi` trailer), the report step it records and who may do it."""
 
@@ -115,12 +132,15 @@ class Sop:
     final_statuses: tuple[str, ...]
     report_steps: dict[int, Step] = field(default_factory=dict)
     first_response_steps: tuple[int, ...] = ()
+    # Roles that may erase a case's personal data (`pengaduan hapus-data`, `retensi`).
+    erasers: tuple[str, ...] = ERASERS
     external_roles: tuple[str, ...] = ()  # roles that never run the tool (the reporter)
     managers: tuple[str, ...] = ()  # may change the roster and the configuration
     correctors: tuple[str, ...] = ()  # may record a correction of an intake field
     path_steps: dict[str, int] = field(default_factory=dict)  # path -> the step that puts a case on it
     report_actions: dict[str, ReportAction] = field(default_factory=dict)
     case_actions: dict[str, CaseAction] = field(default_factory=dict)
+    still: dict[str, StillAction] = field(default_factory=dict)  # `aksi_tetap`
 
     @property
     def hold_status(self) -> str | None:
@@ -145,6 +165,16 @@ class Sop:
 
     def may_take(self, roles: Iterable[str], action: CaseAction) -> bool:
         return bool(set(roles) & set(action.roles))
+
+    @property
+    def still_actions(self) -> tuple[str, ...]:
+        """Actions whose entries never move a case: corrections and the `aksi_tetap`."""
+        return (CORRECTION, *self.still)
+
+    def moves(self, action: str) -> bool:
+        """Whether an entry with this action is a step of the table (not a correction, a case
+        action or an `aksi_tetap`)."""
+        return action in self.step_actions
 
     @property
     def staff_roles(self) -> tuple[str, ...]:
@@ -174,9 +204,20 @@ class Sop:
         return out
 
     def select(self, command: str, given: dict[str, str | bool | None]) -> Transition:
-        """The transition `command` records with these picking options (absent flags: False)."""
+        """The transition `command` records with these options (absent flags: False).
+
+        An option is compared as the transition's `perintah` writes it: a picking one by its
+        value; one with a placeholder (`--duplikat-dari KASUS`) by whether it was given at all, so
+        giving it picks the transition that needs it.
+        """
         wanted = {k: (False if v is None else v) for k, v in given.items()}
-        found = [t for t in self.transitions if t.name == command and all(t.pick(k) == v for k, v in wanted.items())]
+
+        def matches(t: Transition, option: str, value: str | bool) -> bool:
+            if option in t.needs:
+                return value is not False
+            return t.pick(option) == value
+
+        found = [t for t in self.transitions if t.name == command and all(matches(t, k, v) for k, v in wanted.items())]
         if len(found) != 1:  # load_sop keeps a command's transitions apart, so only when none matches
             typed = " ".join(f"--{k}" if v is True else f"--{k} {v}" for k, v in wanted.items() if v is not False)
             shown = f"{command} {typed}".strip()
@@ -476,6 +517,33 @@ def _with_legacy_defaults(data: dict[str, Any], roles: dict[str, Any]) -> dict[s
     return filled
 
 
+def _still_actions(
+    value: Any, roles: dict[str, str], external: tuple[str, ...], taken: set[str]
+) -> dict[str, StillAction]:
+    """`aksi_tetap`: action -> {pelaksana: ROLE, peran: [ROLES]}; absent in an older sop.yaml (none then)."""
+    if value is None:
+        return {}
+    example = "{pesan_lanjutan: {pelaksana: pelapor, peran: [admin]}}"
+    if not isinstance(value, dict):
+        raise SopError(f"definisi SOP tidak sah: 'aksi_tetap' harus pemetaan aksi -> {{pelaksana, peran}}, contoh: {example}")
+    out: dict[str, StillAction] = {}
+    for action, item in value.items():
+        where = f"aksi_tetap '{action}'"
+        if not isinstance(item, dict):
+            raise SopError(f"definisi SOP tidak sah: {where} harus pemetaan, contoh: {example}")
+        named = isinstance(action, str) and _COMMAND_RE.match(action) is not None
+        if not named or action in taken or action == CORRECTION or action in CASE_ACTION_COMMANDS:
+            raise SopError(f"definisi SOP tidak sah: {where}: nama aksi tidak sah atau sudah dipakai transisi/koreksi")
+        performer = str(_require(item, "pelaksana", where))
+        if performer not in roles:
+            raise SopError(f"definisi SOP tidak sah: {where} menyebut pelaksana '{performer}' yang tidak dikenal")
+        allowed = _roles_list(item, "peran", roles, "[admin]", external)
+        if not allowed:
+            raise SopError(f"definisi SOP tidak sah: {where} perlu 'peran' yang boleh mencatatnya, contoh: [admin]")
+        out[action] = StillAction(action, performer, allowed)
+    return out
+
+
 def load_sop(data: Any) -> Sop:
     """Build and validate an SOP from its parsed YAML; raise SopError with the first problem."""
     if not isinstance(data, dict):
@@ -547,7 +615,7 @@ def load_sop(data: Any) -> Sop:
         )
     for index, first in enumerate(transitions):
         for other in transitions[index + 1 :]:
-            if first.name == other.name and dict(first.picks) == dict(other.picks):
+            if first.name == other.name and dict(first.picks) == dict(other.picks) and set(first.needs) == set(other.needs):
                 raise SopError(
                     f"definisi SOP tidak sah: transisi '{first.action}' dan '{other.action}' diketik sama "
                     f"('{first.command}' / '{other.command}'); bedakan dengan opsi berisi pilihan, mis. --ke redaktur"
@@ -563,13 +631,18 @@ def load_sop(data: Any) -> Sop:
         final_statuses=finals,
         report_steps=report_steps,
         first_response_steps=_sequence(data.get("respon_pertama"), "'respon_pertama'", "[1, 2, 3]"),
+        erasers=_sequence(data.get("penghapus_data"), "'penghapus_data'", "[admin, pimred, kadin]") or ERASERS,
         external_roles=external,
         managers=managers,
         correctors=correctors,
         path_steps=_path_steps(data.get("langkah_jalur"), steps),
         report_actions=_report_actions(data.get("aksi_laporan"), report_steps, roles, external),
         case_actions=_case_actions(data.get("aksi_kasus"), steps, roles, external),
+        still=_still_actions(data.get("aksi_tetap"), roles, external, seen_actions),
     )
+    for role in sop.erasers:
+        if role not in roles:
+            raise SopError(f"definisi SOP tidak sah: penghapus_data menyebut peran '{role}' yang tidak dikenal")
     for step in steps.values():
         if step.after_silence is not None and step.after_silence not in steps:
             raise SopError(

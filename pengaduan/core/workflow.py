@@ -32,6 +32,11 @@ class Intake:
     posted_at: datetime | None = None
     reporter_name: str | None = None
     reporter_contact: str | None = None
+    anonymous: bool = False  # the reporter asked not to be named (LAPOR! "anonim")
+    confidential: bool = False  # never in reports, exports or reminders (LAPOR! "rahasia")
+    # From `pengaduan impor`: the conversation (Case.thread) and the message's source key (Entry.source).
+    thread: str | None = None
+    source: str | None = None
 
 
 # A `terima` without its intake: refused by the same checks as empty options.
@@ -81,6 +86,9 @@ class Request:
     category: str | None = None  # verifikasi
     bidang: str | None = None  # verifikasi, koordinasi_kabid
     reason: str | None = None  # bukan_pengaduan
+    anonymous: bool = False  # verifikasi: the reporter asks not to be named (flags only turn on)
+    confidential: bool = False  # verifikasi: make the case rahasia
+    duplicate_of: str | None = None  # duplikat: the case this one repeats
 
 
 def allowed_commands(sop: Sop, case: Case) -> list[str]:
@@ -186,6 +194,10 @@ def _new_case(config: Config, case_id: str, request: Request) -> Case:
     posted = intake.posted_at
     if posted is not None and posted > request.at:
         raise InputError("--waktu-unggah sesudah --waktu diterima; periksa kedua waktu")
+    if intake.anonymous and (intake.reporter_name or intake.reporter_contact):
+        raise InputError(
+            "--anonim: pelapor tidak ingin disebut, jadi nama dan kontaknya tidak disimpan; hapus --nama-pelapor dan --kontak"
+        )
     return Case(
         id=case_id,
         status="",
@@ -197,6 +209,9 @@ def _new_case(config: Config, case_id: str, request: Request) -> Case:
         kind=kind,
         link=intake.link or None,
         posted_at=_to_second(posted) if posted is not None else None,
+        anonymous=intake.anonymous,
+        confidential=intake.confidential,
+        thread=intake.thread or None,
         reporter=Reporter(name=intake.reporter_name or None, contact=intake.reporter_contact or None),
     )
 
@@ -206,11 +221,17 @@ def _to_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _field_changes(config: Config, transition: Transition, request: Request) -> dict[str, str]:
+def _field_changes(config: Config, case: Case, transition: Transition, request: Request) -> dict[str, Any]:
     action = transition.action
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     if request.category:
         changes["category"] = config.check_choice(request.category, "kategori")
+    # Privacy flags only ever turn on: a sensitive category, or the reporter's wish at verification.
+    if (request.confidential or changes.get("category") in config.sensitive) and not case.confidential:
+        changes["confidential"] = True
+    if request.anonymous and not case.anonymous:
+        changes["anonymous"] = True
+        changes["reporter"] = Reporter()  # no name or contact is kept from now on
     if request.bidang:
         changes["bidang"] = config.check_choice(request.bidang, "bidang")
     # The fields the action needs are the UPPER-CASE placeholders of its `perintah` in sop.yaml.
@@ -220,7 +241,15 @@ def _field_changes(config: Config, transition: Transition, request: Request) -> 
         raise InputError(f"--alasan wajib saat kasus {action_label(action)}; contoh: --alasan 'spam promosi'")
     if (transition.needs_answer or "isi" in transition.needs) and not (request.answer or "").strip():
         raise InputError("--isi wajib: tulis jawaban yang diberikan")
+    if DUPLICATE_OPTION in transition.needs:
+        if not (request.duplicate_of or "").strip():
+            raise InputError(f"--{DUPLICATE_OPTION} wajib: sebut ID kasus yang diulang pengaduan ini")
+        changes["duplicate_of"] = (request.duplicate_of or "").strip()
     return changes
+
+
+# The option of `verifikasi` that names the case a duplicate repeats (sop.yaml `perintah` of `duplikat`).
+DUPLICATE_OPTION = "duplikat-dari"
 
 
 def apply(
@@ -251,11 +280,15 @@ def apply(
         )
     _check_time(case, request, now, tz)
     _check_silence(sop, case, request, step, calendar, tz)
+    source = None
     if case is None:
         if new_id is None:
             raise ValueError("a new case needs an id")
         case = _new_case(config, new_id, request)
-    changes = _field_changes(config, transition, request)
+        source = request.intake.source if request.intake is not None else None
+    changes = _field_changes(config, case, transition, request)
+    if changes.get("duplicate_of") == case.id:
+        raise InputError(f"--{DUPLICATE_OPTION} menyebut kasus ini sendiri ({case.id}); sebut kasus lain yang diulangnya")
     entry = Entry(
         step=step.number,
         action=transition.action,
@@ -267,8 +300,47 @@ def apply(
         channel=request.channel or None,
         answer=(request.answer or "").strip() or None,
         note=(request.note or "").strip() or None,
+        source=source,
     )
     return case.with_entry(entry, **changes)
+
+
+def attach(
+    sop: Sop, case: Case, action: str, text: str, actor: Staff, at: datetime, now: datetime, tz: tzinfo,
+    source: str | None = None,
+) -> Case:
+    """A recorded `aksi_tetap` (e.g. a later message of the reporter): an entry that keeps the
+    case's step and status. `text` goes into the entry's note."""
+    still = sop.still.get(action)
+    if still is None:
+        raise TransitionError(
+            f"sop.yaml store ini tidak punya aksi '{action}' (aksi_tetap, ditulis sebelum aksi itu ada); tambahkan "
+            "dengan 'pengaduan atur sop perbarui'"
+        )
+    if case.status in sop.final_statuses:
+        raise TransitionError(f"kasus {case.id} sudah berstatus {status_label(case.status)}; tidak ada yang dapat dilampirkan")
+    if not set(actor.roles) & set(still.roles):
+        raise PermissionDenied(
+            f"petugas '{actor.code}' ({', '.join(actor.roles)}) tidak boleh mencatat {action_label(action)}; "
+            f"yang boleh: {', '.join(still.roles)}"
+        )
+    check_text_field("text", text)
+    body = text.strip()
+    if not body:
+        raise InputError("pesan lanjutan kosong")
+    _check_time(case, Request(action, actor, at), now, tz)
+    entry = Entry(
+        step=case.step,
+        action=action,
+        status=case.status,
+        performer_role=still.performer,
+        performer_name=None,
+        recorder=actor.code,
+        time=_to_second(at),
+        note=body,
+        source=source,
+    )
+    return case.with_entry(entry)
 
 
 def correct(case: Case, field_name: str, value: str | datetime | None, reason: str, actor: Staff, at: datetime) -> Case:

@@ -57,6 +57,7 @@ class DailyReport:
     by_platform: list[tuple[str, int]]
     by_kind: list[tuple[str, int]]
     not_complaint: int
+    duplicates: int  # closed as a repeat of another case (counted apart from not_complaint)
     settled_admin: int
     settled_redaktur: int
     settled_escalated: int
@@ -142,7 +143,7 @@ def daily_figures(
     overdue: list[CaseRow] = []
     timings: list[sla.StepTiming] = []
     settled_by = dict.fromkeys(sla.PATHS, 0)
-    not_complaint = escalated = open_end = open_older = 0
+    not_complaint = duplicates = escalated = open_end = open_older = 0
     for item in figures.ensure_timed(cases, tz):
         case = item.at(cutoff)
         if case is None:
@@ -153,10 +154,12 @@ def daily_figures(
         if start <= item.received:
             received.append(case)
         for entry, _ in today:
-            if entry.action == "koreksi":
-                continue
+            if entry.action == "koreksi" or entry.action in sop.still:
+                continue  # a correction or an attached message moves nothing
             if entry.status == figures.NOT_A_COMPLAINT:
                 not_complaint += 1
+            elif entry.status == figures.DUPLICATE:
+                duplicates += 1
             elif entry.status == figures.SETTLED:
                 settled_by[sla.path_of(case, sop)] += 1
             if entry.step == sop.escalation_step:
@@ -193,6 +196,7 @@ def daily_figures(
         by_platform=platforms,
         by_kind=figures.count_rows((c.kind for c in received), KIND_LABELS, config.kinds),
         not_complaint=not_complaint,
+        duplicates=duplicates,
         settled_admin=settled_by[sla.PATH_ADMIN],
         settled_redaktur=settled_by[sla.PATH_REDAKTUR],
         settled_escalated=settled_by[sla.PATH_ESCALATED],

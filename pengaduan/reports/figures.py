@@ -21,7 +21,9 @@ from pengaduan.core.sop import Sop
 
 PATH_LABELS = i18n.PATH_LABELS
 NOT_A_COMPLAINT = "bukan_pengaduan"
+DUPLICATE = "duplikat"  # closed as a repeat of another case: counted apart, never as a complaint
 SETTLED = "selesai"
+NOT_NEW = (NOT_A_COMPLAINT, DUPLICATE)  # received, but not a complaint of its own
 
 
 @dataclass(frozen=True)

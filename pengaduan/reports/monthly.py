@@ -34,6 +34,7 @@ class Summary:
     received: int
     complaints: int
     not_complaints: int
+    duplicates: int  # closed as a repeat of another case: neither a complaint nor a non-complaint
     settled: int
     open: int
     steps_done: int
@@ -65,6 +66,7 @@ class WeekRow:
     received: int
     complaints: int
     not_complaints: int
+    duplicates: int
     settled: int
 
 
@@ -82,7 +84,7 @@ class PathRow:
 class DayCount:
     day: date
     complaints: int
-    not_complaints: int
+    not_complaints: int  # the chart's upper stack: not a complaint of its own (duplicates included)
 
     @property
     def total(self) -> int:
@@ -137,12 +139,14 @@ class _Seen:
 
 def _summary(year: int, month: int, seen: list[_Seen], steps: list[StepRow]) -> Summary:
     not_complaints = sum(1 for s in seen if s.case.status == figures.NOT_A_COMPLAINT)
+    duplicates = sum(1 for s in seen if s.case.status == figures.DUPLICATE)
     return Summary(
         year=year,
         month=month,
         received=len(seen),
-        complaints=len(seen) - not_complaints,
+        complaints=len(seen) - not_complaints - duplicates,
         not_complaints=not_complaints,
+        duplicates=duplicates,
         settled=sum(1 for s in seen if s.case.status == figures.SETTLED),
         open=sum(1 for s in seen if not s.final),
         steps_done=sum(r.done for r in steps),
@@ -214,14 +218,14 @@ def monthly_figures(
         (c.platform for c in cases_seen), {p: fmt.platform(p) for p in config.platforms}, config.platforms
     )
     by_kind = figures.count_rows((c.kind for c in cases_seen), KIND_LABELS, config.kinds)
-    complaints_only = [s.case for s in seen if s.case.status != figures.NOT_A_COMPLAINT]
+    complaints_only = [s.case for s in seen if s.case.status not in figures.NOT_NEW]
     by_bidang = figures.count_rows((c.bidang for c in complaints_only), config.bidang, list(config.bidang))
     by_category = figures.count_rows((c.category for c in complaints_only), config.categories, list(config.categories))
 
     days = monthcal.monthrange(year, month)[1]
     per_day_counts = {d: [0, 0] for d in range(1, days + 1)}
     for s in seen:
-        per_day_counts[s.received.day][1 if s.case.status == figures.NOT_A_COMPLAINT else 0] += 1
+        per_day_counts[s.received.day][1 if s.case.status in figures.NOT_NEW else 0] += 1
     per_day = [DayCount(date(year, month, d), c, n) for d, (c, n) in per_day_counts.items()]
 
     weeks = []
@@ -229,14 +233,16 @@ def monthly_figures(
         last = min(first + 6, days)
         chunk = [s for s in seen if first <= s.received.day <= last]
         not_c = sum(1 for s in chunk if s.case.status == figures.NOT_A_COMPLAINT)
+        dup = sum(1 for s in chunk if s.case.status == figures.DUPLICATE)
         weeks.append(
             WeekRow(
                 label=f"Minggu {ROMAN[index]}",
                 first=date(year, month, first),
                 last=date(year, month, last),
                 received=len(chunk),
-                complaints=len(chunk) - not_c,
+                complaints=len(chunk) - not_c - dup,
                 not_complaints=not_c,
+                duplicates=dup,
                 settled=sum(1 for s in chunk if s.case.status == figures.SETTLED),
             )
         )

@@ -56,5 +56,29 @@ class BlobCache:
         except sqlite3.OperationalError:
             pass  # a busy or read-only cache only costs speed next time
 
+    def forget_cases(self, case_ids: list[str]) -> None:
+        """Delete every entry holding one of these cases (any version), overwriting the freed bytes."""
+        if not case_ids:
+            return
+        try:
+            with self.db:
+                self.db.execute("PRAGMA secure_delete=ON")
+                for case_id in case_ids:
+                    # Entries are JSON of the case file; its `id` key names the case.
+                    pattern = "%" + json.dumps({"id": case_id}, ensure_ascii=False)[1:-1] + "%"
+                    self.db.execute("DELETE FROM blobs_v2 WHERE data LIKE ?", (pattern,))
+        except sqlite3.OperationalError:
+            pass  # a read-only cache (it holds sealed text only for schema-2 cases)
+
+    def forget_schema1(self) -> None:
+        """Delete every entry of a schema-1 (plain text) case file: after `pengaduan migrasi`."""
+        try:
+            with self.db:
+                self.db.execute("PRAGMA secure_delete=ON")
+                self.db.execute("DELETE FROM blobs_v2 WHERE data LIKE ?", ('{"schema": 1,%',))
+            self.db.execute("VACUUM")
+        except sqlite3.OperationalError:
+            pass
+
     def close(self) -> None:
         self.db.close()

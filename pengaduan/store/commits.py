@@ -20,6 +20,9 @@ KIND_CONFIG = COMMIT_KINDS["config"]
 KIND_REPORT = COMMIT_KINDS["report"]
 KIND_SYNC = COMMIT_KINDS["sync"]
 KIND_CONFLICT = COMMIT_KINDS["conflict"]
+KIND_MIGRATION = COMMIT_KINDS["migration"]
+KIND_REWRITE = COMMIT_KINDS["rewrite"]
+REWRITTEN_FROM = "Ditulis-ulang-dari"  # the trailer naming the HEAD a rewrite replaced
 
 
 def trailers(**values: object) -> str:
@@ -56,6 +59,25 @@ def case_step(case: Case, sop_number: str, subject: str | None = None) -> str:
 
 def correction(case: Case, field_key: str, sop_number: str) -> str:
     return case_step(case, sop_number, subject=f"{case.id}: kolom {field_key} dikoreksi")
+
+
+def erasure(case: Case, sop_number: str) -> str:
+    """The erasure of a case's personal data (`pengaduan hapus-data`): who, when, why -- nothing else."""
+    return case_step(case, sop_number, subject=f"{case.id}: data pribadi dihapus")
+
+
+def migration(count: int, sop_number: str) -> str:
+    """Every schema-1 case file turned into schema 2 in one commit (`pengaduan migrasi`)."""
+    return _message(f"Migrasi {count} kasus ke schema 2 (data pribadi terenkripsi)", kind=KIND_MIGRATION, sop=sop_number)
+
+
+def rewrite_record(old_head: str, sop_number: str) -> str:
+    """After `migrasi --tulis-ulang-riwayat`: the one rewrite the audit accepts, and a sign to every clone."""
+    return (
+        "Riwayat ditulis ulang: teks polos schema 1 diganti data terenkripsi\n\n"
+        "Setiap klon yang dibuat sebelum commit ini harus diklon ulang; 'pengaduan sinkron' menolak menggabungkannya.\n\n"
+        f"{trailers(kind=KIND_REWRITE, sop=sop_number)}\n{REWRITTEN_FROM}: {old_head}\n"
+    )
 
 
 def report(subject: str, step: int, action: str, role: str, time: str, sop_number: str) -> str:

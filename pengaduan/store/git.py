@@ -214,12 +214,14 @@ class Git:
     # -- committing ------------------------------------------------------------------------
     def stage(self, paths: Iterable[str]) -> None:
         """Make the index match the working tree for these paths (added, changed or removed)."""
+        paths = list(paths)
         present = [p for p in paths if (self.root / p).exists()]
         gone = [p for p in paths if not (self.root / p).exists()]
-        if present:
-            self._run("update-index", "--add", "--", *present)
-        if gone:
-            self._run("update-index", "--force-remove", "--", *gone)
+        for flag, chosen in (("--add", present), ("--force-remove", gone)):
+            if len(chosen) > 500:  # a migration's whole store: the paths go on stdin, not the command line
+                self._run("update-index", flag, "-z", "--stdin", input="".join(f"{p}\0" for p in chosen).encode())
+            elif chosen:
+                self._run("update-index", flag, "--", *chosen)
         killpoint.here("index-updated")
 
     def set_index(self, entries: dict[str, tuple[str, str] | None]) -> None:
@@ -301,6 +303,53 @@ class Git:
             ) from None
         killpoint.here("ref-updated")
         return commit
+
+    # -- bulk commits ----------------------------------------------------------------------
+    def fast_import(self, stream: Iterable[bytes], marks: Path) -> dict[str, str]:
+        """Feed a `git fast-import` stream (its commits on a ref the stream names); mark -> object id.
+
+        Objects go into one pack; refs change only at the stream's end, and only the ref the
+        stream writes: the caller moves the branch itself.
+        """
+        import tempfile
+
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen(
+                    ["git", "fast-import", "--quiet", "--done", f"--export-marks={marks}"],
+                    cwd=self.root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                    env=self._env,
+                )
+            except FileNotFoundError:
+                raise GitError("program git tidak ditemukan; pasang git lalu ulangi") from None
+            assert proc.stdin is not None
+            try:
+                for chunk in stream:
+                    proc.stdin.write(chunk)
+                proc.stdin.write(b"done\n")
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+            except BaseException:
+                proc.kill()
+                proc.wait()
+                raise
+            code = proc.wait()
+            if code != 0:
+                errors.seek(0)
+                lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise GitError(f"git fast-import gagal: {lines[0] if lines else code}")
+        found: dict[str, str] = {}
+        for line in marks.read_text(encoding="ascii").splitlines():
+            mark, _, object_id = line.partition(" ")
+            found[mark] = object_id
+        return found
+
+    def delete_ref(self, ref: str) -> None:
+        self._run("update-ref", "-d", ref, check=False)
 
     # -- sharing through a remote -----------------------------------------------------------
     # Network operations run the git binary with a bounded time; what the remote or the network
@@ -544,6 +593,142 @@ class Git:
             raise GitError("git diff-tree tidak memberi satu hasil per induk commit gabungan")
         return [(sha, parent, changes) for (sha, parent), changes in zip(pairs, blocks, strict=True)]
 
+    # -- the shared key ref (a small bare repository of its own, see app/keys.py) ------------------
+    def init_bare(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._run("init", "-q", "--bare")
+        self._run("config", "core.logAllRefUpdates", "false")  # no reflog keeps an old key tree alive
+
+
+    def fetch_ref(self, url: str, ref: str, into: str) -> str | None:
+        """Fetch one ref of a remote into a local ref (replacing it); its commit, or None when the
+        remote has no such ref."""
+        done = subprocess.run(
+            ["git", "fetch", "-q", "--no-tags", "--no-write-fetch-head", url, f"+{ref}:{into}"],
+            cwd=self.root, capture_output=True, env=self._env,
+        )  # fmt: skip
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace")
+            if "couldn't find remote ref" in detail:
+                self._run("update-ref", "-d", into, check=False)
+                return None
+            raise GitError(f"git fetch {ref} gagal: {_last_line(detail)}")
+        return self.commit_id(into)
+
+    def ls_tree_all(self, rev: str) -> list[tuple[str, str]]:
+        """(path, blob id) of every file of a commit's tree."""
+        out = self._run("ls-tree", "-r", "-z", "--full-tree", rev)
+        rows = []
+        for item in out.decode("utf-8").split("\0"):
+            if item:
+                meta, path = item.split("\t", 1)
+                rows.append((path, meta.split()[2]))
+        return rows
+
+    def write_root_commit(
+        self, base: str | None, adds: Sequence[tuple[str, bytes]], removes: Sequence[str], message: str, ref: str
+    ) -> str:
+        """A new commit WITHOUT parent whose tree is base's tree with files added and removed, on
+        `ref` (replaced): one `git fast-import`, whatever the tree's size. Nothing links it to the
+        commits before it, so what it leaves out becomes unreachable."""
+        chunks: list[bytes] = []
+        for mark, (_, data) in enumerate(adds, 1):
+            chunks.append(f"blob\nmark :{mark}\ndata {len(data)}\n".encode() + data + b"\n")
+        body = message.encode("utf-8")
+        chunks.append(f"reset {ref}\ncommit {ref}\n".encode())
+        chunks.append(b"committer pengaduan <pengaduan@localhost> 0 +0000\n")
+        chunks.append(f"data {len(body)}\n".encode() + body + b"\n")
+        if base is not None:
+            for line in self._run("ls-tree", "-z", base).split(b"\0"):
+                if line:
+                    meta, name = line.split(b"\t", 1)
+                    mode, _, sha = meta.decode().split()
+                    chunks.append(f"M {mode} {sha} ".encode() + name + b"\n")
+        for path in removes:
+            chunks.append(f"D {path}\n".encode())
+        for mark, (path, _) in enumerate(adds, 1):
+            chunks.append(f"M 100644 :{mark} {path}\n".encode())
+        chunks.append(b"\n")
+        self._run("fast-import", "--quiet", "--force", input=b"".join(chunks))
+        commit = self.commit_id(ref)
+        assert commit is not None
+        return commit
+
+    def set_ref(self, ref: str, commit: str | None) -> None:
+        if commit is None:
+            self._run("update-ref", "-d", ref, check=False)
+        else:
+            self._run("update-ref", ref, commit)
+
+    def push_ref(self, url: str, commit: str, ref: str, expect: str | None) -> bool:
+        """Replace a remote's ref with `commit` if it still is `expect` (None: absent); False when it moved."""
+        lease = f"--force-with-lease={ref}:{expect or ''}"
+        done = subprocess.run(
+            ["git", "push", "-q", "--no-verify", lease, url, f"{commit}:{ref}"], cwd=self.root, capture_output=True, env=self._env
+        )
+        if done.returncode == 0:
+            return True
+        detail = done.stderr.decode("utf-8", "replace")
+        if "stale info" in detail or "rejected" in detail or "fetch first" in detail:
+            return False
+        raise GitError(f"git push {ref} gagal: {_last_line(detail)}")
+
+    def prune_now(self) -> None:
+        """Drop every unreachable object at once (old key trees): `git gc --prune=now`."""
+        self._run("-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "gc", "-q", "--prune=now")
+
+    def paths_in_history(self, prefix: str) -> set[str]:
+        """Every path under prefix that any commit of HEAD's history touched."""
+        out = self._run("log", "--format=", "--name-only", "--no-renames", "-z", "HEAD", "--", prefix)
+        return {p.strip("\n") for p in out.decode("utf-8", "replace").split("\0") if p.strip("\n")}
+
+    def filter_repo_blobs(self, callback_body: str, env: dict[str, str] | None = None) -> None:
+        """Rewrite every commit of the repository with git-filter-repo, each blob through
+        `callback_body` (Python, the body of filter-repo's blob callback). Destructive by design:
+        only `pengaduan migrasi --tulis-ulang-riwayat` calls it, after its warning."""
+        import shutil
+        import sys
+
+        tool = shutil.which("git-filter-repo")
+        command = [tool] if tool else [sys.executable, "-m", "git_filter_repo"]
+        try:
+            done = subprocess.run(
+                [*command, "--force", "--quiet", "--blob-callback", callback_body],
+                cwd=self.root, capture_output=True, env={**self._env, **(env or {})},
+            )  # fmt: skip
+        except FileNotFoundError:
+            done = None
+        if done is None or (done.returncode != 0 and b"No module named" in done.stderr):
+            raise GitError("git-filter-repo tidak terpasang; pasang dengan 'python3 -m pip install git-filter-repo'")
+        if done.returncode != 0:
+            raise GitError(f"git-filter-repo gagal: {_last_line(done.stderr.decode('utf-8', 'replace'))}")
+
+    def remote_branch(self, remote: str) -> str | None:
+        """The commit the remote's branch is at, asked without fetching anything (`git ls-remote`)."""
+        out = self._run("ls-remote", remote, f"refs/heads/{BRANCH}").decode().split()
+        return out[0] if out else None
+
+    def add_remote(self, name: str, url: str) -> None:
+        self._run("remote", "add", name, url)
+
+    def force_push(self, remote: str, commit: str, expect: str) -> bool:
+        """Replace the remote's branch with `commit` if it still is `expect`; False when it moved."""
+        lease = f"--force-with-lease=refs/heads/{BRANCH}:{expect}"
+        done = subprocess.run(["git", "push", "-q", lease, remote, f"{commit}:refs/heads/{BRANCH}"], cwd=self.root,
+                              capture_output=True, env=self._env)  # fmt: skip
+        if done.returncode == 0:
+            return True
+        detail = done.stderr.decode("utf-8", "replace")
+        if "stale info" in detail or "rejected" in detail:
+            return False
+        raise GitError(f"git push {remote} gagal: {_last_line(detail)}")
+
+    def rewrite_records(self, rev_range: str, token: str, value: str) -> list[tuple[str, str]]:
+        """(commit, message) of commits in rev_range whose message has the trailer `token: value`."""
+        out = self._run("log", "-z", "--format=%H%x00%B", f"--grep=^{token}: {value}$", rev_range, "--", check=False)
+        tokens = out.decode("utf-8", "replace").split("\0")
+        return [(tokens[i].strip(), tokens[i + 1]) for i in range(0, len(tokens) - 1, 2) if tokens[i].strip()]
+
     # -- reading ---------------------------------------------------------------------------
     def ls_tree(self, rev: str, prefix: str) -> list[tuple[str, str]]:
         """(path, blob id) of every file under prefix at rev, in one process."""
@@ -569,6 +754,14 @@ class Git:
             rows.append((mode, path, object_id))
         return rows
 
+    def grep_paths(self, rev: str, text: str, prefix: str) -> list[str]:
+        """Paths under prefix whose content at rev holds `text` (a fixed string, not a pattern)."""
+        out = self._run("grep", "-l", "-z", "-F", "-e", text, rev, "--", prefix, check=False)
+        found = []
+        for item in out.decode("utf-8", "surrogateescape").split("\0"):
+            if item:
+                found.append(item.split(":", 1)[1] if item.startswith(f"{rev}:") else item)
+        return found
 
     def ls_tree_sizes(self, rev: str, prefix: str) -> list[tuple[str, str, str, int]]:
         """(path, mode, object id, size in bytes; -1 for a submodule) of every entry under prefix at rev."""
@@ -772,6 +965,12 @@ def net_problem(remote: str, what: str, stderr: str) -> str:
     lines = [line for line in (_clean(x) for x in stderr.splitlines()) if line]
     detail = f" (pesan git: {lines[-1]})" if lines else ""
     return f"{what} ke/dari remote {remote} gagal{detail}; periksa 'git -C STORE remote -v' lalu ulangi"
+
+
+def _last_line(text: object) -> str:
+    """The last line of a git error output, cleaned for a one-line message."""
+    lines = [line for line in (_clean(x) for x in str(text or "").strip().splitlines()) if line]
+    return lines[-1] if lines else "tanpa keterangan"
 
 
 def _clean(text: str, limit: int = 160) -> str:

@@ -9,6 +9,7 @@ unlike the rest of .git/pengaduan/ it must not be deleted.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ KEYS: dict[str, Key] = {
         Key("petugas.nama", "nama petugas untuk commit dari mesin ini", "user.name"),
         Key("laporan.sertifikat", "berkas PKCS#12 penanda tangan laporan bulanan final (frasanya: PENGADUAN_P12_FRASA)"),
         Key("laporan.akar", "sertifikat akar (PEM/DER) yang dipercaya saat memeriksa tanda tangan laporan"),
+        Key("meta.token", "token akses Graph API untuk 'pengaduan tarik meta' (rahasia mesin ini)"),
+        Key("meta.api", "alamat Graph API untuk 'tarik meta' (bawaan https://graph.facebook.com/v21.0)"),
     )
 }
 
@@ -123,3 +126,4 @@ class LocalSettings:
     def _write(self, data: dict[str, Any]) -> None:
         header = "# Pengaturan mesin ini (pengaduan lokal); tidak pernah dikirim lewat sinkron. Jangan dihapus.\n"
         yamlio.write_atomic(self.path, (header + yamlio.dump(dict(sorted(data.items())))).encode("utf-8"))
+        os.chmod(self.path, 0o600)  # it may hold a secret (meta.token): this user's alone

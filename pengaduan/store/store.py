@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -92,6 +92,20 @@ class Transaction:
             killpoint.here("temp-written")
             yamlio.replace(tmp, path)
             killpoint.here("renamed")
+
+
+@dataclass(frozen=True)
+class BulkCommit:
+    """One commit of `Store.commit_many`: the one file it writes, and its message."""
+
+    path: str
+    data: bytes
+    message: str
+    raw: Any = None  # the file's parsed content (what Case.from_dict accepted), for the read cache
+
+
+# The ref fast-import writes bulk commits on before the branch is moved to them.
+SCRATCH_REF = "refs/pengaduan/impor"
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:
@@ -456,6 +470,87 @@ class Store:
                     pass  # the next command's recovery finishes it, or names what it cannot
                 raise
             recovery.end(self)
+
+    def commit_many(
+        self,
+        items: Sequence[BulkCommit],
+        author: Staff | None,
+        expect_head: str | None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Many commits, one per item, in one `git fast-import`, and the branch moved once.
+
+        Under the store lock, on a clean tree, from the commit the caller read its data at
+        (`expect_head`): the commits are written on a scratch ref, then the branch is moved once
+        by compare-and-swap and the index and work tree follow (`move_head`, which the next
+        command's recovery finishes after a kill). Any failure before the move leaves the
+        branch, the index and the work tree as they were.
+        Returns the commit ids in order.
+        """
+        import hashlib
+        import time as clock
+
+        if not items:
+            return []
+        with self.locked():
+            self.require_clean()
+            head = self.git.head()
+            if head is None or (expect_head is not None and head != expect_head):
+                raise StoreError(
+                    "store berubah oleh proses lain selama perintah ini menyiapkan datanya; tidak ada yang "
+                    "dicatat, ulangi perintahnya"
+                )
+            if self.sign_commits:
+                raise StoreError(
+                    "store ini mewajibkan commit bertanda tangan (tanda_tangan_commit: true), dan impor massal lewat "
+                    "git fast-import tidak dapat menandatangani; catat satu per satu dengan 'pengaduan terima'"
+                )
+            who = self.identity_for(author)
+            stamp = f"{int(clock.time())} {clock.strftime('%z', clock.localtime())}"
+            person = f"{who.name} <{who.email}> {stamp}\n".encode()
+
+            def stream() -> Iterator[bytes]:
+                for number, item in enumerate(items, start=1):
+                    message = item.message.encode("utf-8")
+                    head_lines = [
+                        f"commit {SCRATCH_REF}\nmark :{number}\n".encode(),
+                        b"author " + person,
+                        b"committer " + person,
+                        f"data {len(message)}\n".encode() + message + b"\n",
+                    ]
+                    if number == 1:
+                        head_lines.append(f"from {head}\n".encode())
+                    head_lines.append(f"M 100644 inline {item.path}\ndata {len(item.data)}\n".encode())
+                    yield b"".join(head_lines) + item.data + b"\n"
+                    if progress is not None:
+                        progress(number)
+
+            marks = self.private_dir() / "impor.marks"
+            self.git.delete_ref(SCRATCH_REF)
+            try:
+                found = self.git.fast_import(stream(), marks)
+                shas = [found[f":{n}"] for n in range(1, len(items) + 1)]
+                tip = shas[-1]
+                # The branch by compare-and-swap, then index and files; a kill in between is
+                # finished by the next command's recovery (the same path as sinkron's).
+                self.move_head(head, tip)
+            finally:
+                self.git.delete_ref(SCRATCH_REF)
+                marks.unlink(missing_ok=True)
+        # What was just written is known good: the next list reads it from the cache, not from git.
+        from pengaduan.store.cache import BlobCache
+
+        fresh = {}
+        for item in items:
+            if item.raw is not None:
+                blob = hashlib.sha1(b"blob %d\0" % len(item.data) + item.data).hexdigest()
+                fresh[blob] = item.raw
+        cache = BlobCache(self.private_dir() / "cache.sqlite")
+        try:
+            cache.put_many(fresh)
+        finally:
+            cache.close()
+        return shas
 
     @property
     def sign_commits(self) -> bool:

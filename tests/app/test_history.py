@@ -148,7 +148,7 @@ def test_merges_of_clean_branches_audit_clean_and_own_changes_are_rule_1(store, 
     git(store.root, "checkout", "-q", "main")
     git(store.root, "merge", "-q", "--no-ff", "--no-commit", "kantor3")
     path = store.root / layout.case_path(three)
-    path.write_text(path.read_text(encoding="utf-8").replace("@warga123", "@diam_diam"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("platform: instagram", "platform: facebook"), encoding="utf-8")
     commit(store.root, "Merge kantor3")
     findings = audit(store.root)[1]
     assert [(f["aturan"], f["pesan"]) for f in findings] == [
@@ -161,11 +161,11 @@ def test_replace_refs_cannot_hide_a_tampered_file(store, receive):
     relpath = layout.case_path(case_id)
     original = git(store.root, "rev-parse", f"HEAD:{relpath}").strip()
     path = store.root / relpath
-    path.write_text(path.read_text(encoding="utf-8").replace("Mohon info", "Isi lain"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("platform: instagram", "platform: facebook"), encoding="utf-8")
     commit(store.root, "ubah isi")
     tampered = git(store.root, "rev-parse", f"HEAD:{relpath}").strip()
     git(store.root, "replace", tampered, original)  # plain `git show` now displays the original text
-    assert "Mohon info" in git(store.root, "show", f"HEAD:{relpath}")
+    assert "platform: instagram" in git(store.root, "show", f"HEAD:{relpath}")
     assert 3 in rules(audit(store.root)[1])
 
 

@@ -137,6 +137,8 @@ def _by_hand(store, case_id, action, who, **changes):
     """A case action's entry written by hand (as plain git would commit it): (case data, message)."""
     from datetime import datetime
 
+    from pengaduan.app import privacy
+    from pengaduan.app.context import Desk
     from pengaduan.core.actions import apply_action
     from pengaduan.store.store import Store
 
@@ -145,6 +147,8 @@ def _by_hand(store, case_id, action, who, **changes):
     before = opened.load_case(case_id)
     moment = datetime.fromisoformat(at("09:30"))
     after = apply_action(opened.sop, opened.config, before, action, staff, moment, moment, reason="alasan")
+    desk = Desk(opened)
+    after = privacy.prepare(desk, privacy.Keys(desk), before, after).case  # sealed as the tool seals it
     data = after.to_dict()
     data["riwayat"][-1].update(changes.pop("entry", {}))
     data.update(changes)

@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pengaduan.core import sealed
 from pengaduan.store import layout
+from pengaduan.store.keys import KeyStore
 from pengaduan.store.store import Store
 from tests.conftest import (
     ANI,
@@ -46,6 +48,7 @@ from tests.conftest import (
 
 def receive(root: Path, clock: str, **extra: str) -> str:
     args = ["terima", "--platform", "instagram", "--akun", "@warga123", "--isi", "Mohon info", "--waktu", at(clock), "-q"]
+    args.append("--tetap")  # the same text many times on purpose
     for key, value in extra.items():
         args += [f"--{key.replace('_', '-')}", value]
     return ok(root, *args)
@@ -91,7 +94,7 @@ def copy(base, tmp_path) -> tuple[Path, dict[str, str]]:
     root, cases = base
     target = tmp_path / "store"
     shutil.copytree(root, target, symlinks=True)
-    shutil.rmtree(target / ".git" / layout.PRIVATE, ignore_errors=True)  # no audit mark from other tests
+    (target / ".git" / layout.PRIVATE / "audit.json").unlink(missing_ok=True)  # no audit mark from other tests
     return target, cases
 
 
@@ -303,11 +306,17 @@ def test_correction_is_one_commit_and_audits_clean(copy):
     out = ok(root, "koreksi", cases["admin"], "--field", "akun", "--nilai", "@warga_123", "--alasan", "salah ketik")
     assert out.startswith(f"{cases['admin']}: kolom akun dikoreksi ('@warga123' -> '@warga_123')")
     assert commit_count(root) == head + 1
+    before = yaml.safe_load(git(root, "show", f"HEAD~1:{layout.case_path(cases['admin'])}"))
     data = read(root, cases["admin"])
-    assert data["akun"] == "@warga_123"
+    # In the file both values stay sealed: the old one is the field's own sealed text, copied.
+    assert data["akun"].startswith("sandi:") and "warga_123" not in case_file(root, cases["admin"]).read_text()
     assert data["riwayat"][-1]["aksi"] == "koreksi"
-    assert data["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": "@warga123", "baru": "@warga_123"}
-    assert data["riwayat"][-1]["catatan"] == "salah ketik"
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": before["akun"], "baru": data["akun"]}
+    assert data["riwayat"][-1]["catatan"].startswith("sandi:")
+    shown = json.loads(ok(root, "lihat", cases["admin"], "--format", "json"))
+    assert shown["akun"] == "@warga_123"
+    assert shown["riwayat"][-1]["perubahan"] == {"kolom": "akun", "lama": "@warga123", "baru": "@warga_123"}
+    assert shown["riwayat"][-1]["catatan"] == "salah ketik"
     trailers = git(root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
     assert f"Kasus: {cases['admin']}" in trailers and "Aksi: koreksi" in trailers and "Langkah: 3" in trailers
     assert audit(root)[0] == 0
@@ -370,8 +379,13 @@ def test_every_typed_field_can_be_corrected(copy, field, typed, stored):
     before = read(root, cases["admin"])
     ok(root, "koreksi", cases["admin"], "--kolom", field, "--nilai", typed, "--alasan", "salah catat")
     data = read(root, cases["admin"])
-    assert data[field] == stored
-    assert data["riwayat"][-1]["perubahan"] == {"kolom": field, "lama": before[field], "baru": stored}
+    assert data["riwayat"][-1]["perubahan"] == {"kolom": field, "lama": before[field], "baru": data[field]}
+    if field in ("akun", "tautan", "isi"):  # sealed in the file (schema 2): read where the key is
+        assert stored not in case_file(root, cases["admin"]).read_text()
+        shown = json.loads(ok(root, "lihat", cases["admin"], "--format", "json"))
+        assert shown[field] == stored and shown["riwayat"][-1]["perubahan"]["baru"] == stored
+    else:
+        assert data[field] == stored
     assert (data["status"], data["langkah"]) == (before["status"], before["langkah"])
     assert audit(root)[0] == 0
 
@@ -382,7 +396,8 @@ def test_the_reporters_data_is_corrected_without_its_values_in_the_history(copy,
     out = ok(root, "koreksi", cases["admin"], "--kolom", f"pelapor.{key}", "--nilai", "Ibu Sari 0812", "--alasan", "salah")
     assert "data pribadi, nilainya tidak dicatat di riwayat" in out
     data = read(root, cases["admin"])
-    assert data["pelapor"][key] == "Ibu Sari 0812"
+    assert "Ibu Sari" not in case_file(root, cases["admin"]).read_text()  # the block is sealed again as a whole
+    assert json.loads(ok(root, "lihat", cases["admin"], "--format", "json"))["pelapor"][key] == "Ibu Sari 0812"
     assert data["riwayat"][-1]["perubahan"] == {"kolom": f"pelapor.{key}"}
     assert "Ibu Sari" not in yaml.safe_dump(data["riwayat"])
     assert audit(root)[0] == 0
@@ -396,7 +411,9 @@ def test_kategori_and_the_reporter_changed_by_hand_are_rule_3(copy):
     # A real step that may set kategori, with the reporter's name changed besides it.
     case = legal_next(root, case_id, "verifikasi", "ani", "16:05", category="kb")
     data = case.to_dict()
-    data["pelapor"] = {"nama": "Orang Lain", "kontak": None}
+    key = KeyStore(root / ".git" / layout.PRIVATE).get(case_id)
+    assert key is not None
+    data["pelapor"] = sealed.seal_json(key, case_id, "pelapor", {"nama": "Orang Lain", "kontak": None})  # sealed, as schema 2
     commit_case(root, data, message_for(case))
     findings = [f["pesan"] for f in audit(root)[1]]
     assert findings == ["data pelapor diubah tanpa koreksi tercatat (kolom pelapor.nama, pelapor.kontak)"]

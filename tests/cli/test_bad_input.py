@@ -182,7 +182,7 @@ def test_daftar_skips_a_broken_case_file_naming_file_and_line(broken_case, recei
         (lambda text: re.sub(r"(?m)^platform: .*\n", "", text), "kunci wajib hilang (platform)"),
         (lambda text: re.sub(r"(?m)^  waktu: .*\n", "", text), "riwayat ke-1: kunci wajib hilang (waktu)"),
         (lambda text: re.sub(r"(?m)^riwayat:\n(.|\n)*", "riwayat:\n- diterima\n", text), "riwayat ke-1 harus pemetaan"),
-        (lambda text: re.sub(r"(?m)^pelapor:\n(  .*\n)*", "pelapor: Budi\n", text), "'pelapor' harus pemetaan"),
+        (lambda text: re.sub(r"(?m)^pelapor:.*\n(  .*\n)*", "pelapor: Budi\n", text), "'pelapor' harus pemetaan"),
         # Keys the tool does not know would be dropped by its next write: refused, never lost.
         (lambda text: "catatan_internal: penting\n" + text, "kunci tidak dikenal (catatan_internal)"),
         (lambda text: text.replace("  aksi: terima\n", "  aksi: terima\n  lampiran: foto.jpg\n"),
@@ -214,7 +214,7 @@ def test_case_file_with_a_broken_structure_names_the_file(store, receive, refuse
 def test_uncommitted_change_to_a_case(store, receive, refused):
     first, second = receive("09:00"), receive("09:01")
     path = store.root / "kasus" / "2026" / "11" / f"{first}.yaml"
-    path.write_text(path.read_text().replace("@warga123", "@warga_lain"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: facebook"))
     refused("verifikasi", second, "--waktu", at("09:05"), needles=(f"belum di-commit (kasus/2026/11/{first}.yaml)",))
 
 

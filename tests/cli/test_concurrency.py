@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pengaduan.store import layout
-from tests.conftest import at, git
+from tests.conftest import at, git, opened
 
 REPO = Path(__file__).resolve().parents[2]
 WRITERS = 8
@@ -129,7 +129,7 @@ def test_eight_processes_receive_eight_new_cases(store):
     assert len(commits) == WRITERS
     touched = [git(store.root, "diff-tree", "--no-commit-id", "--name-only", "-r", c).split() for c in commits]
     assert sorted(touched) == sorted([[f"kasus/2026/11/{case_id}.yaml"] for case_id in minted])
-    accounts = sorted(store.load_case(case_id).account for case_id in minted)
+    accounts = sorted(opened(store, case_id).account for case_id in minted)
     assert accounts == [f"@warga{i}" for i in range(WRITERS)]
     assert git(store.root, "status", "--porcelain") == ""
 

@@ -96,7 +96,9 @@ def test_wrong_cache_entry_is_found_and_dropped(store, cli, receive):
     db = sqlite3.connect(cache)
     blob = git(store.root, "rev-parse", f"HEAD:{layout.case_path(case_id)}").strip()
     (data,) = db.execute("SELECT data FROM blobs_v2 WHERE id = ?", (blob,)).fetchone()
-    db.execute("UPDATE blobs_v2 SET data = ? WHERE id = ?", (data.replace("@warga123", "@palsu"), blob))
+    forged = data.replace('"platform": "instagram"', '"platform": "palsu"')  # (akun is sealed: schema 2)
+    assert forged != data
+    db.execute("UPDATE blobs_v2 SET data = ? WHERE id = ?", (forged, blob))
     db.commit()
     db.close()
     result = cli("periksa")
@@ -108,7 +110,7 @@ def test_wrong_cache_entry_is_found_and_dropped(store, cli, receive):
     db = sqlite3.connect(cache)
     (data,) = db.execute("SELECT data FROM blobs_v2 WHERE id = ?", (blob,)).fetchone()
     db.close()
-    assert "@warga123" in data and "@palsu" not in data
+    assert '"platform": "instagram"' in data and "palsu" not in data
 
 
 def test_fsync_settings_are_set_by_init_and_restored_by_perbaiki(store, cli):
@@ -124,10 +126,10 @@ def test_leftover_merge_is_reported_and_aborted(store, cli, receive):
     case_id = receive("09:00")
     path = store.root / layout.case_path(case_id)
     git(store.root, "checkout", "-q", "-b", "lain")
-    path.write_text(path.read_text().replace("@warga123", "@lain"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: x"))  # (akun is sealed)
     git(store.root, "commit", "-qam", "lain")
     git(store.root, "checkout", "-q", "main")
-    path.write_text(path.read_text().replace("@warga123", "@utama"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: facebook"))
     git(store.root, "commit", "-qam", "utama")
     head = git(store.root, "rev-parse", "HEAD")
     subprocess.run(["git", "-C", str(store.root), "merge", "-q", "lain"], capture_output=True)  # conflicts

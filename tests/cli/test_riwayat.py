@@ -74,7 +74,7 @@ def test_diff_shows_the_yaml_change(store, cli, receive):
 def test_tampering_and_deletion_show_in_the_history(store, cli, receive):
     case_id = receive("09:00")
     path = store.root / layout.case_path(case_id)
-    path.write_text(path.read_text(encoding="utf-8").replace("@warga123", "@lain"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("platform: instagram", "platform: facebook"), encoding="utf-8")
     commit(store.root, "ganti akun")
     git(store.root, "rm", "-q", layout.case_path(case_id))
     commit(store.root, "hapus")

@@ -171,7 +171,8 @@ def test_a_petugas_code_or_name_with_a_newline_is_refused(cli, snapshot):
 # -- CSV ------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x.test\",\"klik\")", "+62 812 3456", "-1+1", "@SUM(A1:A2)"])
+# (Texts the redaction leaves alone: a phone number or an @handle would be masked before the guard.)
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x.test\",\"klik\")", "+1 812 3456", "-1+1", "@ SUM(A1:A2)"])
 def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(cli, receive, text):
     receive("09:00", isi=text)
     result = cli("daftar", "--format", "csv")

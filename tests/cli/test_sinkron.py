@@ -23,12 +23,12 @@ from pengaduan.app import conflicts
 from pengaduan.app.context import Desk
 from pengaduan.store import layout
 from pengaduan.store.store import Store
-from tests.conftest import ANI, ROSTER, at, free_port, git, ok, run
+from tests.conftest import ANI, ROSTER, at, free_port, git, ok, opened, run
 
 REPO = Path(__file__).resolve().parents[2]
 def receive(root: Path, clock: str, petugas: str = "ani") -> str:
     return ok(root, "terima", "--platform", "x", "--akun", "@warga", "--isi", "Mohon info", "--waktu", at(clock), "-q",
-              petugas=petugas)  # fmt: skip
+              "--tetap", petugas=petugas)  # fmt: skip (the same text many times on purpose)
 
 
 def bare(path: Path) -> Path:
@@ -154,7 +154,8 @@ def test_same_case_on_both_sides_parks_the_losing_steps_once_and_applies_them(st
     assert (again.exit_code, again.stderr) == (0, "")
     ok(a, "sinkron")
     assert other in ok(a, "daftar")
-    case = Store.open(b).load_case(case_id)
+    assert Store.open(b).load_case(case_id) == Store.open(a).load_case(case_id)
+    case = opened(Store.open(a), case_id)  # A holds the case's key (B, never authorised, reads [terenkripsi])
     assert (case.step, case.account) == (1, "@warga_smg")  # the remote's version stands
     listed = ok(a, "konflik")  # the record is in the shared store: every machine sees it
     assert case_id in listed and "verifikasi (bayu" in listed
@@ -369,7 +370,7 @@ def test_unsigned_commit_on_a_signing_store_is_refused_and_found(store, tmp_path
     case_file = b / layout.case_path(x)
     text = case_file.read_text()
     git(b, "config", "commit.gpgsign", "false")
-    case_file.write_text(text.replace("@warga", "@orang_lain"))
+    case_file.write_text(text.replace("platform: x", "platform: facebook"))  # (akun is sealed)
     commit_as(b, "ubah akun", ANI)  # unsigned, as Ani, straight with git
     git(b, "push", "-q", "origin", "main")
     _refused(run(a, "sinkron"), "aturan 9")

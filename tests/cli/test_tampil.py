@@ -34,7 +34,9 @@ def test_lihat_json_fields(cli, receive):
     assert data["riwayat"][0]["aksi"] == "terima"
     assert data["riwayat"][0]["waktu"] == at("09:00")
     assert data["pelapor"] == {"nama": "Ibu Rahma", "kontak": "08123"}
-    assert data["aksi_berikut"] == ["verifikasi ID", "verifikasi ID --bukan-pengaduan --alasan TEKS"]
+    assert data["aksi_berikut"] == [
+        "verifikasi ID", "verifikasi ID --bukan-pengaduan --alasan TEKS", "verifikasi ID --duplikat-dari KASUS"
+    ]
     assert data["menunggu"]["langkah"] == 2 and data["menunggu"]["menit_standar"] == 10
     assert data["menunggu"]["terlambat"] is True
 

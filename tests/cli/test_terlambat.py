@@ -30,7 +30,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, dict[str, str]]
         return runner.invoke(main, ["--store", str(store.root), "--petugas", petugas, *args], catch_exceptions=False)
 
     def receive(when: str) -> str:
-        result = cli("terima", "--platform", "instagram", "--akun", "@warga", "--isi", "Mohon bantuan", "--waktu", when, "-q")
+        args = ("--platform", "instagram", "--akun", "@warga", "--isi", "Mohon bantuan", "--waktu", when, "-q", "--tetap")
+        result = cli("terima", *args)
         assert result.exit_code == 0, result.output
         return result.stdout.strip()
 

@@ -228,7 +228,7 @@ def test_time_never_goes_back():
 def test_an_sop_without_aksi_kasus_loads_and_says_how_to_add_them():
     old = {k: v for k, v in SOP_DATA.items() if k != "aksi_kasus"}
     sop = load_sop(old)
-    assert sop.case_actions == {} and sop.final_statuses == ("selesai", "bukan_pengaduan")
+    assert sop.case_actions == {} and sop.final_statuses == ("selesai", "bukan_pengaduan", "duplikat")
     with pytest.raises(SopError, match="'tunda' belum ada di sop.yaml store ini.*pengaduan atur sop perbarui"):
         sop.case_action("tunda")
 

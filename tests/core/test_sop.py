@@ -59,7 +59,7 @@ def test_packaged_definition_loads_with_the_sop_table():
         7: "pimred", 8: "kabid", 9: "kabid", 10: "pimred", 11: "admin",
     }  # fmt: skip
     assert {n: s.minutes for n, s in sop.report_steps.items()} == {12: 5, 13: 60, 14: 120, 15: 120}
-    assert sop.final_statuses == ("selesai", "bukan_pengaduan", "dirujuk")  # status_akhir, then the referral's
+    assert sop.final_statuses == ("selesai", "bukan_pengaduan", "duplikat", "dirujuk")  # status_akhir, then the referral's
     assert sop.general_recorders == ("admin",)
     assert sop.steps[5].recorders == ("redaktur",)
 
@@ -209,7 +209,7 @@ def test_bad_step_fields(key, value, expected):
         (lambda d: d.update(pencatat_umum="admin"), "'pencatat_umum' harus berupa daftar"),
         (lambda d: d.update(status_akhir="selesai"), "'status_akhir' harus berupa daftar"),
         (lambda d: d.update(transisi={"aksi": "terima"}), "'transisi' harus berupa daftar"),
-        (lambda d: d["transisi"].append("selesai"), "transisi ke-14 harus berupa pemetaan"),
+        (lambda d: d["transisi"].append("selesai"), "transisi ke-15 harus berupa pemetaan"),
         (lambda d: d.update(langkah=11), "'langkah' harus berupa daftar"),
         (lambda d: d["langkah"].append("langkah dua belas"), "langkah ke-12 harus berupa pemetaan"),
         (lambda d: d.pop("status_akhir"), "'status_akhir' wajib ada"),
@@ -460,3 +460,21 @@ def test_an_sop_written_before_these_keys_existed_keeps_the_old_meaning():
     assert sop.escalation_step == 6
     assert sop.report_action("paraf").step == 14 and sop.report_action("paraf").roles == ("kabid",)
     assert sop.report_action("laporan_harian").step == 12
+
+
+def test_aksi_tetap_never_move_and_an_older_sop_has_none():
+    sop = load_sop(definition())
+    assert sop.still["pesan_lanjutan"].performer == "pelapor" and sop.still["pesan_lanjutan"].roles == ("admin",)
+    assert not sop.moves("pesan_lanjutan") and not sop.moves("koreksi") and sop.moves("verifikasi")
+    older = definition()
+    del older["aksi_tetap"]
+    assert load_sop(older).still == {} and not load_sop(older).moves("pesan_lanjutan")  # never a step of the table
+
+
+def test_a_placeholder_option_given_picks_the_transition_that_needs_it():
+    sop = load_sop(definition())
+    assert sop.select("verifikasi", {"bukan-pengaduan": False, "duplikat-dari": None}).action == "verifikasi"
+    assert sop.select("verifikasi", {"bukan-pengaduan": False, "duplikat-dari": "261102-AAAAAAA"}).action == "duplikat"
+    assert sop.select("verifikasi", {"bukan-pengaduan": True, "duplikat-dari": None}).action == "bukan_pengaduan"
+    with pytest.raises(InputError):
+        sop.select("verifikasi", {"bukan-pengaduan": True, "duplikat-dari": "261102-AAAAAAA"})

@@ -153,7 +153,7 @@ def test_a_case_file_over_the_default_limit_is_skipped_unparsed(store, cli, snap
     bad, good = two_cases
     path = case_file(store, bad)
     text = path.read_text()
-    path.write_text(text.replace("isi: Mohon", "isi: " + "x" * (1100 * 1024) + " Mohon", 1))
+    path.write_text(text.replace("isi: sandi:", "isi: " + "x" * (1100 * 1024) + "sandi:", 1))  # (sealed, schema 2)
     commit_all(store)
     relpath = path.relative_to(store.root).as_posix()
     check_lists_survive(cli, snapshot, relpath, "terlalu besar", good, bad)

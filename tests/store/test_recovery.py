@@ -157,10 +157,10 @@ def test_merge_left_by_hand_is_refused_with_the_file_and_the_fix(store, receive,
     case_id = receive("09:00")
     git(store.root, "checkout", "-q", "-b", "lain")
     path = store.root / layout.case_path(case_id)
-    path.write_text(path.read_text().replace("@warga123", "@lain"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: x"))  # (akun is sealed)
     git(store.root, "commit", "-qam", "lain")
     git(store.root, "checkout", "-q", "main")
-    path.write_text(path.read_text().replace("@warga123", "@utama"))
+    path.write_text(path.read_text().replace("platform: instagram", "platform: facebook"))
     git(store.root, "commit", "-qam", "utama")
     subprocess.run(["git", "-C", str(store.root), "merge", "-q", "lain"], capture_output=True)
     assert (store.root / ".git/MERGE_HEAD").exists()
@@ -219,7 +219,7 @@ def test_randomised_kills_never_leave_the_store_half_changed(store, receive, sou
         after_kill = _head(store.root)
         assert after_kill == before or git(store.root, "rev-parse", f"{after_kill}^").strip() == before
         nxt = subprocess.run([*base, "terima", "--platform", "x", "--akun", "@lanjut", "--isi", "lanjut",
-                              "--waktu", at("10:30"), "-q"], env=env, capture_output=True, text=True)  # fmt: skip
+                              "--waktu", at("10:30"), "-q", "--tetap"], env=env, capture_output=True, text=True)  # fmt: skip
         assert nxt.returncode == 0, nxt.stderr
         assert git(store.root, "rev-parse", "HEAD^").strip() == after_kill  # recovery moved no commit
         assert git(store.root, "status", "--porcelain", "--untracked-files=all") == ""
