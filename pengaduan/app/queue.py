@@ -47,7 +47,7 @@ class Item:
 
 
 def _account(case: Case) -> str:
-    return case.account if case.confidential else mask_handle(case.account)
+    return "" if case.confidential else mask_handle(case.account)
 
 
 def _open_cases(desk: Desk) -> Iterable[Case]:

@@ -220,7 +220,7 @@ def daftar(env: Env, status, platform, bidang, kategori, akun, sejak, sampai, fm
                 "id": case.id,
                 "diterima": timeutil.to_text(received) if fmt != "tabel" else timeutil.short_human(received),
                 "platform": case.platform,
-                "akun": case.account if case.confidential else mask_handle(case.account),
+                "akun": "" if case.confidential else mask_handle(case.account),
                 "jenis": case.kind,
                 "status": case.status,
                 "langkah": case.step,

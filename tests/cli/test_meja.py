@@ -174,7 +174,7 @@ def texts(cli, receive):
         "plain": receive("09:01", isi="Tetangga sering memukul anaknya, perempuan itu diam saja", platform="facebook"),
         "other": receive("09:02", isi="Info jadwal posyandu bulan ini?"),
     }
-    verified = cli("verifikasi", ids["plain"], "--kategori", "kekerasan-anak", "--bidang", "phpa", "--waktu", at("09:05"))
+    verified = cli("verifikasi", ids["plain"], "--kategori", "hak-anak", "--bidang", "phpa", "--waktu", at("09:05"))
     assert verified.exit_code == 0, verified.output
     return ids
 
@@ -199,7 +199,7 @@ def test_cari_best_match_first_and_filters(cli, texts):
                 "--waktu", at("09:10"), "-q").stdout.strip()  # fmt: skip
     assert [r["id"] for r in rows(cli, "cari", "kekerasan")][:2] == [extra, texts["accent"]]
     assert [r["id"] for r in rows(cli, "cari", "perempuan", "--platform", "Facebook")] == [texts["plain"]]
-    assert [r["id"] for r in rows(cli, "cari", "perempuan", "--kategori", "kekerasan-anak")] == [texts["plain"]]
+    assert [r["id"] for r in rows(cli, "cari", "perempuan", "--kategori", "hak-anak")] == [texts["plain"]]
     assert [r["id"] for r in rows(cli, "cari", "perempuan", "--bidang", "phpa", "--status", "diverifikasi")] == [texts["plain"]]
     assert [r["id"] for r in rows(cli, "cari", "perempuan", "--akun", "IBU_SARI")] == [texts["accent"]]
     assert rows(cli, "cari", "perempuan", "--sejak", "2026-11-03") == []
@@ -207,17 +207,22 @@ def test_cari_best_match_first_and_filters(cli, texts):
     assert cli("cari", "zzz").stdout.strip() == "(tidak ada kasus yang cocok)"
 
 
-def test_cari_never_searches_or_prints_the_reporter(cli, receive):
+def test_cari_never_searches_or_prints_the_reporter_nor_a_rahasia_case(cli, receive):
     case_id = receive("09:00", isi="Mohon bantuan", nama_pelapor="Siti Rahayu", kontak="081234567890")
     assert rows(cli, "cari", "siti") == [] and rows(cli, "cari", "081234567890") == []
     out = cli("cari", "bantuan", "--format", "json").stdout
     assert case_id in out and "Siti" not in out and "0812" not in out
+    secret = receive("09:01", isi="Mohon bantuan, anak saya dipukul")
+    assert {r["id"] for r in rows(cli, "cari", "bantuan")} == {case_id, secret}
+    # A sensitive category makes the case rahasia: its text and handle never appear in a list.
+    assert cli("verifikasi", secret, "--kategori", "kekerasan-anak", "--waktu", at("09:05")).exit_code == 0
+    assert [r["id"] for r in rows(cli, "cari", "bantuan")] == [case_id]
 
 
 def test_daftar_by_account_and_category_with_a_masked_column(cli, texts):
     found = rows(cli, "daftar", "--akun", "ibu_sari")
     assert [(r["id"], r["akun"]) for r in found] == [(texts["accent"], "@ib***ri")]
-    assert [r["id"] for r in rows(cli, "daftar", "--kategori", "kekerasan-anak")] == [texts["plain"]]
+    assert [r["id"] for r in rows(cli, "daftar", "--kategori", "hak-anak")] == [texts["plain"]]
     assert "@ib***ri" in cli("daftar").stdout and "@ibu_sari" not in cli("daftar").stdout
 
 
