@@ -108,6 +108,15 @@ def _leftovers(store: Store) -> list[Finding]:
     if intent is not None:
         what = "sinkron" if intent.kind == recovery.MERGE else "transaksi " + ", ".join(sorted(intent.files)[:3])
         found.append(Finding("transaksi", str(recovery.journal_path(store)), f"{what} terputus (proses {intent.pid})", True))
+    try:
+        move = recovery.pending_move(store)
+    except PengaduanError as exc:
+        found.append(Finding("transaksi", str(recovery.move_path(store)), exc.message))
+        move = None
+    if move is not None:
+        old, new = move
+        why = f"sinkron terputus saat memindahkan cabang dari commit {old[:10]} ke {new[:10]}"
+        found.append(Finding("transaksi", str(recovery.move_path(store)), why, True))
     if git.merge_in_progress():
         found.append(Finding("merge", str(git.git_dir / "MERGE_HEAD"), "penggabungan git belum selesai", True))
     for name in recovery.GIT_LOCKS:
@@ -248,13 +257,14 @@ def _repair(store: Store) -> list[str]:
     done: list[str] = []
     try:
         intent = recovery.pending(store)
+        move = recovery.pending_move(store)
     except PengaduanError:
-        intent = None  # an unreadable intent is reported, not guessed at
-    if intent is not None:
-        done += recovery.recover(store)
-    elif git.merge_in_progress():
+        intent = move = None  # an unreadable intent is reported, not guessed at
+    if intent is None and git.merge_in_progress():
         git.abort_merge()
         done.append("penggabungan git yang belum selesai dibatalkan (git merge --abort)")
+    if intent is not None or move is not None:
+        done += recovery.recover(store)  # a transition's intent, then a sinkron's branch move
     for name in recovery.GIT_LOCKS:
         path = git.git_dir / name
         if locks.is_stale(path):

@@ -123,11 +123,9 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
         "lalu ulangi bila perlu"
     )
     with store_lock(store.private_dir() / SYNC_LOCK, store.config.lock_seconds, busy):
-        with store.locked():
-            recovered = store.recover()
+        with store.locked():  # finishes or undoes what a killed run left (a transition's or a sinkron's)
             store.require_clean()
-        if recovered:
-            result.notes.append(recovered)
+        result.notes.extend(store.recovered)
         _refuse_local_rewrite(store)
         for _ in range(PUSH_TRIES):
             if _send_rewrite(store, name):  # this machine rewrote the history (migrasi): replace the remote's

@@ -478,6 +478,7 @@ class Git:
         self._run("config", "feature.manyFiles", "true")
         self._run("config", "core.untrackedCache", "true")
         self._run("config", "core.splitIndex", "true")
+        self.harden()  # a clone records steps too: as durable as the store `init` made
 
     def count_commits(self, rev: str = "HEAD") -> int:
         """How many commits rev reaches."""

@@ -2,8 +2,11 @@
 
 A transition first writes its intent to .git/pengaduan/transaksi.json (fsynced): the HEAD it
 starts from and, per path, the blob id it will commit (None: the path is removed). A `sinkron`
-writes the HEAD it starts from and the remote commit it merges. Only then is the work tree
-touched. Every command that takes the store lock calls `recover()` first:
+that moves the branch first writes .git/pengaduan/sinkron-niat.json: the commit it moves from
+and the one it moves to (Store.move_head). Only then is the work tree or the branch touched.
+Every command that takes the store lock, and `periksa --perbaiki`, calls `recover()` first; it
+handles both intents (a locked step runs only on a store with neither, so at most one is ever
+left):
 
 - no intent file: nothing to do (one stat: the hot path never scans the store);
 - the branch did not move: the step was not recorded, so it is undone (index and work tree as
@@ -11,7 +14,10 @@ touched. Every command that takes the store lock calls `recover()` first:
 - the branch moved to the commit the intent describes: the step was recorded, so it is finished
   (index and work tree made to match the commit);
 - anything else (a file holding bytes that are neither before nor after, the branch moved
-  elsewhere): it refuses with one line naming the file and the command that repairs it.
+  elsewhere): it refuses with one line naming the file and the command that repairs it;
+- a branch move: when the branch is at the new commit, the index and the files are made to
+  follow it (refused when other changes are in the work tree); otherwise it never moved and
+  the intent is dropped.
 
 The store lock itself is an flock: the kernel drops it with its process, so a dead owner never
 holds it. git's own lock files (index.lock, refs/heads/main.lock) do outlive a killed git: one
@@ -35,6 +41,8 @@ if TYPE_CHECKING:
     from pengaduan.store.store import Store
 
 JOURNAL = "transaksi.json"
+# A branch move in progress (sinkron): old and new commit, so a killed run is finished by the next.
+MOVE = "sinkron-niat.json"
 COMMIT = "transaksi"
 MERGE = "sinkron"
 # git lock files a killed git may leave (relative to .git).
@@ -107,9 +115,10 @@ def recover(store: Store) -> list[str]:
     nothing is pending: two stats.
     """
     done = clear_git_locks(store, store.git.lock_seconds)
-    # The intent's own temp file, from a kill while it was written (only ever written under this lock).
-    for tmp in journal_path(store).parent.glob(yamlio.temp_name_pattern(JOURNAL)):
-        tmp.unlink(missing_ok=True)
+    # The intents' own temp files, from a kill while one was written (only ever written under this lock).
+    for name in (JOURNAL, MOVE):
+        for tmp in journal_path(store).parent.glob(yamlio.temp_name_pattern(name)):
+            tmp.unlink(missing_ok=True)
     intent = pending(store)
     if intent is None:
         if store.git.merge_in_progress():
@@ -118,12 +127,73 @@ def recover(store: Store) -> list[str]:
                 f"'pengaduan sinkron'; batalkan dengan 'git -C {store.root} merge --abort' (atau 'pengaduan periksa "
                 "--perbaiki') lalu ulangi"
             )
-        return done
-    if intent.kind == MERGE:
+    elif intent.kind == MERGE:
         done += _recover_merge(store, intent)
+        end(store)
     else:
         done += _recover_commit(store, intent)
-    end(store)
+        end(store)
+    moved = recover_move(store)
+    if moved:
+        done.append(moved)
+    return done
+
+
+# -- a branch move (sinkron) -----------------------------------------------------------------------
+def move_path(store: Store) -> Path:
+    return store.git.git_dir / "pengaduan" / MOVE
+
+
+def begin_move(store: Store, old: str, new: str) -> None:
+    """Write the branch move's intent durably before the branch moves."""
+    yamlio.write_atomic(store.private_dir() / MOVE, json.dumps({"lama": old, "baru": new}).encode())
+
+
+def end_move(store: Store) -> None:
+    move_path(store).unlink(missing_ok=True)
+
+
+def pending_move(store: Store) -> tuple[str, str] | None:
+    """(old, new) of a branch move a killed sinkron left, or None. One that cannot be read is refused."""
+    path = move_path(store)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(raw)
+        old, new = data["lama"], data["baru"]
+        if not (isinstance(old, str) and isinstance(new, str) and old and new):
+            raise ValueError("not an intent")
+    except (ValueError, TypeError, KeyError):
+        raise StoreError(_unknown(store, path, "catatan sinkron itu rusak")) from None
+    return old, new
+
+
+def recover_move(store: Store) -> str | None:
+    """Finish a branch move a killed sinkron left half done; a sentence saying so, or None.
+
+    The branch at the new commit: the move was made, so the index and the files follow it (only
+    the paths the move changes may differ). Anywhere else: the branch never moved (or was moved
+    since by hand): the intent says nothing about it and is dropped.
+    """
+    move = pending_move(store)
+    if move is None:
+        return None
+    old, new = move
+    git = store.git
+    done = None
+    if git.head() == new:
+        changed = set(git.changed_paths(old, new, "."))
+        stray = [p for p in git.dirty() if p not in changed and not any(c.startswith(p) for c in changed)]
+        if stray:
+            raise StoreError(
+                f"sinkron sebelumnya terputus dan store juga punya perubahan lain ({', '.join(stray[:3])}); periksa "
+                f"dengan 'git -C {store.root} status', kembalikan perubahan itu, lalu ulangi"
+            )
+        git.reset_files(new)
+        done = f"sinkron yang terputus diselesaikan: berkas store kini sesuai commit {new[:12]}"
+    end_move(store)
     return done
 
 

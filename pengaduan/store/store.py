@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
 
 ENV_STORE = "PENGADUAN_STORE"
 SYSTEM_IDENTITY = Identity("pengaduan", "pengaduan@localhost")
-# A branch move in progress (sinkron): old and new commit, so a killed run is finished by the next.
-INTENT = "sinkron-niat.json"
 
 
 def default_root() -> Path:
@@ -378,42 +375,22 @@ class Store:
     # -- moving the branch to another commit (sinkron) ----------------------------------------
     def move_head(self, old: str, new: str) -> None:
         """Move the branch from old to new and make the index and files follow; a kill at any
-        point is finished by `recover` (called by the next command that writes)."""
-        path = self.private_dir() / INTENT
-        yamlio.write_atomic(path, json.dumps({"lama": old, "baru": new}).encode())
+        point is finished by `recovery.recover` (run by the next command that takes the lock)."""
+        recovery.begin_move(self, old, new)
         killpoint.here("sinkron:niat")
         self.git.move_branch(new, old)
         killpoint.here("sinkron:ref")
         if not self.git.checkout_tree(old, new):
             self.git.reset_files(new)
         killpoint.here("sinkron:berkas")
-        path.unlink()
+        recovery.end_move(self)
 
     def recover(self) -> str | None:
-        """Finish a branch move a killed process left half done; a sentence saying so, or None."""
-        path = self.private_dir() / INTENT
-        try:
-            intent = json.loads(path.read_text(encoding="utf-8"))
-            old, new = str(intent["lama"]), str(intent["baru"])
-        except FileNotFoundError:
-            return None
-        except (ValueError, KeyError, TypeError):
-            path.unlink(missing_ok=True)
-            return None
-        head = self.git.head()
-        done = None
-        if head == new:
-            changed = set(self.git.changed_paths(old, new, "."))
-            stray = [p for p in self.git.dirty() if p not in changed and not any(c.startswith(p) for c in changed)]
-            if stray:
-                raise StoreError(
-                    f"sinkron sebelumnya terputus dan store juga punya perubahan lain ({', '.join(stray[:3])}); periksa "
-                    f"dengan 'git -C {self.root} status', kembalikan perubahan itu, lalu ulangi"
-                )
-            self.git.reset_files(new)
-            done = f"sinkron yang terputus diselesaikan: berkas store kini sesuai commit {new[:12]}"
-        path.unlink()
-        return done
+        """Finish a branch move a killed process left half done; a sentence saying so, or None.
+
+        `locked()` already does this (recovery.recover): here for callers that hold the lock.
+        """
+        return recovery.recover_move(self)
 
     def require_clean(self) -> None:
         """Refuse to go on while the store has changes git has not committed."""

@@ -130,6 +130,14 @@ def test_klon_takes_main_whatever_the_remote_head_and_says_what_is_missing(store
     assert refused.exit_code == 1 and "tidak punya cabang main" in refused.stderr
 
 
+def test_klon_makes_a_store_as_durable_as_init_and_periksa_finds_nothing(store, tmp_path):
+    (b,) = machines(store, tmp_path, count=2)[1:]
+    assert git(b, "config", "--local", "core.fsync").strip() == git(store.root, "config", "--local", "core.fsync").strip()
+    assert git(b, "config", "--local", "core.fsyncMethod").strip() == "fsync"
+    result = run(b, "periksa")
+    assert result.exit_code == 0, result.output
+
+
 # -- conflicts that never strand --------------------------------------------------------------------
 def _shared_case(a: Path, b: Path) -> str:
     case_id = receive(a, "09:00")
@@ -489,3 +497,81 @@ def test_two_syncs_of_one_clone_at_once_both_finish(store, tmp_path):
     ok(a, "sinkron")
     assert head(a) == head(b)
     assert audit(b) == (0, set())
+
+
+# -- the two recoveries together: a killed sinkron then a transition, a killed transition then a sinkron --
+def _copy(diverged: Path, tmp_path: Path) -> tuple[Path, Path]:
+    shutil.copytree(diverged, tmp_path / "w", symlinks=True)
+    base = tmp_path / "w"
+    for root in (base / "store", base / "mesin-1"):
+        git(root, "remote", "set-url", "origin", f"file://{base / 'remote.git'}")
+    return base / "store", base / "mesin-1"
+
+
+def _killed(root: Path, *args: str, point: str, petugas: str = "bayu") -> None:
+    proc = cli_process(root, *args, petugas=petugas, env={"PENGADUAN_UJI_MATI_DI": point})
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, point
+
+
+def _converge(a: Path, b: Path, steps: set) -> None:
+    ok(b, "sinkron", petugas="bayu")
+    ok(a, "sinkron")
+    ok(b, "sinkron", petugas="bayu")
+    assert head(a) == head(b)
+    assert steps <= visible_steps([a, b])
+    for root in (a, b):
+        assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+        assert not (root / ".git/pengaduan/sinkron-niat.json").exists()
+        assert not (root / ".git/pengaduan/transaksi.json").exists()
+        assert audit(root) == (0, set())
+        assert run(root, "periksa").exit_code == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["sinkron:niat", "sinkron:ref", "sinkron:berkas"])
+def test_sinkron_killed_then_a_transition_records_on_the_finished_sync(diverged, tmp_path, point):
+    a, b = _copy(diverged, tmp_path)
+    steps = visible_steps([a, b])
+    before = head(b)
+    _killed(b, "sinkron", point=point)
+    moved = head(b)  # the merge when the branch had moved, else where it was
+    assert (moved == before) == (point == "sinkron:niat")
+    new = receive(b, "10:00", "bayu")  # an ordinary transition: it finishes the move first, then commits on it
+    assert git(b, "rev-parse", "HEAD^").strip() == moved
+    assert git(b, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(b, "diff", "--quiet", moved, "HEAD^", "--") == ""  # the moved-to tree, whole, under the new step
+    assert git(b, "ls-tree", "--name-only", "HEAD", layout.case_path(new)).strip() == layout.case_path(new)
+    _converge(a, b, steps)
+
+
+@pytest.mark.slow
+def test_sinkron_killed_after_the_branch_moved_is_named_and_finished_by_periksa(diverged, tmp_path):
+    a, b = _copy(diverged, tmp_path)
+    steps = visible_steps([a, b])
+    _killed(b, "sinkron", point="sinkron:ref")
+    found = json.loads(run(b, "periksa", "--format", "json").stdout)
+    sync = [f for f in found["temuan"] if f["berkas"].endswith("sinkron-niat.json")]
+    assert len(sync) == 1 and sync[0]["bisa_diperbaiki"] and "sinkron terputus" in sync[0]["pesan"]
+    fixed = run(b, "periksa", "--perbaiki")
+    assert fixed.exit_code == 0, fixed.output
+    assert "sinkron yang terputus diselesaikan" in fixed.stdout
+    assert git(b, "status", "--porcelain", "--untracked-files=all") == ""
+    _converge(a, b, steps)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["renamed", "index-updated", "ref-updated"])
+def test_transition_killed_then_sinkron_finishes_or_undoes_it_before_merging(diverged, tmp_path, point):
+    a, b = _copy(diverged, tmp_path)
+    steps = visible_steps([a, b])
+    before = head(b)
+    _killed(b, "terima", "--platform", "x", "--akun", "@mati", "--isi", "dibunuh", "--waktu", at("10:00"), "-q", point=point)
+    result = run(b, "sinkron", petugas="bayu")
+    assert result.exit_code == 0, result.output
+    assert "transaksi yang terputus" in result.stderr  # said, as a note
+    recorded = git(b, "rev-list", "--first-parent", f"{before}..HEAD^1").split()
+    assert len(recorded) == (1 if point == "ref-updated" else 0)  # exactly the killed step, or nothing of it
+    pushed = git(b, "rev-parse", "origin/main").strip()
+    assert pushed == head(b)
+    _converge(a, b, steps)
