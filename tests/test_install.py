@@ -13,7 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 # What a build must not see from a working checkout: VCS data, caches, builds, the default store.
-NOT_SOURCE = shutil.ignore_patterns(".git", "cases", "build", "dist", "*.egg-info", "__pycache__", ".*cache", ".benchmarks")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git", "cases", "build", "dist", "*.egg-info", "__pycache__", ".*cache", ".benchmarks", ".venv"
+)
 
 
 def _env(pythonpath: Path) -> dict[str, str]:
@@ -114,3 +116,25 @@ def test_commands_without_pdf_never_import_weasyprint(tmp_path):
     report = json.loads(done.stderr.splitlines()[-1])
     assert report["codes"] == [0] * 10, done.stderr
     assert report["heavy"] == []
+
+
+def _shell_blocks(text: str) -> list[str]:
+    import re
+
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S)]
+
+
+def test_readme_set_up_works_on_a_stock_python_and_ci_runs_its_test_command():
+    """On Debian 12 / Ubuntu 24.04 pip refuses the system Python: the README's commands make and use a
+    venv, name WeasyPrint's system packages (apt-get) before them, and .ci/run ends with the test command."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Mulai / Getting started")
+    blocks = _shell_blocks(readme[start : readme.index("\n## ", start + 1)])
+    apt, install, test = blocks[0], blocks[1], blocks[2]
+    assert apt.startswith("apt-get install ") and {"python3-venv", "libpango-1.0-0", "libpangoft2-1.0-0"} <= set(apt.split())
+    assert install == "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/pengaduan demo"
+    assert test.startswith("python3 -m venv .venv && .venv/bin/pip install '.[test]' && ")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == test, "the last line of .ci/run must be exactly the README's test command"
+    assert not any(line.startswith("python3 -m pip install") for line in ci), "CI installs into the venv, as the README"
+    assert ".venv/" in (REPO / ".gitignore").read_text(encoding="utf-8").split()

@@ -192,7 +192,8 @@ class Row(NamedTuple):
     step: int
     bidang: str | None
     category: str | None
-    text: str  # as committed (a sealed value stays sealed)
+    text: str  # as committed (a sealed value stays sealed); shareable() gives what may be shown
+    account: str  # likewise; shareable() opens it ("" for a confidential case); lists mask it
 
     def moment(self, tz: tzinfo) -> datetime:
         return datetime.fromtimestamp(self.received, tz)
@@ -262,7 +263,11 @@ def shareable(desk: Desk, index: Index, found: Iterable[Row]) -> Iterator[Row]:
         opened = {c.id: c for c in privacy.for_sharing(desk, [by_id[r.id] for r in chunk if r.id in by_id], keys)}
         for row in chunk:
             case = opened.get(row.id)
-            yield row._replace(text=privacy.redacted_text(case)) if case is not None else row
+            if case is None:
+                yield row._replace(text="", account="")
+                continue
+            account = "" if case.confidential else case.account  # lists show it masked (mask_handle)
+            yield row._replace(text=privacy.redacted_text(case), account=account)
         chunk.clear()
 
     for row in found:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pengaduan.app.context import Desk
-from pengaduan.core import sla
+from pengaduan.core import sla, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
 from pengaduan.errors import ConfigError
@@ -73,7 +73,7 @@ def message(desk: Desk, w: sla.Waiting, names: list[str]) -> str:
     sop = desk.sop
     roles = sop.roles
     e = w.escalation
-    since = f"{w.since:%d-%m-%Y %H.%M} WIB"
+    since = timeutil.short_human(w.since.astimezone(desk.tz))
     text = (
         f"Pengaduan {w.case.id} menunggu langkah {w.step} dari {roles.get(w.role, w.role)} sejak {since}: "
         f"{w.used:.0f} menit kerja, standar {w.allowed} menit."

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from pengaduan.app.context import Desk
-from pengaduan.core import audit
+from pengaduan.core import audit, templates
 from pengaduan.core.case import Entry
 from pengaduan.core.config import LOGO_DIR, Config, load_config
 from pengaduan.core.sop import Sop, load_sop
@@ -49,6 +49,8 @@ def classify(path: str) -> tuple[str, str | None]:
         return "meta", None
     if path.startswith(LOGO_DIR + "/"):
         return "kop", None  # the letterhead's logo, committed with the configuration
+    if templates.code_of(path) is not None:
+        return "templat", None  # a canned answer, committed as configuration
     case_id = layout.case_id_of(path)
     if case_id is not None:
         return "case", case_id
@@ -232,7 +234,7 @@ def read_history(
     raw_changes = [change for entry in entries for change in entry.changes]
     raw_changes += [change for _, _, changes in sides for change in changes]
     for change in raw_changes:
-        if classify(change.path)[0] in ("case", "config", "sop", "konflik"):
+        if classify(change.path)[0] in ("case", "config", "sop", "konflik", "templat"):
             # A submodule entry names a commit of another repository: there is nothing to read.
             for blob, mode in ((change.old_blob, change.old_mode), (change.new_blob, change.new_mode)):
                 if blob and mode != GITLINK:
@@ -362,6 +364,11 @@ def _file_change(raw: Any, loaded: _Loaded, history: History | None, sha: str) -
         error = _message(loaded.config(raw.new_blob))
     elif error is None and raw.new_blob and kind == "sop":
         error = _message(loaded.sop(raw.new_blob))
+    elif error is None and raw.new_blob and kind == "templat":
+        try:
+            templates.from_dict(new, raw.path)
+        except PengaduanError as exc:
+            error = exc.message
     if kind == "case" and item_id and history is not None:
         history.cases.add(item_id)
         history.blobs[(sha, raw.path)] = (raw.old_blob, raw.new_blob)

@@ -1,30 +1,136 @@
-"""`cari`: finding cases by the words they hold, through the derived index's FTS5 table.
+"""Full-text search over cases (`cari`): complaint text, answers, notes and the handle.
 
-Accents and case are ignored ("kdrt" finds "KDRT", "tembakau" finds "tembakáu"); every typed word
-must appear, as a word or the start of one. Only what a case file holds readable without a key
-is searchable (core.search.searchable_text): a sealed or erased value is never found.
+`search(desk, words, filters)` is the one entry point. This first version scans the cases with
+`core.textsearch` (case- and accent-insensitive, every word must match the start of a word);
+the derived index (store/index.py, FTS5) can take over inside `_candidates`/`search` without any
+caller changing. Only what a case file holds readably is searched: the reporter's name and
+contact never are, and nothing sealed (schema 2) is opened for a search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from pengaduan.app.cases import Row, row_of, shareable
 from pengaduan.app.context import Desk
+from pengaduan.core import textsearch
+from pengaduan.core.case import Case
 from pengaduan.errors import InputError
-from pengaduan.store.index import Filter
+
+OPEN = "terbuka"
+# States of `privacy.open_one` whose text is the case's own (plain schema 1, or opened here).
+READABLE = ("polos", "terbuka")
+# How much each part of a case counts towards a match's score.
+WEIGHTS = {"isi": 3.0, "akun": 3.0, "jawaban": 2.0, "catatan": 1.0}
 
 
-def search(desk: Desk, words: str, filters: Filter | None = None, limit: int | None = None) -> Iterator[Row]:
-    """Cases holding every word of `words`, best match first, within `filters`
-    (`app.cases.list_filter`); at most `limit` of them. Streamed."""
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search or a list; each None means 'any'. `status` may be 'terbuka'."""
+
+    status: str | None = None
+    platform: str | None = None
+    bidang: str | None = None
+    category: str | None = None
+    account: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    case: Case
+    score: float
+    part: str  # where the snippet comes from: isi, jawaban, catatan, akun
+    snippet: str
+    spans: tuple[tuple[int, int], ...]  # what matched, as offsets into the snippet
+
+
+def same_account(typed: str, account: str) -> bool:
+    """`--akun @Warga_Smg` names the case's handle: case-insensitive, '@' optional."""
+    return textsearch.fold(typed.strip().lstrip("@")) == textsearch.fold(account.strip().lstrip("@"))
+
+
+def matches(desk: Desk, case: Case, filters: Filters) -> bool:
+    """Whether a case passes the filters (shared by `daftar` and `cari`)."""
+    f = filters
+    if f.status == OPEN and case.status in desk.sop.final_statuses:
+        return False
+    if f.status and f.status != OPEN and case.status != f.status:
+        return False
+    if (f.platform and case.platform != f.platform) or (f.bidang and case.bidang != f.bidang):
+        return False
+    if f.category and case.category != f.category:
+        return False
+    if f.account and not same_account(f.account, case.account):
+        return False
+    if f.since or f.until:
+        day = case.received_at.astimezone(desk.tz).date()
+        if (f.since and day < f.since) or (f.until and day > f.until):
+            return False
+    return True
+
+
+def parts(case: Case) -> Iterable[tuple[str, str]]:
+    """(part, text) of everything searched in a case: readable text only, never the reporter block."""
+    yield "isi", case.text
+    yield "akun", case.account
+    for entry in case.history:
+        if entry.answer:
+            yield "jawaban", entry.answer
+        if entry.note:
+            yield "catatan", entry.note
+
+
+def _candidates(desk: Desk) -> Iterable[Case]:
+    """The cases as this machine can read them. A `rahasia` case is never searched (a list must not
+    show its text or handle); one sealed without its key here, or erased, has nothing to search."""
+    from pengaduan.app import privacy
+
+    keys = privacy.Keys(desk)
+    for case in desk.store.load_all():
+        if case.confidential:
+            continue
+        opened = privacy.open_one(desk, keys, case, strict=False)
+        if opened.state in READABLE:
+            yield opened.case
+
+
+def search(desk: Desk, words: Iterable[str], filters: Filters | None = None) -> list[Hit]:
+    """Cases where every word matches, best first (score, then the newest received first)."""
+    terms = textsearch.terms(words)
+    if not terms:
+        raise InputError("tulis paling sedikit satu kata yang dicari, contoh: pengaduan cari kdrt")
+    filters = filters or Filters()
+    hits = []
+    for case in _candidates(desk):
+        if not matches(desk, case, filters):
+            continue
+        found = textsearch.score(((p, t, WEIGHTS[p]) for p, t in parts(case)), terms)
+        if found is None:
+            continue
+        score, part, snippet, spans = found
+        hits.append(Hit(case, score, part, snippet, spans))
+    hits.sort(key=lambda h: (-h.score, -h.case.received_at.timestamp(), h.case.id))
+    return hits
+
+
+def search_index(desk: Desk, words: str, where: Any = None, limit: int | None = None) -> Iterator[Any]:
+    """Cases whose readable-without-a-key words (store.index FTS5: ID, platform, kategori, bidang,
+    and the text of plain schema-1 cases) hold every typed word, best match first, as the list
+    rows of app.cases (text shareable), streamed; `where`: an app.cases.list_filter. Never opens a
+    sealed value: for the complaint text of schema-2 cases `search` (which opens them here) is the way."""
+    from pengaduan.app.cases import row_of, shareable
     from pengaduan.core.search import fts_query
+    from pengaduan.store.index import Filter
 
     if fts_query(words) is None:
-        raise InputError("kata pencarian kosong; contoh: pengaduan cari 'jalan rusak'")
+        raise InputError("tulis paling sedikit satu kata yang dicari, contoh: pengaduan cari kdrt")
     index = desk.store.index()
     try:
-        found = (row_of(desk, values) for values in index.search(words, filters or Filter(), limit=limit))
+        found = (row_of(desk, values) for values in index.search(words, where or Filter(), limit=limit))
         yield from shareable(desk, index, found)
     finally:
         index.close()

@@ -10,7 +10,7 @@ import click
 
 from pengaduan.app import cases, privacy
 from pengaduan.app.history import CaseEvent, case_history, run_audit
-from pengaduan.cli.common import Env, format_option, pass_env, say
+from pengaduan.cli.common import Env, case_argument, format_option, pass_env, say, text_option
 from pengaduan.core import ids, timeutil
 from pengaduan.core.actions import describe
 from pengaduan.errors import CaseNotFound
@@ -26,7 +26,7 @@ def _signature_label(event: CaseEvent) -> str:
 
 
 def _when(moment: Any) -> str:
-    return f"{moment:%Y-%m-%d} {timeutil.clock_label(moment)}"
+    return timeutil.short_human(moment)
 
 
 def _event_row(event: CaseEvent, with_diff: bool) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def _event_row(event: CaseEvent, with_diff: bool) -> dict[str, Any]:
 
 
 @click.command("riwayat")
-@click.argument("kasus")
+@case_argument
 @format_option("teks", "json")
 @click.option("--diff", "with_diff", is_flag=True, help="Tampilkan juga perubahan berkas YAML di tiap commit.")
 @pass_env
@@ -160,14 +160,14 @@ def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
 
 
 @click.command("koreksi")
-@click.argument("kasus")
+@case_argument
 @click.option(
     "--kolom", "--field", "kolom", required=True, metavar="KOLOM",
     help="Kolom: platform, akun, tautan, jenis, isi, waktu_unggah, waktu_terima, kategori, bidang, pelapor.nama, "
     "pelapor.kontak (nilai data pelapor tidak ditulis ke riwayat).",
 )  # fmt: skip
 @click.option("--nilai", required=True, metavar="NILAI", help="Nilai yang benar.")
-@click.option("--alasan", required=True, metavar="TEKS", help="Mengapa dikoreksi (masuk ke riwayat).")
+@text_option("--alasan", "reason", "Mengapa dikoreksi (masuk ke riwayat).", required=True)
 @pass_env
 def koreksi(env: Env, kasus: str, kolom: str, nilai: str, alasan: str) -> None:
     """Koreksi satu kolom kasus (satu commit); nilai lama dan baru tetap di riwayat (data pelapor: hanya kolomnya)."""

@@ -7,7 +7,7 @@ import sys
 import click
 from click import exceptions as ce
 
-from pengaduan.cli.errors import SKIPPED_EXIT, USAGE_EXIT, handle, undecodable_argument
+from pengaduan.cli.errors import SKIPPED_EXIT, USAGE_EXIT, UnknownCommand, handle, undecodable_argument
 from pengaduan.core.safetext import visible
 from pengaduan.i18n import HELP_SECTIONS, HELP_TEXTS
 
@@ -34,11 +34,38 @@ class Context(click.Context):
     formatter_class = Formatter
 
 
-def use_indonesian_help(command: click.Command) -> None:
-    """Give a command and all its subcommands the Indonesian help formatter."""
+def use_indonesian_help(command: click.Command, path: str = "") -> None:
+    """Give a command and all its subcommands the Indonesian help: the formatter, Indonesian
+    placeholders (TEKS, ANGKA, FOLDER, BERKAS), the `Contoh:` block of cli/examples.py, and on a
+    terminal a prompt for each missing required option."""
+    from pengaduan.cli.common import ask_when_missing
+    from pengaduan.cli.examples import epilog
+
     command.context_class = Context
-    for sub in getattr(command, "commands", {}).values():
-        use_indonesian_help(sub)
+    if path and not command.epilog:
+        command.epilog = epilog(path)
+    for param in command.params:
+        if param.metavar is None and isinstance(param, click.Option) and not param.is_flag:
+            param.metavar = placeholder(param.type)
+        if isinstance(param, click.Option):
+            ask_when_missing(param)
+    for name, sub in getattr(command, "commands", {}).items():
+        use_indonesian_help(sub, f"{path} {name}".strip())
+
+
+def placeholder(kind: click.ParamType) -> str | None:
+    """The Indonesian word a help shows for a value of this type (click's own are English)."""
+    if isinstance(kind, click.Choice):
+        return "[" + "|".join(map(str, kind.choices)) + "]"
+    if isinstance(kind, click.Path):
+        return "FOLDER" if not kind.file_okay else ("BERKAS" if not kind.dir_okay else "JALUR")
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        return "ANGKA"
+    if isinstance(kind, click.File):
+        return "BERKAS"
+    if kind is click.STRING or isinstance(kind, click.types.StringParamType):
+        return "TEKS"
+    return None
 
 
 class Group(click.Group):
@@ -49,21 +76,60 @@ class Group(click.Group):
     audit's imports.
     """
 
-    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, lazy: dict[str, str] | None = None, sections: list[tuple[str, list[str]]] | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
+        self.sections = list(sections or [])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy})
+        """The commands in the SOP's order, section by section; any not in a section last, by name."""
+        names = {*super().list_commands(ctx), *self.lazy}
+        ordered = [name for _, members in self.sections for name in members if name in names]
+        return ordered + sorted(names - set(ordered))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in self.lazy:
             import importlib
 
             importlib.import_module(self.lazy[name]).register(self)
-            for command in self.commands.values():
-                use_indonesian_help(command)
+            for added, command in self.commands.items():
+                if command.context_class is not Context:
+                    use_indonesian_help(command, added)
         return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """A mistyped command name gets 'mungkin maksud Anda: daftar'."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            hint = f"; mungkin maksud Anda: {', '.join(close)}" if close else ""
+            raise UnknownCommand(f"perintah '{visible(name)}' tidak dikenal{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands in sections (Kasus, Laporan, Jam SOP, Audit, Store), in the SOP's order."""
+        if not self.sections:
+            return super().format_commands(ctx, formatter)
+        listed = self.list_commands(ctx)
+        groups = [(title, [n for n in members if n in listed]) for title, members in self.sections]
+        placed = {n for _, members in groups for n in members}
+        groups.append(("Lainnya", [n for n in listed if n not in placed]))
+        width = max(len(n) for n in listed) if listed else 10
+        for title, members in groups:
+            rows = []
+            for name in members:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(formatter.width - 6 - width)))
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+        return None
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; then warn, one line each, of the case files it had to skip.
@@ -113,4 +179,8 @@ class Choice(click.Choice):
     def convert(self, value, param, ctx):
         if value in self.choices:
             return value
+        wanted = str(value).casefold()
+        for choice in self.choices:
+            if str(choice).casefold() == wanted:
+                return choice
         self.fail(f"'{value}' bukan pilihan; pilih salah satu: {', '.join(map(str, self.choices))}", param, ctx)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env, say
+from pengaduan.cli.common import Env, emit, pass_env, say, text_option
 from pengaduan.errors import PengaduanError, StoreError
 
 SHOWN_FINDINGS = 10
@@ -135,7 +135,7 @@ def terapkan(env: Env, id_: str) -> None:
 
 @konflik.command("buang")
 @click.argument("id_")
-@click.option("--alasan", required=True, help="Mengapa langkah-langkah itu tidak diterapkan.")
+@text_option("--alasan", "reason", "Mengapa langkah-langkah itu tidak diterapkan.", required=True)
 @pass_env
 def buang(env: Env, id_: str, alasan: str) -> None:
     """Tutup konflik ID tanpa menerapkan langkahnya; alasannya dicatat (catatan konflik tetap disimpan)."""

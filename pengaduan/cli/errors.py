@@ -30,6 +30,10 @@ _TYPE_MESSAGES = [
 ]
 
 
+class UnknownCommand(ce.UsageError):
+    """A command name the group does not know; its message is already Indonesian (with a suggestion)."""
+
+
 def _type_message(text: str) -> str:
     for pattern, indonesian in _TYPE_MESSAGES:
         match = pattern.match(text)
@@ -66,6 +70,8 @@ def usage_message(exc: ce.UsageError) -> str:
         if isinstance(hint, (list, tuple)):
             hint = "/".join(hint)
         return f"nilai {hint} tidak sah: {_type_message(exc.message)}; {_hint(ctx)}"
+    if isinstance(exc, UnknownCommand):
+        return f"{exc.message}; {_hint(ctx)}"
     if isinstance(exc, ce.NoSuchCommand) or exc.message.startswith("No such command"):
         name = exc.message.split("'")[1] if "'" in exc.message else exc.message
         return f"perintah '{name}' tidak dikenal; {_hint(ctx)}"

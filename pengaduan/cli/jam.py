@@ -7,7 +7,7 @@ and records what it sent under .git/pengaduan/.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -32,8 +32,12 @@ pada_option = click.option(
 format_option = common_format_option("tabel", "json", "csv")
 
 
+def _day(day: date) -> str:
+    return f"{day.day} {timeutil.SHORT_MONTHS[day.month - 1]} {day.year}"
+
+
 def _label(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H.%M}"
+    return timeutil.short_human(moment)
 
 
 def _warn_window(store: Desk, items: list[sla.Waiting], moment: datetime) -> None:
@@ -64,10 +68,10 @@ def _late_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> dict[str
             "id": w.case.id,
             "langkah": f"{w.at_step} → {w.step}",
             "menunggu": waiting_for,
-            "terpakai": f"{w.used:.0f}/{w.allowed} mnt",
-            "persen": f"{w.share * 100:.0f}%",
+            "waktu": timeutil.left_words(w.used, w.allowed),
+            "standar": f"{w.allowed} mnt",
             "keadaan": state.upper() if w.overdue else state,
-            "batas": f"{w.pause_limit:%Y-%m-%d}" if w.pause_limit is not None else _label(w.due),
+            "batas": _day(w.pause_limit) if w.pause_limit is not None else _label(w.due),
         }
     paused = {
         "ditunda_sejak": timeutil.to_text(w.paused_since.astimezone(store.tz)) if w.paused_since else None,
@@ -122,7 +126,7 @@ def _escalation_row(store: Desk, people: People, w: sla.Waiting, fmt: str) -> di
         return {
             "id": w.case.id,
             "menunggu": f"L{w.step} {store.sop.roles.get(w.role, w.role)}",
-            "terpakai": f"{w.used:.0f}/{w.allowed} mnt",
+            "waktu": timeutil.left_words(w.used, w.allowed),
             "eskalasi": f"L{e.step} {role}",
             "petugas": ", ".join(names) or "-",
             "perintah": e.command,

@@ -10,7 +10,8 @@ import click
 
 from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
-from pengaduan.cli.common import Env, emit, format_option, pass_env, say, semua_option
+from pengaduan.app.search import same_account
+from pengaduan.cli.common import Env, case_argument, config_option, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.actions import describe, undone_indexes
 from pengaduan.core.case import Case
@@ -21,7 +22,7 @@ OPEN = cases.OPEN
 
 
 def _minutes(value: float) -> str:
-    return f"{value:.0f} mnt" if value < 120 else f"{value / 60:.1f} jam"
+    return f"{value:.0f} mnt" if value < 120 else f"{timeutil.decimal_comma(value / 60)} jam"
 
 
 def _timeline(store: Desk, case: Case) -> list[dict[str, Any]]:
@@ -46,9 +47,35 @@ def _waiting_row(store: Desk, wait: sla.Waiting) -> dict[str, Any]:
         "pelaksana": store.sop.roles.get(wait.role, wait.role),
         "menit_terpakai": round(wait.used, 1),
         "menit_standar": wait.allowed,
-        "batas": f"{wait.due:%Y-%m-%d} {timeutil.clock_label(wait.due)}",
+        "batas": timeutil.short_human(wait.due),
         "terlambat": wait.overdue,
     }
+
+
+def case_json(desk: Desk, case: Case, state: str | None = None) -> dict[str, Any]:
+    """A case as `lihat --format json` (and every step command's `--format json`) prints it: opened
+    as this machine can read it (pass the state of an already opened case)."""
+    from pengaduan.app.duplicates import duplicated_by
+
+    if state is None:
+        opened = privacy.open_one(desk, privacy.Keys(desk), case, strict=False)
+        case, state = opened.case, opened.state
+    wait = sla.waiting(case, desk.sop, desk.tz, desk.calendar, desk.now(), desk.config.pause_limit_days)
+    data = case.to_dict()
+    data["data_pribadi"] = state
+    data["duplikatnya"] = duplicated_by(desk, case.id)
+    data["waktu_langkah"] = _timeline(desk, case)
+    data["aksi_berikut"] = allowed_commands(desk.sop, case)
+    data["aksi_lain"] = case_action_commands(desk.sop, case)
+    if wait:
+        row = _waiting_row(desk, wait)
+        row["batas"] = timeutil.to_text(wait.due)
+        data["menunggu"] = row
+    else:
+        data["menunggu"] = None
+    data["ditunda_sejak"] = timeutil.to_text(wait.paused_since.astimezone(desk.tz)) if wait and wait.paused_since else None
+    data["entri_dibatalkan"] = sorted(i + 1 for i in undone_indexes(case.history))
+    return data
 
 
 def _summary(text: str, width: int = 48) -> str:
@@ -57,31 +84,22 @@ def _summary(text: str, width: int = 48) -> str:
 
 
 @click.command("lihat")
-@click.argument("kasus")
+@case_argument
 @format_option("teks", "json")
 @pass_env
 def lihat(env: Env, kasus: str, fmt: str) -> None:
     """Semua tentang satu kasus, dengan lini waktu tiap langkah terhadap standar SOP."""
     store = env.desk()
     opened = privacy.open_one(store, privacy.Keys(store), cases.find(store, kasus))
+    if fmt == "json":
+        click.echo(json.dumps(case_json(store, opened.case, opened.state), ensure_ascii=False, indent=2))
+        return
     case = opened.case
     timeline = _timeline(store, case)
     wait = sla.waiting(case, store.sop, store.tz, store.calendar, store.now(), store.config.pause_limit_days)
     from pengaduan.app.duplicates import duplicated_by
 
     repeated_by = duplicated_by(store, case.id)
-    if fmt == "json":
-        data = case.to_dict()
-        data["data_pribadi"] = opened.state
-        data["duplikatnya"] = repeated_by
-        data["waktu_langkah"] = timeline
-        data["aksi_berikut"] = allowed_commands(store.sop, case)
-        data["aksi_lain"] = case_action_commands(store.sop, case)
-        data["menunggu"] = _waiting_row(store, wait) if wait else None
-        data["ditunda_sejak"] = timeutil.to_text(wait.paused_since.astimezone(store.tz)) if wait and wait.paused_since else None
-        data["entri_dibatalkan"] = sorted(i + 1 for i in undone_indexes(case.history))
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
     tz = store.tz
     received = case.received_at.astimezone(tz)
     lines = [
@@ -93,8 +111,8 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         lines.append(f"  Tautan   : {case.link}")
     if case.posted_at:
         posted = case.posted_at.astimezone(tz)
-        lines.append(f"  Diunggah : {posted:%Y-%m-%d} {timeutil.clock_label(posted)}")
-    lines.append(f"  Diterima : {received:%Y-%m-%d} {timeutil.clock_label(received)}")
+        lines.append(f"  Diunggah : {timeutil.short_human(posted)}")
+    lines.append(f"  Diterima : {timeutil.short_human(received)}")
     if case.category:
         lines.append(f"  Kategori : {store.config.categories.get(case.category, case.category)}")
     if case.bidang:
@@ -125,7 +143,8 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
             mark = "memenuhi" if t["memenuhi"] else "MELEWATI"
             timing = f"  [{_minutes(t['menit'])}; kerja {_minutes(t['menit_kerja'])} / standar {t['standar_menit']} mnt: {mark}]"
         lines.append(
-            f"  {when:%Y-%m-%d %H.%M} L{entry.step:<2} {describe(entry)} — {who}, dicatat {entry.recorder}{timing}"
+            f"  {timeutil.short_human(when)} L{entry.step:<2} {describe(entry)} — {who}, "
+            f"dicatat {entry.recorder}{timing}"
         )
         for label, value in (("jawaban", entry.answer), ("saluran", entry.channel), ("catatan", entry.note)):
             if value:
@@ -142,7 +161,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
     if wait and wait.paused_since is not None:
         since = wait.paused_since.astimezone(store.tz)
         lines.append(
-            f"Ditunda sejak {since:%Y-%m-%d} {timeutil.clock_label(since)} (menunggu pelapor): jam SOP berhenti pada "
+            f"Ditunda sejak {timeutil.short_human(since)} (menunggu pelapor): jam SOP berhenti pada "
             f"{wait.used:.0f} dari {wait.allowed} menit kerja langkah {wait.step}; lanjutkan dengan "
             f"'pengaduan lanjutkan {case.id}'" + (" — TUNDA TERLALU LAMA" if wait.pause_too_long else "")
         )
@@ -151,39 +170,47 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
         state = "TERLAMBAT" if wait.overdue else ("hampir habis" if wait.close else "dalam standar")
         lines.append(
             f"Menunggu langkah {row['langkah']} ({row['pelaksana']}): {row['menit_terpakai']:.0f} dari "
-            f"{row['menit_standar']} menit kerja terpakai, batas {row['batas']} — {state}"
+            f"{row['menit_standar']} menit kerja terpakai, batas {row['batas']} — {state} "
+            f"({timeutil.left_words(wait.used, wait.allowed)})"
         )
     say(*lines)
 
 
 @click.command("daftar")
-@click.option("--status", help=f"Status kasus, atau '{OPEN}' untuk semua yang belum selesai.")
-@click.option("--platform")
-@click.option("--bidang")
-@click.option("--kategori")
+@config_option("--status", "status", f"Status kasus, atau '{OPEN}' untuk semua yang belum selesai.")
+@config_option("--platform", "platform", "Platform media sosial.")
+@config_option("--bidang", "bidang", "Bidang terkait.")
+@config_option("--kategori", "kategori", "Kategori pengaduan.")
+@click.option("--akun", metavar="AKUN", help="Hanya kasus dari akun ini (huruf besar/kecil sama, '@' boleh tidak ditulis).")
 @click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
 @click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
 @format_option("tabel", "json", "csv")
-@semua_option
 @pass_env
-def daftar(env: Env, status, platform, bidang, kategori, sejak, sampai, fmt, semua):
-    """Daftar kasus, disaring menurut status, platform, bidang, kategori dan tanggal diterima."""
+def daftar(env: Env, status, platform, bidang, kategori, akun, sejak, sampai, fmt):
+    """Daftar kasus, disaring menurut status, platform, bidang, kategori, akun dan tanggal diterima."""
     store = env.desk()
     since = timeutil.parse_day(sejak, "--sejak") if sejak else None
     until = timeutil.parse_day(sampai, "--sampai") if sampai else None
     where = cases.list_filter(store, status, platform, bidang, kategori, since, until)
-    emit(list_rows(cases.rows(store, where), fmt), fmt, everything=semua)
+    found = cases.rows(store, where)  # streamed from the index, the text and handle as lists may show them
+    if akun:
+        # --akun matches the handle as this machine reads it (never a `rahasia` case's, which is not shown).
+        found = (row for row in found if row.account and same_account(akun, row.account))
+    emit(list_rows(store, found, fmt), fmt)
 
 
-def list_rows(found: Iterable[cases.Row], fmt: str) -> Iterator[dict[str, Any]]:
+def list_rows(desk: Desk, found: Iterable[cases.Row], fmt: str) -> Iterator[dict[str, Any]]:
     """The rows of a case list as `emit` prints them (daftar, and the other lists of cases)."""
+    from pengaduan.reports.privacy import mask_handle
+
     table = fmt == "tabel"
+    tz = desk.tz
     for row in found:
-        when = row.received_text
         yield {
             "id": row.id,
-            "diterima": f"{when[:10]} {when[11:13]}.{when[14:16]}" if table else when,
+            "diterima": timeutil.short_human(row.moment(tz)) if table else row.received_text,
             "platform": row.platform,
+            "akun": mask_handle(row.account) if row.account else "",
             "jenis": row.kind,
             "status": row.status,
             "langkah": row.step,

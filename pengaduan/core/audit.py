@@ -54,7 +54,7 @@ class FileChange:
     """One file a commit changed, with its content before and after (parsed YAML)."""
 
     path: str
-    kind: str  # case, config, sop, report, meta, other
+    kind: str  # case, config, sop, report, meta, kop, templat, konflik, other
     status: str  # A added, M modified, D deleted, T type changed
     case_id: str | None = None  # for case files: the ID the path names
     old: Any = None
@@ -393,11 +393,11 @@ def _check_config_commit(ctx: _Ctx) -> None:
     for change in commit.changes:
         if change.kind == "case":
             continue  # reported once for the whole commit
-        if change.kind not in ("config", "sop", "meta", "kop"):
+        if change.kind not in ("config", "sop", "meta", "kop", "templat"):
             ctx.add(
                 1,
                 f"commit konfigurasi mengubah {change.path}; yang boleh hanya pengaduan.yaml, sop.yaml, "
-                f"logo kop (kop/) dan {', '.join(META_FILES)}",
+                f"logo kop (kop/), templat jawaban (templat/KODE.yaml) dan {', '.join(META_FILES)}",
             )
         elif change.kind in ("config", "sop") and change.deleted:
             ctx.add(1, f"commit konfigurasi menghapus {change.path}")

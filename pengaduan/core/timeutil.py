@@ -101,3 +101,37 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 def human(moment: datetime) -> str:
     """'2 November 2026 09.05 WIB': a moment as a message to a person writes it."""
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {clock_label(moment)}"
+
+
+SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def short_human(moment: datetime) -> str:
+    """'28 Nov 2026 11.07 WIB': the one date format of every human output (JSON and CSV keep ISO 8601)."""
+    return f"{moment.day} {SHORT_MONTHS[moment.month - 1]} {moment.year} {clock_label(moment)}"
+
+
+def minutes_words(minutes: float) -> str:
+    """'3 mnt', '2 jam 10 mnt', '13 jam 54 mnt': a span of (working) minutes in words, whole minutes
+    rounded up so that a deadline shown is never later than the real one; '< 1 mnt' below one."""
+    import math
+
+    if minutes < 1:
+        return "< 1 mnt" if minutes > 0 else "0 mnt"
+    whole = math.ceil(minutes - 1e-9)
+    hours, mins = divmod(whole, 60)
+    if not hours:
+        return f"{mins} mnt"
+    return f"{hours} jam" + (f" {mins} mnt" if mins else "")
+
+
+def left_words(used: float, allowed: float) -> str:
+    """'sisa 3 mnt' while within the standard, 'terlambat 2 jam 10 mnt' past it."""
+    if used > allowed:
+        return "terlambat " + minutes_words(used - allowed)
+    return "sisa " + minutes_words(allowed - used)
+
+
+def decimal_comma(value: float, digits: int = 1) -> str:
+    """'16,8': a decimal number as Indonesian text writes it."""
+    return f"{value:.{digits}f}".replace(".", ",")

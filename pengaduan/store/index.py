@@ -91,7 +91,7 @@ _COLUMNS = (
 )  # fmt: skip
 _INSERT = f"INSERT INTO cases ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 # What list rows carry (daftar, cari, antrean).
-LIST_COLUMNS = ("id", "received", "received_text", "platform", "kind", "status", "step", "bidang", "category", "text")
+LIST_COLUMNS = ("id", "received", "received_text", "platform", "kind", "status", "step", "bidang", "category", "text", "account")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,17 @@ def _data_file(name: str) -> bytes:
     return files("pengaduan.data").joinpath(name).read_bytes()
 
 
+def _default_templates() -> dict[str, bytes]:
+    """The canned answers a new store starts with (data/templat.yaml), one file each under templat/."""
+    from pengaduan.core import templates
+
+    out = {}
+    for item in yamlio.load_text(_data_file("templat.yaml"), "templat.yaml") or []:
+        template = templates.make(item["kode"], item["judul"], item["isi"])
+        out[templates.path_of(template.code)] = yamlio.dump(template.to_dict()).encode("utf-8")
+    return out
+
+
 @dataclass
 class Transaction:
     """Files to change in one locked transaction: kept in memory, then committed together or not at all.
@@ -160,6 +171,7 @@ class Store:
             layout.CONFIG: config_text.encode("utf-8"),
             layout.SOP: sop_bytes,
             ".gitattributes": b"*.pdf binary\n",
+            **_default_templates(),
         }
         for relpath, data in files.items():
             yamlio.write_atomic(store.root / relpath, data)

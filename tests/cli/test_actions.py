@@ -79,7 +79,7 @@ def test_a_paused_case_is_shown_paused_not_late(store, cli, receive):
     ok(cli, "verifikasi", case_id, "--waktu", at("09:05"))
     ok(cli, "tunda", case_id, "--alasan", "menunggu alamat pelapor", "--waktu", at("09:06"))
     text = ok(cli, "lihat", case_id)
-    assert "Ditunda sejak 2026-11-02 09.06 WIB (menunggu pelapor): jam SOP berhenti pada 1 dari 5 menit kerja" in text
+    assert "Ditunda sejak 2 Nov 2026 09.06 WIB (menunggu pelapor): jam SOP berhenti pada 1 dari 5 menit kerja" in text
     assert f"pengaduan lanjutkan {case_id}" in text
     rows = json.loads(ok(cli, "terlambat", "--pada", at("15:00"), "--format", "json"))
     assert rows == []  # a whole day paused is not late

@@ -47,3 +47,82 @@ def test_command_has_help(name, command):
 @pytest.mark.parametrize("name", [name for name, _ in COMMANDS])
 def test_command_is_named_in_readme(name):
     assert re.search(rf"pengaduan(?:\s+--\S+(?: \S+)?)*\s+{re.escape(name)}\b", README), f"README never shows 'pengaduan {name}'"
+
+
+# -- help that teaches (issue 14) ---------------------------------------------------------------------
+def _help(*args: str) -> str:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, [*args, "--help"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+SHOWN = [(name, command) for name, command in COMMANDS if not command.hidden]
+
+
+@pytest.mark.parametrize("name,command", SHOWN, ids=[name for name, _ in SHOWN])
+def test_command_help_has_examples_of_real_commands(name, command):
+    """Every command's help ends with a `Contoh:` block; each example names that command, and every
+    option it uses exists on the command or on `pengaduan` itself."""
+    import shlex
+
+    from pengaduan.cli.examples import EXAMPLES
+
+    text = _help(*name.split())
+    assert "\nContoh:\n" in text.replace("  Contoh:", "Contoh:"), f"'pengaduan {name} --help' has no Contoh: block"
+    examples = EXAMPLES[name]
+    global_opts = {opt for p in main.params for opt in p.opts}
+    for line in examples:
+        assert line in text
+        words = shlex.split(line.split(" < ")[0].split(" > ")[0])
+        assert words[0] == "pengaduan"
+        rest = words[1:]
+        while rest and rest[0].startswith("--") and rest[0] in global_opts:
+            rest = rest[2:]  # a global option and its value
+        # The command the example runs: the longest run of names that are (sub)commands.
+        target, path = main, []
+        while rest and isinstance(target, click.Group) and target.get_command(click.Context(target), rest[0]):
+            target = target.get_command(click.Context(target), rest[0])
+            path.append(rest.pop(0))
+        assert " ".join(path).startswith(name), f"example {line!r} is not a 'pengaduan {name}' command"
+        own = {opt for p in target.params for opt in (*p.opts, *p.secondary_opts)}
+        used = {w.split("=")[0] for w in rest if w.startswith("-") and w != "-"}
+        assert used <= own | {"-h"}, f"example {line!r} uses options 'pengaduan {' '.join(path)}' lacks: {used - own}"
+
+
+@pytest.mark.parametrize("name", [name for name, _ in SHOWN])
+def test_help_uses_indonesian_placeholders(name):
+    text = _help(*name.split())
+    english = re.findall(r"\b(TEXT|INTEGER|DIRECTORY|FILE|PATH|FLOAT|BOOLEAN|OPTIONS|COMMAND|ARGS)\b", text)
+    assert not english, f"'pengaduan {name} --help' shows {english}"
+
+
+def test_main_help_lists_commands_in_sop_sections():
+    text = _help()
+    headings = [line.rstrip(":") for line in text.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert headings[headings.index("Kasus") :][:5] == ["Kasus", "Laporan", "Jam SOP", "Audit", "Store"]
+    kasus = text[text.index("\nKasus:") : text.index("\nLaporan:")]
+    order = [line.split()[0] for line in kasus.splitlines()[1:] if line.startswith("  ")]
+    steps = ["terima", "verifikasi", "respon", "teruskan", "koordinasi", "jawab", "selesai"]
+    assert [n for n in order if n in steps] == steps
+    assert order.index("selesai") < order.index("lihat") < order.index("antrean")
+
+
+def test_choices_in_help_come_from_the_store(store):
+    """`--bidang` lists the store's values with their names; a store that adds a platform shows it."""
+    from pengaduan.store.store import Store
+
+    text = " ".join(_help("--store", str(store.root), "daftar").split())
+    assert "Pilihan: sekretariat, kgpp (Bidang Kesetaraan Gender" in text
+    assert "uptd-ppa (UPTD Perlindungan Perempuan dan Anak)" in text
+    assert "mastodon" not in text
+    data = dict(store.config.raw, platform=[*store.config.platforms, "mastodon"])
+    Store.open(store.root).save_config(data, "Platform baru", store.config.staff_by_code("ani"))
+    assert "tiktok, youtube, threads, mastodon." in " ".join(_help("--store", str(store.root), "terima").split())
+
+
+def test_help_outside_a_store_still_works(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = _help("--store", str(tmp_path / "nothing"), "daftar")
+    assert "--platform PLATFORM" in text and "Contoh:" in text

@@ -54,7 +54,7 @@ def test_text_shows_short_ids_authors_steps_and_signature_state(store, cli, rece
     assert f"commit {first[:10]}" in out
     assert "Rina Kartikasari <rina@example.go.id>" in out
     assert (
-        "langkah 4 teruskan_redaktur — diteruskan ke Redaktur; pelaksana admin (Ani Lestari), dicatat ani, 2026-11-02 10.10 WIB"
+        "langkah 4 teruskan_redaktur — diteruskan ke Redaktur; pelaksana admin (Ani Lestari), dicatat ani, 2 Nov 2026 10.10 WIB"
         in out
     )
     assert "catatan: lewat grup" in out and "jawaban: Hubungi UPTD PPA." in out

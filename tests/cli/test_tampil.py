@@ -24,7 +24,7 @@ def test_lihat_text_shows_timeline_against_standard(cli, receive):
     assert "Aksi berikut: teruskan ID --ke redaktur; selesai ID" in out
     # Monday 09.30 + 10 working minutes (step 4's standard); long past now, so late.
     assert "Menunggu langkah 4 (Admin Media Sosial): " in out
-    assert "batas 2026-11-02 09.40 WIB — TERLAMBAT" in out
+    assert "batas 2 Nov 2026 09.40 WIB — TERLAMBAT" in out
 
 
 def test_lihat_json_fields(cli, receive):
@@ -87,6 +87,6 @@ def test_waiting_time_is_counted_to_the_tools_clock(cli, receive, fixed_clock):
     """Received Friday 16.00; the tool's clock says Saturday 10.00: 30 working minutes have passed."""
     case_id = receive("16:00", day="2026-11-27")
     out = cli("lihat", case_id).stdout
-    assert "Menunggu langkah 2 (Admin Media Sosial): 30 dari 10 menit kerja terpakai, batas 2026-11-27 16.10 WIB" in out
+    assert "Menunggu langkah 2 (Admin Media Sosial): 30 dari 10 menit kerja terpakai, batas 27 Nov 2026 16.10 WIB" in out
     later = cli("lihat", case_id, env={"PENGADUAN_SEKARANG": "2026-11-27T16:05:00+07:00"}).stdout
     assert "5 dari 10 menit kerja terpakai" in later and "dalam standar" in later

@@ -119,7 +119,7 @@ def test_table_and_csv(desk) -> None:
     cli, ids = desk
     table = cli("terlambat", "--pada", at("10:00")).stdout
     assert table.index(ids["respond"]) < table.index(ids["redaktur"]) < table.index(ids["verify"])
-    assert "Redaktur (Rina Kartikasari)" in table and "17/10 mnt" in table
+    assert "Redaktur (Rina Kartikasari)" in table and "terlambat 7 mnt" in table  # 17 of 10 working minutes
     result = cli("terlambat", "--pada", at("10:00"), "--format", "csv")
     parsed = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["id"] for r in parsed] == [ids["respond"], ids["redaktur"], ids["verify"]]

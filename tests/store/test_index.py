@@ -11,7 +11,7 @@ import pytest
 
 from pengaduan.app import cases
 from pengaduan.app.context import Desk
-from pengaduan.app.search import search
+from pengaduan.app.search import search_index as search
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.search import fts_query, searchable_text
 from pengaduan.core.workflow import Intake, Request
