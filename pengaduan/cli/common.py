@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -283,12 +284,10 @@ def emit(
 
 
 def _emit_json(rows: Iterable[dict[str, Any]]) -> None:
-    import sys
-
     if sys.stdout.isatty():
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
         return
-    out = click.get_text_stream("stdout")
+    out = sys.stdout  # what click.echo writes to (CliRunner swaps it too)
     first = True
     chunk: list[dict[str, Any]] = []
 
@@ -310,7 +309,7 @@ def _emit_json(rows: Iterable[dict[str, Any]]) -> None:
 
 
 def _emit_csv(rows: Iterable[dict[str, Any]]) -> None:
-    out = click.get_text_stream("stdout")
+    out = sys.stdout  # what click.echo writes to (CliRunner swaps it too)
     buffer = io.StringIO()
     writer: csv.DictWriter | None = None
     for count, row in enumerate(rows, start=1):
