@@ -839,6 +839,11 @@ def _check_intake(ctx: _Ctx, before: Case, after: Case, new_entries: list[Entry]
         if named in REPORTER_FIELDS.values():
             reporter_corrected = True
             continue
+        if named in (_key("anonymous"), _key("confidential")):
+            flag = "anonymous" if named == _key("anonymous") else "confidential"
+            if changes.get("baru") is not True or not getattr(after, flag):
+                ctx.add(3, f"koreksi kolom '{named}' tidak menyalakannya; sifat anonim/rahasia hanya dinyalakan", after.id)
+            continue
         field_name = next((f for f in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS) if named in (f, _key(f))), None)
         if field_name is None:
             ctx.add(3, f"koreksi menyebut kolom '{named}' yang bukan kolom yang dapat dikoreksi", after.id)

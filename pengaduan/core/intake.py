@@ -15,6 +15,9 @@ from pengaduan.i18n import CASE_KEYS, REPORTER_KEYS
 
 # Fields the verification and coordination steps fill in (and a correction may fix).
 CLASSIFICATION_FIELDS = ("category", "bidang")
+# The privacy flags (SP4N-LAPOR!'s anonim and rahasia): a correction may only turn one on.
+FLAG_FIELDS = ("anonymous", "confidential")
+FLAG_ON = ("ya", "true", "1")
 # The reporter's data, by Reporter attribute -> the key a correction names it by. A correction
 # of these records which field changed, never its values: they are personal data, and the
 # history (append-only) must not keep what an erasure has to destroy.
@@ -26,13 +29,14 @@ REPORTER_PREFIX = "reporter."
 
 def correctable_keys() -> list[str]:
     """Every key `koreksi --kolom` takes, in the order the case file writes them."""
-    return [CASE_KEYS[name] for name in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS)] + list(REPORTER_FIELDS.values())
+    fields = (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS, *FLAG_FIELDS)
+    return [CASE_KEYS[name] for name in fields] + list(REPORTER_FIELDS.values())
 
 
 def correctable_field(key: str) -> str:
     """The code name of the field a key names ('reporter.name' for the reporter's); refused with
     the valid keys otherwise."""
-    names = {CASE_KEYS[name]: name for name in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS)}
+    names = {CASE_KEYS[name]: name for name in (*INTAKE_FIELDS, *CLASSIFICATION_FIELDS, *FLAG_FIELDS)}
     names.update({key: REPORTER_PREFIX + name for name, key in REPORTER_FIELDS.items()})
     field_name = names.get(key.strip())
     if field_name is None:
@@ -45,6 +49,14 @@ def corrected_value(
 ) -> Any:
     """A corrected value checked as `terima` checks it."""
     text = value.strip()
+    if field_name in FLAG_FIELDS:
+        if text.lower() not in FLAG_ON:
+            raise InputError(
+                f"kolom {key} hanya dapat dinyalakan (--nilai ya); sifat anonim/rahasia tidak pernah dimatikan"
+            )
+        if getattr(case, field_name):
+            raise InputError(f"kasus {case.id} sudah {key}; tidak ada yang dikoreksi")
+        return True
     if field_name.startswith(REPORTER_PREFIX):
         check_text_field("reporter_" + field_name[len(REPORTER_PREFIX) :], text, "--nilai")
         return text or None  # the reporter's name or contact may be removed (an empty value)

@@ -351,6 +351,13 @@ def correct(case: Case, field_name: str, value: str | datetime | None, reason: s
         reporter = replace(case.reporter, **{attr: value if isinstance(value, str) else None})
         key = f"{CASE_KEYS['reporter']}.{REPORTER_KEYS[attr]}"
         return replace(case.with_entry(_correction_entry(case, actor, at, reason, {"kolom": key})), reporter=reporter)
+    if field_name in ("anonymous", "confidential"):
+        # A privacy flag turned on (never off); made anonymous, the reporter block goes in the same commit.
+        flag = {"kolom": CASE_KEYS[field_name], "lama": False, "baru": True}
+        after = case.with_entry(_correction_entry(case, actor, at, reason, flag))
+        if field_name == "anonymous":
+            return replace(after, anonymous=True, reporter=Reporter())
+        return replace(after, confidential=True)
     old = getattr(case, field_name)
     # The field by its YAML key and its values as the case file writes them.
     changes = {"kolom": CASE_KEYS.get(field_name, field_name), "lama": stored_value(old), "baru": stored_value(value)}

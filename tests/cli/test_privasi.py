@@ -461,3 +461,20 @@ def test_cases_received_before_any_machine_was_named_reach_the_authorised_one(st
     ok(other, "sinkron")  # wraps what it holds for the authorised machine
     ok(store.root, "sinkron")
     assert lihat(store.root, early)["pelapor"]["nama"] == NAME
+
+
+def test_koreksi_turns_a_privacy_flag_on_never_off_and_the_audit_stays_clean(store):
+    case_id = receive(store.root, "09:00", "--nama-pelapor", NAME)
+    assert json.loads(ok(store.root, "lihat", case_id, "--format", "json"))["pelapor"]["nama"] == NAME
+    ok(store.root, "koreksi", case_id, "--kolom", "rahasia", "--nilai", "ya", "--alasan", "korban anak, baru diketahui")
+    ok(store.root, "koreksi", case_id, "--kolom", "anonim", "--nilai", "ya", "--alasan", "pelapor minta tidak disebut")
+    data = json.loads(ok(store.root, "lihat", case_id, "--format", "json"))
+    assert data["rahasia"] is True and data["anonim"] is True
+    assert not (data.get("pelapor") or {}).get("nama")  # made anonymous: the reporter block is gone
+    refused = run(store.root, "koreksi", case_id, "--kolom", "rahasia", "--nilai", "tidak", "--alasan", "salah")
+    assert refused.exit_code != 0 and "hanya dapat dinyalakan" in refused.stderr
+    again = run(store.root, "koreksi", case_id, "--kolom", "anonim", "--nilai", "ya", "--alasan", "lagi")
+    assert again.exit_code != 0 and "sudah anonim" in again.stderr
+    result = run(store.root, "audit", "--format", "json", petugas=None)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["temuan"] == []
