@@ -400,3 +400,32 @@ def sound(store: Store) -> Callable[[Path | None], None]:
             assert result.exit_code == 0, result.output
 
     return check
+
+
+def run_with_terminal_stderr(root: Path, *args: str, petugas: str = "ani") -> tuple[subprocess.CompletedProcess, bytes]:
+    """Run the tool as a real process whose stderr is a terminal (a pty), stdout a pipe; returns
+    the process and what the terminal showed (progress bars draw only on a terminal)."""
+    import pty
+    import select
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pengaduan", "--store", str(root), "--petugas", petugas, *args],
+            cwd=repo, stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "PYTHONPATH": str(repo)}, timeout=60,
+        )  # fmt: skip
+        os.close(follower)
+        shown = b""
+        while select.select([leader], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    return done, shown

@@ -8,12 +8,8 @@ tampers with its own copy of it.
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,6 +38,7 @@ from tests.conftest import (
     read,
     rules,
     run,
+    run_with_terminal_stderr,
     write,
 )
 
@@ -488,25 +485,7 @@ def test_tool_refuses_to_commit_when_it_may_not_sign(store, cli, signed, snapsho
 def test_progress_bar_only_on_a_terminal(copy):
     """A terminal on stderr gets the progress bar; the summary on stdout stays one clean line."""
     root, _ = copy
-    repo = Path(__file__).resolve().parents[2]
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "pengaduan", "--store", str(root), "audit"],
-            cwd=repo, stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "PYTHONPATH": str(repo)}, timeout=60,
-        )  # fmt: skip
-        os.close(follower)
-        shown = b""
-        while select.select([leader], [], [], 0.2)[0]:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(leader)
+    done, shown = run_with_terminal_stderr(root, "audit")
     assert done.returncode == 0
     assert done.stdout.decode().splitlines() == [f"{commit_count(root)} commit, 4 kasus diperiksa, 0 temuan"]
     assert b"Memeriksa commit" in shown and b"100%" in shown

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pengaduan.store.store import Store
-from tests.conftest import ROSTER, at, git
+from tests.conftest import ROSTER, at, git, run_with_terminal_stderr
 
 SAMPLES = Path(__file__).resolve().parents[1] / "importers" / "samples"
 IG = SAMPLES / "instagram"
@@ -98,25 +94,7 @@ def test_text_summary_is_one_line(store, cli):
 
 
 def test_progress_bar_only_on_a_terminal(store):
-    repo = Path(__file__).resolve().parents[2]
-    leader, follower = pty.openpty()
-    try:
-        run = subprocess.run(
-            [sys.executable, "-m", "pengaduan", "--store", str(store.root), "--petugas", "ani", "impor", str(IG)],
-            cwd=repo, stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "PYTHONPATH": str(repo)}, timeout=60,
-        )  # fmt: skip
-        os.close(follower)
-        shown = b""
-        while select.select([leader], [], [], 0.2)[0]:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(leader)
+    run, shown = run_with_terminal_stderr(store.root, "impor", str(IG))
     assert run.returncode == 0
     assert len(run.stdout.decode().splitlines()) == 1
     assert b"Menulis commit" in shown and b"5/5" in shown
