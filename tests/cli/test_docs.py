@@ -126,3 +126,43 @@ def test_help_outside_a_store_still_works(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = _help("--store", str(tmp_path / "nothing"), "daftar")
     assert "--platform PLATFORM" in text and "Contoh:" in text
+
+
+# -- the static command table (start-up, issue 12) -----------------------------------------------------
+def test_command_table_names_every_command_with_its_own_help():
+    """cli/app.py's COMMANDS gives `pengaduan --help` and name completion each command's module and
+    one-line help without importing it: it must say what the command itself says, at every width."""
+    from pengaduan.cli.app import COMMANDS
+
+    ctx = click.Context(main)
+    top = {name: command for name, command in COMMANDS_BY_NAME.items() if " " not in name}
+    assert set(COMMANDS) == set(top)
+    for name, (module, _summary) in COMMANDS.items():
+        assert top[name].callback is not None and top[name].callback.__module__ == f"pengaduan.cli.{module}"
+        for limit in (20, 45, 72, 1000):
+            assert main.summary_of(ctx, name, limit) == top[name].get_short_help_str(limit), (name, limit)
+
+
+def test_table_help_is_what_the_loaded_commands_show(tmp_path):
+    """`pengaduan --help` in a fresh process (nothing loaded: the table speaks) equals the help of a
+    process that loaded every command first."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo), "COLUMNS": "90"}
+    load_all = (
+        "import click; from pengaduan.cli import main; ctx = click.Context(main); "
+        "[main.get_command(ctx, n) for n in main.list_commands(ctx)]; "
+        "assert len(main.commands) == len(main.lazy); main(['--help'], prog_name='pengaduan')"
+    )
+    shown = [
+        subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+        for args in (["-m", "pengaduan", "--help"], ["-c", load_all])
+    ]
+    assert "verifikasi" in shown[0] and "completion" in shown[0]
+    assert shown[0] == shown[1]
+
+
+COMMANDS_BY_NAME = dict(COMMANDS)
