@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -311,6 +310,8 @@ def _emit_json(rows: Iterable[dict[str, Any]]) -> None:
 
 
 def _emit_csv(rows: Iterable[dict[str, Any]]) -> None:
+    import csv
+
     out = sys.stdout  # what click.echo writes to (CliRunner swaps it too)
     buffer = io.StringIO()
     writer: csv.DictWriter | None = None

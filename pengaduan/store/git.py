@@ -9,7 +9,6 @@ binary too, with a time limit, their failures said in Indonesian (net_problem).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shlex
@@ -1146,6 +1145,8 @@ def _fast_import_path(path: str) -> bytes:
 
 def blob_id(data: bytes, length: int = 40) -> str:
     """The id git gives a blob of these bytes (sha1, or sha256 in a repository of 64-digit ids)."""
+    import hashlib  # here, not at import: only a write needs it (~2 ms of start-up)
+
     algo = hashlib.sha1 if length == 40 else hashlib.sha256
     return algo(b"blob %d\0" % len(data) + data).hexdigest()
 
