@@ -1127,7 +1127,16 @@ def _ssh_target(url: str) -> tuple[str, str, str] | None:
     return None
 # fast-import unpacks imports of under 100 objects into loose files by default: one small pack
 # per commit instead, which `gc --auto` folds together at gc.autoPackLimit (50) packs.
-_ONE_PACK = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "fastimport.unpackLimit", "GIT_CONFIG_VALUE_0": "0"}
+# zlib level 1 for that pack: a transition rewrites its month folder's tree (10,000 entries,
+# ~470 KB), which level 1 deflates in ~6 ms where git's default (6) takes ~20 ms, for 2 % more
+# bytes (295 against 289 KB; a case file 415 against 404 bytes).
+_ONE_PACK = {
+    "GIT_CONFIG_COUNT": "2",
+    "GIT_CONFIG_KEY_0": "fastimport.unpackLimit",
+    "GIT_CONFIG_VALUE_0": "0",
+    "GIT_CONFIG_KEY_1": "pack.compression",
+    "GIT_CONFIG_VALUE_1": "1",
+}
 
 
 def _ident(text: str) -> str:
