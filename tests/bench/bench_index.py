@@ -188,19 +188,27 @@ index.Index.open(store).close()
 """
 
 
-def measure(root: Path, count: int, runs: int, py: str = sys.executable, tool: list[str] | None = None) -> None:
+def measure(
+    root: Path,
+    count: int,
+    runs: int,
+    py: str = sys.executable,
+    tool: list[str] | None = None,
+    start_only: bool = False,
+    code: Path = REPO,
+) -> None:
     """`py` is the interpreter of `python -c pass` (and of the tool, unless `tool` names another
     command, e.g. a venv's installed `pengaduan`): the ratios compare processes of one interpreter."""
     t0 = time.perf_counter()
     open_ids = build(root, count) if not (root / ".git").exists() else []
     if not open_ids:  # a store kept by an earlier run: the cases still at step 1
         with Store.open(root).index() as found:
-            open_ids = [r[0] for r in found.rows(index.Filter(status="diterima"), ("id",))]
+            open_ids = [c.id for c in found.cases("status = 'diterima'") if c.public_key]  # sealed as build() seals
     print(f"store of {count} cases ({len(open_ids)} open at step 1) ready in {time.perf_counter() - t0:.1f} s", flush=True)
     env = {**os.environ, "PENGADUAN_STORE": str(root), "PENGADUAN_PETUGAS": "ani"}
     if tool is None:
         tool = [py, "-m", "pengaduan"]
-        env["PYTHONPATH"] = str(REPO)  # this checkout's code
+        env["PYTHONPATH"] = str(code)  # this checkout's code (or another's, to compare)
     else:
         env.pop("PYTHONPATH", None)  # the installed tool's own code
     env.pop("PENGADUAN_SEKARANG", None)
@@ -209,7 +217,8 @@ def measure(root: Path, count: int, runs: int, py: str = sys.executable, tool: l
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     version = subprocess.run([py, "-c", "import sys; print(sys.version.split()[0], sys.prefix)"], env=env,
                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-    print(f"python {version}; tool: {' '.join(tool)}", flush=True)
+    code_note = f" (code: {env['PYTHONPATH']})" if "PYTHONPATH" in env else ""
+    print(f"python {version}; tool: {' '.join(tool)}{code_note}", flush=True)
     when = "2026-11-27T10:00:00+07:00"
     run([*tool, "--versi"], root, env)  # writes the bytecode
     run([*tool, "daftar", "--status", "terbuka"], root, env)  # builds the index (warm from here on)
@@ -250,6 +259,9 @@ def measure(root: Path, count: int, runs: int, py: str = sys.executable, tool: l
     paired("transition vs python -c pass", transition, python_pass, half)
     look = iter(open_ids[::-1][half:])
     paired("lihat ID vs python -c pass", lambda: run([*tool, "lihat", next(look)], root, env), python_pass, runs)
+    paired("pengaduan --versi vs python -c pass", versi, python_pass, runs)
+    if start_only:
+        return
     paired("daftar --status terbuka (warm) vs pengaduan --versi",
            lambda: run([*tool, "daftar", "--status", "terbuka"], root, env), versi, runs)  # fmt: skip
     db = root / ".git" / "pengaduan" / index.FILE
@@ -296,10 +308,15 @@ def main() -> None:
                         help="interpreter of `python -c pass` and of the tool (e.g. a fresh venv's bin/python)")
     parser.add_argument("--tool", help="the tool's command instead of `PYTHON -m pengaduan` of this checkout, "
                         "e.g. /tmp/venv/bin/pengaduan (an installed copy)")  # fmt: skip
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="the checkout whose pengaduan `PYTHON -m pengaduan` runs (e.g. an older commit's `git archive`)")
+    parser.add_argument("--start-only", action="store_true",
+                        help="only the transitions, lihat and --versi (not the lists, the search or the index builds)")
     args = parser.parse_args()
     base = args.simpan or Path(tempfile.mkdtemp(prefix="bench-index-"))
     try:
-        measure(base / "store", args.cases, args.runs, args.python, args.tool.split() if args.tool else None)
+        measure(base / "store", args.cases, args.runs, args.python, args.tool.split() if args.tool else None,
+                args.start_only, args.code)  # fmt: skip
     finally:
         if args.simpan is None:
             shutil.rmtree(base, ignore_errors=True)
