@@ -165,4 +165,58 @@ def test_table_help_is_what_the_loaded_commands_show(tmp_path):
     assert shown[0] == shown[1]
 
 
+# What a command imports (a fresh process; sys.modules when it exits): the start-up every command pays.
+HEAVY = ("git", "gitdb", "jinja2", "weasyprint", "babel", "holidays", "tabulate", "openpyxl", "pyhanko", "PIL", "fontTools")
+_DUMP = (
+    "import atexit, json, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(out, 'w').write(json.dumps(sorted(sys.modules))))\n"
+    "from pengaduan.cli import run\n"
+    "run()\n"
+)
+
+
+def _imported(root: Path, *args: str) -> set[str]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    out = root.parent / "modules.json"
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    done = subprocess.run([sys.executable, "-c", _DUMP, str(out), "--store", str(root), "--petugas", "ani", *args],
+                          cwd=root, env=env, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    # Less what the interpreter loads before any of our code (a site's .pth files may load tempfile).
+    bare = subprocess.run([sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"], env=env,
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return set(json.loads(out.read_text())) - set(json.loads(bare)) | {"__main__"}
+
+
+def test_versi_and_help_import_no_command_and_no_store(store):
+    from pengaduan.cli.app import COMMANDS
+
+    command_modules = {f"pengaduan.cli.{module}" for module, _help in COMMANDS.values()}
+    for args in (["--versi"], ["--help"]):
+        loaded = _imported(store.root, *args)
+        assert not {m for m in loaded if m.startswith(("pengaduan.store", "pengaduan.app"))}, args
+        assert not loaded & command_modules, args
+        assert "yaml" not in loaded, args
+
+
+def test_lihat_and_a_transition_import_none_of_the_heavy_libraries(store, receive):
+    case_id = receive()
+    # The first reader builds the index and the first SLA figure fills the holiday cache (the
+    # `holidays` package, once per year and machine): after that neither is imported again.
+    assert "holidays" in _imported(store.root, "lihat", case_id)
+    correct = ["koreksi", case_id, "--kolom", "akun", "--nilai", "@baru", "--alasan", "salah"]
+    for args, module in ((["lihat", case_id], "tampil"), (["verifikasi", case_id], "kasus"), (correct, "audit")):
+        loaded = _imported(store.root, *args)
+        assert f"pengaduan.cli.{module}" in loaded and "pengaduan.cli.laporan" not in loaded, args
+        assert not {m for m in loaded if m.split(".")[0] in HEAVY}, (args, sorted(m for m in loaded if m.split(".")[0] in HEAVY))
+        assert "yaml.cyaml" in loaded, args
+        assert not {"tempfile", "csv", "pengaduan.app.history", "pengaduan.core.audit"} & loaded, args
+
+
 COMMANDS_BY_NAME = dict(COMMANDS)
