@@ -702,7 +702,7 @@ def edit_text(option: str, context_lines: list[str]) -> str:
 
 
 def _limit_of(field: str) -> int:
-    from pengaduan.core.workflow import TEXT_FIELDS
+    from pengaduan.core.safetext import TEXT_FIELDS
 
     return TEXT_FIELDS[field][2] if field in TEXT_FIELDS else 64 * 1024
 
@@ -717,7 +717,7 @@ def text_option(
     """A long text option (`--isi`, `--catatan`, `--alasan`): TEKS, '-' for stdin, or a `NAME-berkas
     BERKAS` twin; when required and missing, the editor opens on a terminal, else the usual refusal.
 
-    `field` names its rule in core.workflow.TEXT_FIELDS (the limits there still apply when the
+    `field` names its rule in core.safetext.TEXT_FIELDS (the limits there still apply when the
     step is checked); `required` may depend on the other options (a template replaces --isi).
     """
     import functools
