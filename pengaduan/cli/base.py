@@ -201,16 +201,3 @@ def _warn_skipped(ctx: click.Context) -> bool:
     for message in skipped.values():
         click.echo(f"peringatan: dilewati: {visible(message)}", err=True)
     return True
-
-
-class Choice(click.Choice):
-    """click.Choice with an Indonesian refusal that lists the valid values."""
-
-    def convert(self, value, param, ctx):
-        if value in self.choices:
-            return value
-        wanted = str(value).casefold()
-        for choice in self.choices:
-            if str(choice).casefold() == wanted:
-                return choice
-        self.fail(f"'{value}' bukan pilihan; pilih salah satu: {', '.join(map(str, self.choices))}", param, ctx)

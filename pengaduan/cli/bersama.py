@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, pass_env, say, text_option
+from pengaduan.cli.common import Choice, Env, emit, pass_env, say, text_option
 from pengaduan.errors import PengaduanError, StoreError
 
 SHOWN_FINDINGS = 10

@@ -52,6 +52,20 @@ class Env:
 
 pass_env = click.make_pass_decorator(Env)
 
+
+class Choice(click.Choice):
+    """click.Choice with an Indonesian refusal that lists the valid values."""
+
+    def convert(self, value, param, ctx):
+        if value in self.choices:
+            return value
+        wanted = str(value).casefold()
+        for choice in self.choices:
+            if str(choice).casefold() == wanted:
+                return choice
+        self.fail(f"'{value}' bukan pilihan; pilih salah satu: {', '.join(map(str, self.choices))}", param, ctx)
+
+
 PHASES = {"indeks": "membangun indeks kasus"}
 
 
@@ -87,8 +101,6 @@ def format_option(
     terminal) and `--tanpa-pager`; one
     with CSV gets `--pemisah` (';' for spreadsheets set to Indonesian). `emit` reads them.
     """
-    from pengaduan.cli.base import Choice
-
     text = help or "Bentuk keluaran: " + ", ".join(f"{c} ({FORMAT_HELP.get(c, c)})" for c in choices) + "."
     decorators = [
         click.option(
@@ -236,8 +248,6 @@ def catatan_option(func: Callable | None = None, *, help: str = "Catatan untuk r
 def step_output(func: Callable) -> Callable:
     """`--format teks|json` and `-q` of a step command: a line, the case as `lihat --format json`, or the ID."""
     func = click.option("-q", "--diam", "quiet", is_flag=True, help="Cetak ID kasus saja.")(func)
-    from pengaduan.cli.base import Choice
-
     return click.option(
         "--format", "fmt", type=Choice(["teks", "json"]), default="teks", show_default=True,
         help="Bentuk keluaran: teks (satu baris), atau json (kasus sesudah langkah ini, seperti 'lihat --format json').",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from pengaduan.cli.base import Choice
+from pengaduan.cli.common import Choice
 
 SHELLS = ("bash", "zsh", "fish")
 COMPLETE_VAR = "_PENGADUAN_COMPLETE"

@@ -11,8 +11,7 @@ import click
 
 from pengaduan.app import duplicates as dup_use
 from pengaduan.app import intake
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, emit, format_option, pass_env, say
+from pengaduan.cli.common import Choice, Env, emit, format_option, pass_env, say
 from pengaduan.core import timeutil
 from pengaduan.importers import FORMATS
 

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from pengaduan.app import cases
-from pengaduan.cli.base import Choice
 from pengaduan.cli.common import (
+    Choice,
     Env,
     case_argument,
     catatan_option,

@@ -6,8 +6,7 @@ import json
 
 import click
 
-from pengaduan.cli.base import Choice
-from pengaduan.cli.common import Env, pass_env
+from pengaduan.cli.common import Choice, Env, pass_env
 
 
 @click.command("periksa")
