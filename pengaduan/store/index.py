@@ -102,6 +102,7 @@ _COLUMNS = (
     "clock_status", "clock_time", "closed", "awaited", "awaited_role", "steps", "data",
 )  # fmt: skip
 _INSERT = f"INSERT INTO cases ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_INSERT_N = f"INSERT INTO cases (n, {', '.join(_COLUMNS)}) VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})"
 # What list rows carry (daftar, cari, antrean).
 LIST_COLUMNS = ("id", "received", "received_text", "platform", "kind", "status", "step", "bidang", "category", "text", "account")
 
@@ -243,12 +244,29 @@ class Index:
             by_blob.setdefault(blob, []).append(path)
         total = len(wanted)
         done = 0
+        rows: list[tuple[Any, ...]] = []
+        texts: list[tuple[int, str]] = []
+
+        def flush() -> None:
+            db.executemany(_INSERT_N, rows)
+            db.executemany("INSERT INTO search(rowid, body) VALUES (?, ?)", texts)
+            rows.clear()
+            texts.clear()
+
         for blob, data in self.store.git.read_blobs(list(by_blob)):
             for path in by_blob[blob]:
-                _insert(db, builder, path, blob, data)
+                made = builder.values(path, blob, data, None)
+                if isinstance(made, str):
+                    db.execute("INSERT OR REPLACE INTO broken VALUES (?, ?, ?)", (path, blob, made))
+                else:
+                    rows.append((done + 1, *made[0]))
+                    texts.append((done + 1, made[1]))
                 done += 1
+                if len(rows) >= 1000:
+                    flush()
                 if progress is not None and done % 2000 == 0:
                     progress("indeks", done, total)
+        flush()
         for statement in _INDEXES.strip().split(";"):
             if statement.strip():
                 db.execute(statement)
