@@ -134,10 +134,8 @@ def _tokenise(desk: Desk, keys: Keys, index: Index, blind: BlindKeys) -> None:
         index.put_tokens(done)
 
 
-def _locked_note(keys: Keys, index: Index) -> list[str]:
-    """One line when searchable sealed cases cannot be opened here (their keys are elsewhere)."""
-    held = keys.store.ids()
-    locked = sum(1 for i in index.readable_ids(2) if i not in held)
+def _locked_note(locked: int) -> list[str]:
+    """One line when `locked` searchable sealed cases cannot be opened here (their keys are elsewhere)."""
     if not locked:
         return []
     return [
@@ -165,7 +163,7 @@ def _found_through_index(desk: Desk, terms: list[str], notes: list[str] | None) 
         blind_keys.ready(index, blind)
         _tokenise(desk, keys, index, blind)
         if notes is not None:
-            notes += _locked_note(keys, index)
+            notes += _locked_note(index.unkeyed_count())
         ids = index.token_match([blind.token(k) for k in looked])
         found = list(index.cases("id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)))
     finally:
@@ -191,8 +189,9 @@ def search(desk: Desk, words: Iterable[str], filters: Filters | None = None, not
     if through is None and notes is not None:
         from pengaduan.app import privacy
 
+        held = privacy.Keys(desk).store.ids()
         with desk.store.index() as index:
-            notes += _locked_note(privacy.Keys(desk), index)
+            notes += _locked_note(sum(1 for i in index.readable_ids(2) if i not in held))
     hits = []
     for case in through if through is not None else _candidates(desk):
         if case.confidential or not matches(desk, case, filters):

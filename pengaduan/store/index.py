@@ -7,7 +7,7 @@ JSON (so a Case is built without parsing YAML), and an FTS5 row for `cari` (acce
 case-insensitive) holding only `core.search.searchable_text`: never a value a key protects.
 What this machine reads of a case with its keys is kept only blind (app/blind.py fills it as
 cases are read): keyed hashes of word prefixes (`tokens`) and the list row sealed with a key of
-this machine (`shared`); both go with the case's row when its file changes.
+this machine (`cases.box`); both go with the case's row when its file changes.
 
 It is brought up to date from `git diff-tree` between its commit and HEAD (after a transition,
 a `sinkron`, a hand-made commit): only the case files that changed are read. It is built from
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 FILE = "indeks.sqlite"
 # Bumped whenever a row's meaning changes: an index of another version is rebuilt, never trusted.
-VERSION = "2"
+VERSION = "3"
 # (phase, done, total): a terminal shows a progress bar while the index is built.
 Progress = Callable[[str, int, int], None]
 
@@ -75,6 +75,9 @@ CREATE TABLE cases (
     closed INTEGER NOT NULL,       -- that last entry has a final status
     awaited INTEGER,               -- once every entry is past: the step awaited (NULL: none or
     awaited_role TEXT,             --   paused) and who brings it; deadlines need the calendar
+    box_stamp TEXT,                -- the list row as shareable() gives it, sealed (app/blind.py), the
+    box_keyed INTEGER,             --   stamp it was made under and whether with the case's key; NULL
+    box BLOB,                      --   until a list needs it (before `data`: read without its pages)
     steps TEXT NOT NULL,           -- JSON [[step, action, status, epoch], ...] of the counted steps
     data TEXT NOT NULL             -- the case file's data as JSON
 );
@@ -82,19 +85,19 @@ CREATE TABLE broken (path TEXT PRIMARY KEY, blob TEXT NOT NULL, message TEXT NOT
 CREATE VIRTUAL TABLE search USING fts5(body, tokenize = "unicode61 remove_diacritics 2");
 -- Filled by the app as this machine reads the cases (app/blind.py), never with plaintext of a
 -- sealed value: keyed hashes of word prefixes (core/blind.py), and list rows sealed with a key
--- of this machine. A case's rows here go with its case row; `meta.blind` names the key.
+-- of this machine (cases.box). A case's tokens go with its case row; `meta.blind` names the key.
 CREATE TABLE tokened (n INTEGER PRIMARY KEY, blob TEXT NOT NULL, keyed INTEGER NOT NULL);
 CREATE TABLE tokens (h INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (h, n)) WITHOUT ROWID;
 CREATE INDEX tokens_n ON tokens (n);
-CREATE TABLE shared (n INTEGER PRIMARY KEY, blob TEXT NOT NULL, stamp TEXT NOT NULL, keyed INTEGER NOT NULL,
-                     box BLOB NOT NULL);
+CREATE INDEX tokened_unkeyed ON tokened (n) WHERE keyed = 0;
 """
-_BLIND_TABLES = ("tokened", "tokens", "shared")
+_BLIND_TABLES = ("tokened", "tokens")
 _INDEXES = """
 CREATE INDEX cases_received ON cases (received, id);
 CREATE INDEX cases_status ON cases (status);
 CREATE INDEX cases_open ON cases (closed, span_first);
 CREATE INDEX cases_span ON cases (span_last);
+CREATE INDEX cases_private ON cases (private, schema);
 """
 _COLUMNS = (
     "id", "path", "blob", "schema", "private", "status", "step", "platform", "kind", "account", "bidang", "category",
@@ -401,6 +404,7 @@ class Index:
         try:
             for table in _BLIND_TABLES:
                 db.execute(f"DELETE FROM {table}")
+            db.execute("UPDATE cases SET box_stamp = NULL, box_keyed = NULL, box = NULL WHERE box IS NOT NULL")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('blind', ?)", (check,))
             db.execute("COMMIT")
         except BaseException:
@@ -411,29 +415,39 @@ class Index:
     def token_work(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(id, blob) of the searchable cases (not confidential, not erased) without tokens yet,
         and of those tokenised without their key (to redo once the key is here)."""
-        missing = self.db.execute(
+        searchable = self.db.execute("SELECT count(*) FROM cases WHERE private = 0").fetchone()[0]
+        tokenised = self.db.execute("SELECT count(*) FROM tokened").fetchone()[0]  # rows go with their case's
+        missing = [] if searchable == tokenised else self.db.execute(
             "SELECT c.id, c.blob FROM cases c LEFT JOIN tokened t ON t.n = c.n AND t.blob = c.blob "
             "WHERE c.private = 0 AND t.n IS NULL"
         ).fetchall()
         unkeyed = self.db.execute(
-            "SELECT c.id, c.blob FROM cases c JOIN tokened t ON t.n = c.n AND t.blob = c.blob "
-            "WHERE c.private = 0 AND t.keyed = 0"
+            "SELECT c.id, c.blob FROM tokened t JOIN cases c ON c.n = t.n AND c.blob = t.blob "
+            "WHERE t.keyed = 0 AND c.private = 0"
         ).fetchall()
         return missing, unkeyed
+
+    def unkeyed_count(self) -> int:
+        """How many searchable cases were tokenised without their key (sealed, the key elsewhere)."""
+        return int(self.db.execute("SELECT count(*) FROM tokened WHERE keyed = 0").fetchone()[0])
 
     def put_tokens(self, done: Iterable[tuple[str, str, int, Iterable[int]]]) -> None:
         """(id, blob, keyed, tokens) of cases read: kept only where the row is still that blob."""
         db = self.db
+        db.execute("PRAGMA cache_size = -65536")  # tokens land all over their B-tree
         db.execute("BEGIN IMMEDIATE")
         try:
+            pairs: list[tuple[int, int]] = []
             for case_id, blob, keyed, tokens in done:
                 row = db.execute("SELECT n FROM cases WHERE id = ? AND blob = ? AND private = 0", (case_id, blob)).fetchone()
                 if row is None:
                     continue  # changed meanwhile: the next search reads it again
                 n = row[0]
                 db.execute("DELETE FROM tokens WHERE n = ?", (n,))
-                db.executemany("INSERT OR IGNORE INTO tokens VALUES (?, ?)", [(h, n) for h in tokens])
+                pairs += [(h, n) for h in tokens]
                 db.execute("INSERT OR REPLACE INTO tokened VALUES (?, ?, ?)", (n, blob, keyed))
+            pairs.sort()
+            db.executemany("INSERT OR IGNORE INTO tokens VALUES (?, ?)", pairs)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -455,12 +469,11 @@ class Index:
     def listed(self, where: Filter, stamp: str) -> Iterator[tuple[Any, ...]]:
         """`rows(where)` (LIST_COLUMNS), each followed by its blob and, when one was kept for this
         blob and stamp, whether it was made with the case's key and its sealed list row."""
-        sql, params = _where(where, self.store, prefix="c.")
-        cols = ", ".join(f"c.{c}" for c in LIST_COLUMNS)
+        sql, params = _where(where, self.store)
+        cols = ", ".join(LIST_COLUMNS)
         query = (
-            f"SELECT {cols}, c.blob, s.keyed, s.box FROM cases c "
-            "LEFT JOIN shared s ON s.n = c.n AND s.blob = c.blob AND s.stamp = ? "
-            f"{sql} ORDER BY c.received, c.id"
+            f"SELECT {cols}, blob, box_keyed, CASE WHEN box_stamp = ? THEN box END FROM cases "
+            f"{sql} ORDER BY received, id"
         )
         cursor = self.db.execute(query, [stamp, *params])
         try:
@@ -476,8 +489,7 @@ class Index:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(
-                "INSERT OR REPLACE INTO shared (n, blob, stamp, keyed, box) "
-                "SELECT n, blob, ?, ?, ? FROM cases WHERE id = ? AND blob = ?",
+                "UPDATE cases SET box_stamp = ?, box_keyed = ?, box = ? WHERE id = ? AND blob = ?",
                 [(stamp, keyed, box, case_id, blob) for case_id, blob, stamp, keyed, box in rows],
             )
             db.execute("COMMIT")

@@ -168,7 +168,7 @@ def _listed(cli) -> dict[str, dict]:
 
 def _shared(store) -> dict[str, tuple]:
     with store.index() as found:
-        query = "SELECT c.id, s.blob, s.keyed, s.box FROM shared s JOIN cases c ON c.n = s.n"
+        query = "SELECT id, blob, box_keyed, box FROM cases WHERE box IS NOT NULL"
         return {row[0]: row[1:] for row in found.db.execute(query)}
 
 
