@@ -58,4 +58,4 @@ def stamp(desk: Desk) -> str:
     return f"{RULES}|{desk.config.timezone}"
 
 
-RULES = "1"
+RULES = "3"  # 2: the masked handle is kept too; 3: fields split at NUL

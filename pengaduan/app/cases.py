@@ -4,10 +4,10 @@ resume, refer), correct a field. Each is one commit."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pengaduan.app import privacy
 from pengaduan.app.context import Desk
@@ -195,6 +195,7 @@ class Row(NamedTuple):
     category: str | None
     text: str  # as committed (a sealed value stays sealed); shareable() gives what may be shown
     account: str  # likewise; shareable() opens it ("" for a confidential case); lists mask it
+    masked: str | None = None  # the handle masked as lists show it, when known (kept list rows)
 
     def moment(self, tz: tzinfo) -> datetime:
         return datetime.fromtimestamp(self.received, tz)
@@ -255,11 +256,13 @@ def _kept_rows(desk: Desk, index: Index, where: Filter) -> Iterator[Row]:
     """`shareable` rows, from the sealed list rows the index keeps for this machine (app/blind.py)
     where it has one for the case's blob; the others opened and redacted, then kept for next time."""
     from pengaduan.app import blind
+    from pengaduan.core import secrecy
+    from pengaduan.reports.privacy import mask_handle
 
     keys = privacy.Keys(desk)
     sealer = blind.keys_of(keys.store)
     if sealer is None:  # no key store here that can keep a secret: open every row, as lists did
-        yield from shareable(desk, index, map(Row._make, index.rows(where)))
+        yield from shareable(desk, index, map(row_of_columns, index.rows(where)))
         return
     blind.ready(index, sealer)
     stamp = blind.stamp(desk)
@@ -280,8 +283,11 @@ def _kept_rows(desk: Desk, index: Index, where: Filter) -> Iterator[Row]:
             done = {row.id: row for row in shareable(desk, index, todo)}
             for row in todo:
                 out = done[row.id]
-                unkeyed = sealed.is_sealed(row.text) and row.id not in held_keys
-                box = sealer.seal_row(row.id, blobs[row.id], out.text, out.account)
+                # Sealed and its key not here: opened again once the key comes.
+                unkeyed = row.id not in held_keys and secrecy.ENCRYPTED in (out.text, out.account)
+                masked = mask_handle(out.account) if out.account else ""
+                out = done[row.id] = out._replace(masked=masked)
+                box = sealer.seal_row(row.id, blobs[row.id], out.text, out.account, masked)
                 kept.append((row.id, blobs[row.id], stamp, 0 if unkeyed else 1, box))
         for row, _blob, miss in waiting:
             yield done[row.id] if miss else row
@@ -306,7 +312,7 @@ def _kept_rows(desk: Desk, index: Index, where: Filter) -> Iterator[Row]:
                 continue
             waiting.append((make((*values[:9], *found)), values[11], False))
         else:
-            waiting.append((make(values[:11]), values[11], True))
+            waiting.append((make((*values[:11], None)), values[11], True))
             misses += 1
         if misses >= SHARE_CHUNK or len(waiting) >= SHARE_CHUNK:
             yield from flush()
@@ -346,7 +352,12 @@ def shareable(desk: Desk, index: Index, found: Iterable[Row]) -> Iterator[Row]:
 
 def row_of(desk: Desk, values: tuple) -> Row:
     """A Row from the index's LIST_COLUMNS."""
-    return Row._make(values)
+    return row_of_columns(values)
+
+
+def row_of_columns(values: Sequence[Any]) -> Row:
+    """A Row from the index's LIST_COLUMNS (the masked handle not known yet)."""
+    return Row._make((*values, None))
 
 
 def complete_ids(desk: Desk, typed: str, limit: int = 50) -> list[str]:

@@ -95,19 +95,24 @@ class BlindKeys:
 
         return AESGCM(self._row_key)
 
-    def seal_row(self, case_id: str, blob: str, text: str, account: str) -> bytes:
-        """The list row of a case file (its ID and blob id) as the index keeps it."""
-        raw = text.encode("utf-8")
-        plain = len(raw).to_bytes(4, "big") + raw + account.encode("utf-8")
+    def seal_row(self, case_id: str, blob: str, text: str, account: str, masked: str) -> bytes:
+        """The list row of a case file (its ID and blob id) as the index keeps it: the text, the
+        handle and the handle as lists show it."""
+        if "\x00" in text or "\x00" in account or "\x00" in masked:
+            raw, handle = text.encode("utf-8"), account.encode("utf-8")
+            plain = b"\x01" + len(raw).to_bytes(4, "big") + len(handle).to_bytes(4, "big") + raw + handle + masked.encode()
+        else:  # the usual case: one decode and a split when opened
+            plain = f"\x00{text}\x00{account}\x00{masked}".encode()
         nonce = os.urandom(NONCE_BYTES)
         sealed: bytes = self._aead.encrypt(nonce, plain, f"{case_id}\n{blob}\n{self.stamp}".encode())
         return nonce + sealed
 
-    def open_row(self, case_id: str, blob: str, box: bytes) -> tuple[str, str] | None:
-        """(text, account), or None when the box does not open (another secret, case, blob or stamp)."""
+    def open_row(self, case_id: str, blob: str, box: bytes) -> tuple[str, str, str] | None:
+        """(text, account, masked), or None when the box does not open (another secret, case,
+        blob or stamp)."""
         return self.row_opener()(case_id, blob, box)
 
-    def row_opener(self) -> Callable[[str, str, bytes], tuple[str, str] | None]:
+    def row_opener(self) -> Callable[[str, str, bytes], tuple[str, str, str] | None]:
         """`open_row` for many rows (a list of 100,000 opens one per row)."""
         from cryptography.exceptions import InvalidTag
 
@@ -115,11 +120,15 @@ class BlindKeys:
         from_bytes = int.from_bytes
         tail = f"\n{self.stamp}"
 
-        def opener(case_id: str, blob: str, box: bytes) -> tuple[str, str] | None:
+        def opener(case_id: str, blob: str, box: bytes) -> tuple[str, str, str] | None:
             try:
                 plain = decrypt(box[:12], box[12:], f"{case_id}\n{blob}{tail}".encode())
-                size = from_bytes(plain[:4], "big")
-                return plain[4 : 4 + size].decode("utf-8"), plain[4 + size :].decode("utf-8")
+                if plain[0] == 0:
+                    _, text, account, masked = plain.decode("utf-8").split("\x00")
+                    return text, account, masked
+                a = 9 + from_bytes(plain[1:5], "big")
+                b = a + from_bytes(plain[5:9], "big")
+                return plain[9:a].decode("utf-8"), plain[a:b].decode("utf-8"), plain[b:].decode("utf-8")
             except (InvalidTag, ValueError):
                 return None
 
