@@ -4,10 +4,10 @@ resume, refer), correct a field. Each is one commit."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pengaduan.app import privacy
 from pengaduan.app.context import Desk
@@ -195,6 +195,7 @@ class Row(NamedTuple):
     category: str | None
     text: str  # as committed (a sealed value stays sealed); shareable() gives what may be shown
     account: str  # likewise; shareable() opens it ("" for a confidential case); lists mask it
+    masked: str | None = None  # the handle masked as lists show it, when known (kept list rows)
 
     def moment(self, tz: tzinfo) -> datetime:
         return datetime.fromtimestamp(self.received, tz)
@@ -243,12 +244,82 @@ def rows(desk: Desk, where: Filter | None = None) -> Iterator[Row]:
     (`shareable`). Files that are not valid cases are left out and named in `desk.store.skipped`."""
     index = desk.store.index()
     try:
-        yield from shareable(desk, index, map(Row._make, index.rows(where or Filter())))
+        yield from _kept_rows(desk, index, where or Filter())
     finally:
         index.close()
 
 
 SHARE_CHUNK = 500
+
+
+def _kept_rows(desk: Desk, index: Index, where: Filter) -> Iterator[Row]:
+    """`shareable` rows, from the sealed list rows the index keeps for this machine (app/blind.py)
+    where it has one for the case's blob; the others opened and redacted, then kept for next time."""
+    from pengaduan.app import blind
+    from pengaduan.core import secrecy
+    from pengaduan.reports.privacy import mask_handle
+
+    keys = privacy.Keys(desk)
+    sealer = blind.keys_of(keys.store)
+    if sealer is None:  # no key store here that can keep a secret: open every row, as lists did
+        yield from shareable(desk, index, map(row_of_columns, index.rows(where)))
+        return
+    blind.ready(index, sealer)
+    stamp = blind.stamp(desk)
+    sealer = sealer.for_stamp(stamp)
+    opener = sealer.row_opener()
+    held: set[str] | None = None
+    waiting: list[tuple[Row, str, bool]] = []  # in order; True: still to be opened
+    misses = 0
+    kept: list[tuple[str, str, str, int, bytes]] = []
+    done: dict[str, Row] = {}  # the rows just opened (flush)
+
+    def flush() -> Iterator[Row]:
+        nonlocal misses, done
+        if misses:
+            todo = [row for row, _blob, miss in waiting if miss]
+            blobs = {row.id: b for row, b, miss in waiting if miss}
+            held_keys = keys.store.load_all()
+            done = {row.id: row for row in shareable(desk, index, todo)}
+            for row in todo:
+                out = done[row.id]
+                # Sealed and its key not here: opened again once the key comes.
+                unkeyed = row.id not in held_keys and secrecy.ENCRYPTED in (out.text, out.account)
+                masked = mask_handle(out.account) if out.account else ""
+                out = done[row.id] = out._replace(masked=masked)
+                box = sealer.seal_row(row.id, blobs[row.id], out.text, out.account, masked)
+                kept.append((row.id, blobs[row.id], stamp, 0 if unkeyed else 1, box))
+        for row, _blob, miss in waiting:
+            yield done[row.id] if miss else row
+        waiting.clear()
+        misses = 0
+
+    make = Row._make
+    for values in index.listed(where, stamp):
+        box = values[13]
+        found = None
+        if box is not None:
+            if not values[12]:
+                if held is None:
+                    held = keys.store.ids()
+                if values[0] in held:  # the key came since (sinkron, kunci impor): open it now
+                    box = None
+            if box is not None:
+                found = opener(values[0], values[11], box)
+        if found is not None:
+            if not waiting:
+                yield make((*values[:9], *found))
+                continue
+            waiting.append((make((*values[:9], *found)), values[11], False))
+        else:
+            waiting.append((make((*values[:11], None)), values[11], True))
+            misses += 1
+        if misses >= SHARE_CHUNK or len(waiting) >= SHARE_CHUNK:
+            yield from flush()
+    if waiting:
+        yield from flush()
+    if kept:
+        index.put_shared(kept)
 
 
 def shareable(desk: Desk, index: Index, found: Iterable[Row]) -> Iterator[Row]:
@@ -281,7 +352,12 @@ def shareable(desk: Desk, index: Index, found: Iterable[Row]) -> Iterator[Row]:
 
 def row_of(desk: Desk, values: tuple) -> Row:
     """A Row from the index's LIST_COLUMNS."""
-    return Row._make(values)
+    return row_of_columns(values)
+
+
+def row_of_columns(values: Sequence[Any]) -> Row:
+    """A Row from the index's LIST_COLUMNS (the masked handle not known yet)."""
+    return Row._make((*values, None))
 
 
 def complete_ids(desk: Desk, typed: str, limit: int = 50) -> list[str]:

@@ -9,15 +9,21 @@ contact never are, and nothing sealed (schema 2) is opened for a search.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pengaduan.app.context import Desk
 from pengaduan.core import textsearch
 from pengaduan.core.case import Case
 from pengaduan.errors import InputError
+
+if TYPE_CHECKING:
+    from pengaduan.app.privacy import Keys
+    from pengaduan.core.blind import BlindKeys
+    from pengaduan.store.index import Index
 
 OPEN = "terbuka"
 # States of `privacy.open_one` whose text is the case's own (plain schema 1, or opened here).
@@ -98,15 +104,97 @@ def _candidates(desk: Desk) -> Iterable[Case]:
             yield opened.case
 
 
-def search(desk: Desk, words: Iterable[str], filters: Filters | None = None) -> list[Hit]:
-    """Cases where every word matches, best first (score, then the newest received first)."""
+TOKEN_CHUNK = 500
+
+
+def _tokenise(desk: Desk, keys: Keys, index: Index, blind: BlindKeys) -> None:
+    """Give the index the keyed tokens of every searchable case it has none for yet (after a
+    rebuild, a step, a `sinkron`), and of those tokenised without their key that this machine now
+    holds: each opened with this machine's keys, as `_candidates` reads it."""
+    from pengaduan.app import privacy
+
+    missing, unkeyed = index.token_work()
+    if unkeyed:
+        held = keys.store.ids()
+        missing += [(i, b) for i, b in unkeyed if i in held]
+    if not missing:
+        return
+    keys.store.load_all()
+    blobs = dict(missing)
+    wanted = sorted(blobs)
+    for start in range(0, len(wanted), TOKEN_CHUNK):
+        chunk = wanted[start : start + TOKEN_CHUNK]
+        done: list[tuple[str, str, int, Iterable[int]]] = []
+        for case in index.cases("id IN (SELECT value FROM json_each(?))", (json.dumps(chunk),)):
+            opened = privacy.open_one(desk, keys, case, strict=False)
+            if opened.state in READABLE:
+                done.append((case.id, blobs[case.id], 1, blind.tokens(t for _p, t in parts(opened.case))))
+            else:  # sealed without its key here: none until the key comes
+                done.append((case.id, blobs[case.id], 0 if opened.state == "terenkripsi" else 1, ()))
+        index.put_tokens(done)
+
+
+def _locked_note(locked: int) -> list[str]:
+    """One line when `locked` searchable sealed cases cannot be opened here (their keys are elsewhere)."""
+    if not locked:
+        return []
+    return [
+        f"{locked} kasus terenkripsi tidak ikut dicari: kuncinya tidak ada di mesin ini "
+        "(mesin berwenang mencarinya; mesin ini: 'pengaduan kunci minta', lalu 'pengaduan sinkron')"
+    ]
+
+
+def _found_through_index(desk: Desk, terms: list[str], notes: list[str] | None) -> list[Case] | None:
+    """The cases holding a token of every (long enough) term, opened; None: the index cannot say
+    (no term of 3 letters or more, no key store that can keep this machine's secret)."""
+    from pengaduan.app import blind as blind_keys
+    from pengaduan.app import privacy
+    from pengaduan.core.blind import term_key
+
+    looked = sorted({k for k in (term_key(t) for t in terms) if k is not None})
+    if not looked:
+        return None
+    keys = privacy.Keys(desk)
+    blind = blind_keys.keys_of(keys.store)
+    if blind is None:
+        return None
+    index = desk.store.index()
+    try:
+        blind_keys.ready(index, blind)
+        _tokenise(desk, keys, index, blind)
+        if notes is not None:
+            notes += _locked_note(index.unkeyed_count())
+        ids = index.token_match([blind.token(k) for k in looked])
+        found = list(index.cases("id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)))
+    finally:
+        index.close()
+    out = []
+    for case in found:
+        opened = privacy.open_one(desk, keys, case, strict=False)
+        if opened.state in READABLE:
+            out.append(opened.case)
+    return out
+
+
+def search(desk: Desk, words: Iterable[str], filters: Filters | None = None, notes: list[str] | None = None) -> list[Hit]:
+    """Cases where every word matches, best first (score, then the newest received first).
+
+    The derived index narrows the cases to those holding a keyed token of every word (app/blind.py)
+    and only those are opened; `notes` gets one line when sealed cases could not be searched here."""
     terms = textsearch.terms(words)
     if not terms:
         raise InputError("tulis paling sedikit satu kata yang dicari, contoh: pengaduan cari kdrt")
     filters = filters or Filters()
+    through = _found_through_index(desk, terms, notes)
+    if through is None and notes is not None:
+        from pengaduan.app import privacy
+
+        held = privacy.Keys(desk).store.ids()
+        with desk.store.index() as index:
+            notes += _locked_note(sum(1 for i in index.readable_ids(2) if i not in held))
     hits = []
-    for case in _candidates(desk):
-        if not matches(desk, case, filters):
+    for case in through if through is not None else _candidates(desk):
+        if case.confidential or not matches(desk, case, filters):
             continue
         found = textsearch.score(((p, t, WEIGHTS[p]) for p, t in parts(case)), terms)
         if found is None:

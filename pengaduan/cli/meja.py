@@ -183,7 +183,10 @@ def cari(env: Env, kata: tuple[str, ...], status, platform, bidang, kategori, ak
         since=timeutil.parse_day(sejak, "--sejak") if sejak else None,
         until=timeutil.parse_day(sampai, "--sampai") if sampai else None,
     )
-    hits = desk_search.search(desk, kata, filters)
+    notes: list[str] = []
+    hits = desk_search.search(desk, kata, filters, notes)
+    for note in notes:
+        click.echo(f"catatan: {note}", err=True)
     tz = desk.tz
     statuses = config_values(desk, "status")
     rows: list[dict[str, Any]] = []

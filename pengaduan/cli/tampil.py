@@ -211,7 +211,7 @@ def list_rows(desk: Desk, found: Iterable[cases.Row], fmt: str) -> Iterator[dict
             "id": row.id,
             "diterima": timeutil.short_human(row.moment(tz)) if table else row.received_text,
             "platform": row.platform,
-            "akun": mask_handle(row.account) if row.account else "",
+            "akun": row.masked if row.masked is not None else mask_handle(row.account) if row.account else "",
             "jenis": row.kind,
             "status": row.status,
             "langkah": row.step,

@@ -19,12 +19,16 @@ MAX_TERM_CHARS = 64
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Pérémpuan' -> 'perempuan'."""
+    if text.isascii():
+        return text.lower()  # the same as the casefold of its NFKD form, much faster
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the offset of the character it came from."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
     for index, ch in enumerate(text):

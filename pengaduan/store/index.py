@@ -5,6 +5,9 @@ the SOP clock and the reports need (status, step, platform, bidang, kategori, th
 moment, the report span, the last clock entry and the step it awaits), the case file's data as
 JSON (so a Case is built without parsing YAML), and an FTS5 row for `cari` (accent- and
 case-insensitive) holding only `core.search.searchable_text`: never a value a key protects.
+What this machine reads of a case with its keys is kept only blind (app/blind.py fills it as
+cases are read): keyed hashes of word prefixes (`tokens`) and the list row sealed with a key of
+this machine (`cases.box`); both go with the case's row when its file changes.
 
 It is brought up to date from `git diff-tree` between its commit and HEAD (after a transition,
 a `sinkron`, a hand-made commit): only the case files that changed are read. It is built from
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 
 FILE = "indeks.sqlite"
 # Bumped whenever a row's meaning changes: an index of another version is rebuilt, never trusted.
-VERSION = "1"
+VERSION = "4"
 # (phase, done, total): a terminal shows a progress bar while the index is built.
 Progress = Callable[[str, int, int], None]
 
@@ -72,17 +75,33 @@ CREATE TABLE cases (
     closed INTEGER NOT NULL,       -- that last entry has a final status
     awaited INTEGER,               -- once every entry is past: the step awaited (NULL: none or
     awaited_role TEXT,             --   paused) and who brings it; deadlines need the calendar
+    box_stamp TEXT,                -- the list row as shareable() gives it, sealed (app/blind.py), the
+    box_keyed INTEGER,             --   stamp it was made under and whether with the case's key; NULL
+    box BLOB,                      --   until a list needs it (before `data`: read without its pages)
     steps TEXT NOT NULL,           -- JSON [[step, action, status, epoch], ...] of the counted steps
     data TEXT NOT NULL             -- the case file's data as JSON
 );
 CREATE TABLE broken (path TEXT PRIMARY KEY, blob TEXT NOT NULL, message TEXT NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(body, tokenize = "unicode61 remove_diacritics 2");
+-- Filled by the app as this machine reads the cases (app/blind.py), never with plaintext of a
+-- sealed value: keyed hashes of word prefixes (core/blind.py), and list rows sealed with a key
+-- of this machine (cases.box). A case's tokens go with its case row; `meta.blind` names the key.
+CREATE TABLE tokened (n INTEGER PRIMARY KEY, blob TEXT NOT NULL, keyed INTEGER NOT NULL);
+CREATE TABLE tokens (h INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (h, n)) WITHOUT ROWID;
+CREATE INDEX tokens_n ON tokens (n);
+CREATE INDEX tokened_unkeyed ON tokened (n) WHERE keyed = 0;
 """
+_BLIND_TABLES = ("tokened", "tokens")
 _INDEXES = """
 CREATE INDEX cases_received ON cases (received, id);
+-- Covers `listed` (every list of cases: received order, the list columns, the kept row), so a list of
+-- 100,000 reads this narrow index and never the wide rows with their JSON.
+CREATE INDEX cases_list ON cases (received, id, received_text, platform, kind, status, step, bidang, category, blob,
+                                  box_keyed, box_stamp, box);
 CREATE INDEX cases_status ON cases (status);
 CREATE INDEX cases_open ON cases (closed, span_first);
 CREATE INDEX cases_span ON cases (span_last);
+CREATE INDEX cases_private ON cases (private, schema);
 """
 _COLUMNS = (
     "id", "path", "blob", "schema", "private", "status", "step", "platform", "kind", "account", "bidang", "category",
@@ -90,6 +109,7 @@ _COLUMNS = (
     "clock_status", "clock_time", "closed", "awaited", "awaited_role", "steps", "data",
 )  # fmt: skip
 _INSERT = f"INSERT INTO cases ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_INSERT_N = f"INSERT INTO cases (n, {', '.join(_COLUMNS)}) VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})"
 # What list rows carry (daftar, cari, antrean).
 LIST_COLUMNS = ("id", "received", "received_text", "platform", "kind", "status", "step", "bidang", "category", "text", "account")
 
@@ -186,7 +206,7 @@ class Index:
             db = sqlite3.connect(target, timeout=30, isolation_level=None)
         else:
             db = self.db
-            for table in ("meta", "cases", "broken", "search"):
+            for table in ("meta", "cases", "broken", "search", *_BLIND_TABLES):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
         try:
             self._fill(db, head, settings, entries, progress)
@@ -231,12 +251,29 @@ class Index:
             by_blob.setdefault(blob, []).append(path)
         total = len(wanted)
         done = 0
+        rows: list[tuple[Any, ...]] = []
+        texts: list[tuple[int, str]] = []
+
+        def flush() -> None:
+            db.executemany(_INSERT_N, rows)
+            db.executemany("INSERT INTO search(rowid, body) VALUES (?, ?)", texts)
+            rows.clear()
+            texts.clear()
+
         for blob, data in self.store.git.read_blobs(list(by_blob)):
             for path in by_blob[blob]:
-                _insert(db, builder, path, blob, data)
+                made = builder.values(path, blob, data, None)
+                if isinstance(made, str):
+                    db.execute("INSERT OR REPLACE INTO broken VALUES (?, ?, ?)", (path, blob, made))
+                else:
+                    rows.append((done + 1, *made[0]))
+                    texts.append((done + 1, made[1]))
                 done += 1
+                if len(rows) >= 1000:
+                    flush()
                 if progress is not None and done % 2000 == 0:
                     progress("indeks", done, total)
+        flush()
         for statement in _INDEXES.strip().split(";"):
             if statement.strip():
                 db.execute(statement)
@@ -359,6 +396,115 @@ class Index:
             query += f" LIMIT {int(limit)}"
         yield from self.db.execute(query, [match, *params])
 
+    # -- what the app keeps for this machine (app/blind.py) ----------------------------------
+    def blind_check(self) -> str | None:
+        """What names the key the tokens and sealed rows were made with (None: none yet)."""
+        return self._meta().get("blind")
+
+    def reset_blind(self, check: str) -> None:
+        """Drop every token and sealed row (made with another key, or none) and name the new key."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in _BLIND_TABLES:
+                db.execute(f"DELETE FROM {table}")
+            db.execute("UPDATE cases SET box_stamp = NULL, box_keyed = NULL, box = NULL WHERE box IS NOT NULL")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('blind', ?)", (check,))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def token_work(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(id, blob) of the searchable cases (not confidential, not erased) without tokens yet,
+        and of those tokenised without their key (to redo once the key is here)."""
+        searchable = self.db.execute("SELECT count(*) FROM cases WHERE private = 0").fetchone()[0]
+        tokenised = self.db.execute("SELECT count(*) FROM tokened").fetchone()[0]  # rows go with their case's
+        missing = [] if searchable == tokenised else self.db.execute(
+            "SELECT c.id, c.blob FROM cases c LEFT JOIN tokened t ON t.n = c.n AND t.blob = c.blob "
+            "WHERE c.private = 0 AND t.n IS NULL"
+        ).fetchall()
+        unkeyed = self.db.execute(
+            "SELECT c.id, c.blob FROM tokened t JOIN cases c ON c.n = t.n AND c.blob = t.blob "
+            "WHERE t.keyed = 0 AND c.private = 0"
+        ).fetchall()
+        return missing, unkeyed
+
+    def unkeyed_count(self) -> int:
+        """How many searchable cases were tokenised without their key (sealed, the key elsewhere)."""
+        return int(self.db.execute("SELECT count(*) FROM tokened WHERE keyed = 0").fetchone()[0])
+
+    def put_tokens(self, done: Iterable[tuple[str, str, int, Iterable[int]]]) -> None:
+        """(id, blob, keyed, tokens) of cases read: kept only where the row is still that blob."""
+        db = self.db
+        db.execute("PRAGMA cache_size = -65536")  # tokens land all over their B-tree
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            pairs: list[tuple[int, int]] = []
+            for case_id, blob, keyed, tokens in done:
+                row = db.execute("SELECT n FROM cases WHERE id = ? AND blob = ? AND private = 0", (case_id, blob)).fetchone()
+                if row is None:
+                    continue  # changed meanwhile: the next search reads it again
+                n = row[0]
+                db.execute("DELETE FROM tokens WHERE n = ?", (n,))
+                pairs += [(h, n) for h in tokens]
+                db.execute("INSERT OR REPLACE INTO tokened VALUES (?, ?, ?)", (n, blob, keyed))
+            pairs.sort()
+            db.executemany("INSERT OR IGNORE INTO tokens VALUES (?, ?)", pairs)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def token_match(self, tokens: Sequence[int]) -> list[str]:
+        """IDs of the searchable cases holding every token."""
+        if not tokens:
+            return []
+        inner = " INTERSECT ".join("SELECT n FROM tokens WHERE h = ?" for _ in tokens)
+        query = f"SELECT c.id FROM cases c WHERE c.private = 0 AND c.n IN ({inner}) ORDER BY c.id"
+        return [r[0] for r in self.db.execute(query, list(tokens))]
+
+    def readable_ids(self, schema: int) -> list[str]:
+        """IDs of the searchable cases (not confidential, not erased) of at least this schema."""
+        return [r[0] for r in self.db.execute("SELECT id FROM cases WHERE private = 0 AND schema >= ?", (schema,))]
+
+    def listed(self, where: Filter, stamp: str) -> Iterator[tuple[Any, ...]]:
+        """`rows(where)` (LIST_COLUMNS, text and handle NULL), each followed by its blob and, when
+        one was kept for this blob and stamp, whether it was made with the case's key and its
+        sealed list row."""
+        sql, params = _where(where, self.store)
+        # The (sealed) text and handle are left out: a list shows them opened, from the kept row
+        # or from the case opened again.
+        cols = ", ".join("NULL" if c in ("text", "account") else c for c in LIST_COLUMNS)
+        query = (
+            f"SELECT {cols}, blob, box_keyed, CASE WHEN box_stamp = ? THEN box END FROM cases "
+            f"{sql} ORDER BY received, id"
+        )
+        cursor = self.db.execute(query, [stamp, *params])
+        try:
+            yield from cursor
+        finally:
+            cursor.close()
+
+    def put_shared(self, rows: Sequence[tuple[str, str, str, int, bytes]]) -> None:
+        """(id, blob, stamp, keyed, box) list rows: kept only where the case is still that blob."""
+        if not rows:
+            return
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(
+                "UPDATE cases SET box_stamp = ?, box_keyed = ?, box = ? WHERE id = ? AND blob = ?",
+                [(stamp, keyed, box, case_id, blob) for case_id, blob, stamp, keyed, box in rows],
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
     def cases(self, sql: str = "", params: Sequence[Any] = ()) -> Iterator[Case]:
         """Case objects of the rows matching a WHERE clause over the columns (from their JSON)."""
         query = f"SELECT data FROM cases {('WHERE ' + sql) if sql else ''} ORDER BY id"
@@ -469,6 +615,8 @@ class _Rows:
         if row is None:
             return None
         db.execute("DELETE FROM search WHERE rowid = ?", (row[0],))
+        for table in _BLIND_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE n = ?", (row[0],))
         db.execute("DELETE FROM cases WHERE n = ?", (row[0],))
         return row[1], row[2]
 

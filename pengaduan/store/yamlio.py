@@ -56,6 +56,100 @@ def _refuse_anchors(text: str | bytes, source: str) -> None:
             raise _refusal(source, where, "memakai anchor/alias YAML ('&' atau '*'), yang tidak pernah ditulis alat ini")
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALARS = {
+    tag: construct
+    for tag, construct in yaml.SafeLoader.yaml_constructors.items()
+    if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+               "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary")
+}  # fmt: skip
+
+
+class _ShortLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The C loader with PyYAML's tag resolution memoised: a plain scalar's implicit tag depends on
+    its text alone (no path resolvers are registered), and case files repeat the same keys and
+    values ('aksi', 'status', 'terima'...). Bounded, so hostile files cannot grow it."""
+
+    _plain: dict[str, str] = {}
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        if self.yaml_path_resolvers:
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self) -> None:
+        if self.yaml_path_resolvers:
+            super().ascend_resolver()
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = self._plain.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= 64 and len(self._plain) < 4096:
+                self._plain[value] = tag
+        return tag
+
+
+class _Unusual(Exception):
+    """A node the short path does not build (merge keys, sets, unhashable keys...): load it the usual way."""
+
+
+def _load(text: str | bytes) -> Any:
+    """What `yaml.load(text, Loader=_Loader)` gives, faster for what case files hold.
+
+    The C loader composes the nodes; plain mappings, sequences and strings are then built
+    directly, the other scalars by PyYAML's own safe constructors. Anything else (merge keys, a
+    set, an unhashable key, an unknown tag) is loaded by PyYAML itself, so the result and every
+    error are PyYAML's."""
+    loader = _ShortLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(node, loader)
+        except _Unusual:
+            pass
+    finally:
+        loader.dispose()
+    return yaml.load(text, Loader=_Loader)
+
+
+def _build(node: Any, loader: Any) -> Any:
+    tag = node.tag
+    if tag == _STR:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _Unusual
+        return node.value
+    if tag == _MAP:
+        if not isinstance(node, yaml.MappingNode):
+            raise _Unusual
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise _Unusual
+            key = _build(key_node, loader)
+            try:
+                out[key] = _build(value_node, loader)
+            except TypeError:  # unhashable key
+                raise _Unusual from None
+        return out
+    if tag == _SEQ:
+        if not isinstance(node, yaml.SequenceNode):
+            raise _Unusual
+        return [_build(item, loader) for item in node.value]
+    construct = _SCALARS.get(tag)
+    if construct is None or not isinstance(node, yaml.ScalarNode):
+        raise _Unusual
+    return construct(loader, node)
+
+
 def load_checked(text: str | bytes, source: str) -> Any:
     """A piece of YAML with anchors and aliases refused; raises yaml.YAMLError on bad syntax.
 
@@ -82,7 +176,7 @@ def load_text(text: str | bytes, source: str, limit: int | None = DEFAULT_LIMIT)
     check_size(len(text), source, limit)
     try:
         _refuse_anchors(text, source)
-        return yaml.load(text, Loader=_Loader)
+        return _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source} baris {mark.line + 1}" if mark else source
@@ -94,6 +188,10 @@ def load_text(text: str | bytes, source: str, limit: int | None = DEFAULT_LIMIT)
     except yaml.YAMLError:
         raise StoreError(
             f"berkas {source} rusak (YAML tidak sah); perbaiki atau pulihkan dengan 'git checkout -- {source}'"
+        ) from None
+    except (ValueError, OverflowError):  # a scalar PyYAML cannot build: a date like 2026-13-45
+        raise StoreError(
+            f"berkas {source} rusak (nilai tidak sah); perbaiki atau pulihkan dengan 'git checkout -- {source}'"
         ) from None
 
 

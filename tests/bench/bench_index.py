@@ -4,7 +4,9 @@
         [--python /tmp/venv/bin/python [--tool /tmp/venv/bin/pengaduan]]
 
 Builds a store of N cases with `git fast-import` (one commit per 1,000 cases): 99 % closed in
-three steps, 1 % open, texts drawn from a small vocabulary ("stunting" in about 1 % of them).
+three steps, 1 % open, texts drawn from a small vocabulary ("stunting" in about 1 % of them),
+case schema 2 as the tool writes it (handle, text and answers sealed, every case's key in this
+machine's key store).
 Then times whole processes in pairs, A then B, and prints the median of the per-pair ratios
 (pairing keeps a ratio meaningful on a machine whose speed drifts), and peak memory per process
 (GNU time's %M, which includes the time process's own start: a few MB):
@@ -13,7 +15,9 @@ Then times whole processes in pairs, A then B, and prints the median of the per-
   one-line change;
 - `pengaduan lihat ID` and the transition vs `python -c pass`;
 - `pengaduan daftar --status terbuka` (warm) vs `pengaduan --versi`;
-- `pengaduan daftar --format json` of every case (warm) vs Python + SQLite returning the same JSON;
+- `pengaduan daftar --format json` of every case (warm) vs Python + SQLite returning the same JSON
+  (checked equal): the query of before over a copy of the index whose text and handle columns
+  hold the rows the tool printed, as the index held them before schema 2 (it keeps them sealed);
 - `pengaduan cari stunting` (warm) vs `pengaduan --versi` (only where the `cari` command exists);
 - the index built from nothing vs `git cat-file --batch` of every case blob + CSafeLoader parsing;
 - the index brought up to date after 1,000 new commits (as a `sinkron` brings) vs a rebuild.
@@ -22,9 +26,11 @@ Then times whole processes in pairs, A then B, and prints the median of the per-
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,12 +42,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from pengaduan.app import privacy  # noqa: E402
-from pengaduan.app.context import Desk  # noqa: E402
+from pengaduan.app.migrate import migrated  # noqa: E402
+from pengaduan.core import sealed  # noqa: E402
 from pengaduan.core.case import Case, Entry  # noqa: E402
 from pengaduan.core.config import Staff  # noqa: E402
 from pengaduan.core.ids import new_id  # noqa: E402
 from pengaduan.store import index, layout, yamlio  # noqa: E402
+from pengaduan.store.keys import KeyStore  # noqa: E402
 from pengaduan.store.store import Store  # noqa: E402
 
 WIB = timezone(timedelta(hours=7))
@@ -50,7 +57,14 @@ WORDS = ("jalan rusak lampu padam bantuan sekolah puskesmas antrean layanan anak
 ANI = Staff("ani", "Ani Lestari", ("admin",), "ani@example.go.id")
 
 
-def _case(n: int, received: datetime, rng: random.Random, closed: bool) -> Case:
+def _case(n: int, received: datetime, rng: random.Random, closed: bool, keys: dict[str, bytes]) -> Case:
+    """A case as the tool writes it (schema 2, sealed); its key goes into `keys`."""
+    case = _plain(n, received, rng, closed)
+    keys[case.id] = sealed.new_key()
+    return migrated(case, keys[case.id], ())
+
+
+def _plain(n: int, received: datetime, rng: random.Random, closed: bool) -> Case:
     words = rng.sample(WORDS, 8) + (["stunting"] if n % 100 == 7 else [])
     text = " ".join(words).capitalize() + f" (nomor {n})"
     entries = [Entry(1, "terima", "diterima", "admin", "Ani Lestari", "ani", received)]
@@ -62,7 +76,7 @@ def _case(n: int, received: datetime, rng: random.Random, closed: bool) -> Case:
         ]  # fmt: skip
     last = entries[-1]
     return Case(new_id(received.date()), last.status, last.step, "instagram", f"@warga{n}", text, received,
-                category="lainnya" if closed else None, history=tuple(entries))  # fmt: skip
+                category="lainnya" if closed else None, history=tuple(entries), schema=1)  # fmt: skip
 
 
 def _commands(cases: list[tuple[str, bytes]], parent: str, first_mark: int, per_commit: int) -> bytes:
@@ -84,31 +98,26 @@ def _commands(cases: list[tuple[str, bytes]], parent: str, first_mark: int, per_
 def build(root: Path, count: int) -> list[str]:
     """The store; the IDs of its open cases.
 
-    The open cases (the ones the transitions and `lihat` use) are sealed as `terima` seals them
-    (schema 2, their data keys in this machine's key store); the closed ones are written as built.
+    Every case is sealed as the tool writes it (schema 2, app.migrate's sealing), its data key in
+    this machine's key store: lists show opened text and `cari` finds words, as on a real desk.
     """
     store = Store.create(root, roster=[ANI])
-    desk = Desk(store)
-    keys = privacy.Keys(desk)
     rng = random.Random(12)
     start = datetime(2026, 1, 5, 8, 0, tzinfo=WIB)
-    files, open_ids, made = [], [], {}
+    files, open_ids = [], []
+    keys: dict[str, bytes] = {}
     for n in range(count):
         closed = n % 100 != 0
-        case = _case(n, start + timedelta(minutes=n * 3), rng, closed)
-        if not closed:
-            prepared = privacy.prepare(desk, keys, None, case)
-            assert prepared.new_key is not None
-            case = prepared.case
-            made[case.id] = prepared.new_key[1]
-            open_ids.append(case.id)
+        case = _case(n, start + timedelta(minutes=n * 3), rng, closed, keys)
         files.append((layout.case_path(case.id), yamlio.dump(case.to_dict()).encode()))
-    keys.store.put_many(made)
+        if not closed:
+            open_ids.append(case.id)
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=_commands(files, store.git.head() or "", 1, 1000),
                    check=True)  # fmt: skip
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
     subprocess.run(["git", "gc", "-q"], cwd=root, check=True)
     subprocess.run(["git", "status", "--porcelain"], cwd=root, check=True, capture_output=True)  # refresh the index
+    KeyStore(store.private_dir()).put_many(keys)
     return open_ids
 
 
@@ -147,11 +156,28 @@ def paired(name: str, a, b, runs: int) -> None:  # noqa: ANN001
 FLOOR_JSON = """
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-keys = ("id", "diterima", "platform", "jenis", "status", "langkah", "bidang", "kategori", "ringkasan")
-rows = db.execute("SELECT id, received_text, platform, kind, status, step, coalesce(bidang, ''), "
+keys = ("id", "diterima", "platform", "akun", "jenis", "status", "langkah", "bidang", "kategori", "ringkasan")
+rows = db.execute("SELECT id, received_text, platform, account, kind, status, step, coalesce(bidang, ''), "
                   "coalesce(category, ''), text FROM cases ORDER BY received, id")
 print(json.dumps([dict(zip(keys, r)) for r in rows], ensure_ascii=False))
 """
+
+
+def floor_table(listing: Path, db: Path, target: Path) -> None:
+    """A copy of the index whose text and handle columns hold what `daftar --format json` printed
+    (as the index held them before schema 2): the floor's query is then the same as before."""
+    rows = json.loads(listing.read_text("utf-8"))
+    shutil.copyfile(db, target)
+    copy = sqlite3.connect(target)
+    copy.executemany("UPDATE cases SET text = ?, account = ? WHERE id = ?", [(r["ringkasan"], r["akun"], r["id"]) for r in rows])
+    copy.commit()
+    copy.execute("VACUUM")
+    copy.close()
+
+
+def same_json(a: Path, b: Path) -> None:
+    if json.loads(a.read_text("utf-8")) != json.loads(b.read_text("utf-8")):
+        raise SystemExit(f"the floor's JSON ({b}) is not the tool's ({a})")
 FLOOR_PARSE = """
 import subprocess, sys, yaml
 root = sys.argv[1]
@@ -265,11 +291,19 @@ def measure(
     paired("daftar --status terbuka (warm) vs pengaduan --versi",
            lambda: run([*tool, "daftar", "--status", "terbuka"], root, env), versi, runs)  # fmt: skip
     db = root / ".git" / "pengaduan" / index.FILE
+    listing, floor_db, floor_out = root.parent / "daftar.json", root.parent / "lantai.sqlite", root.parent / "lantai.json"
+    run([*tool, "daftar", "--format", "json"], root, env, listing)  # opens every case once (the rows are kept)
+    floor_table(listing, db, floor_db)
+    run([py, "-c", FLOOR_JSON, str(floor_db)], root, env, floor_out)
+    same_json(listing, floor_out)
+    if "[terenkripsi]" in listing.read_text("utf-8"):
+        raise SystemExit("daftar shows [terenkripsi]: the bench store's keys are not in its key store")
     paired("daftar --format json, every case (warm) vs Python+SQLite floor",
            lambda: run([*tool, "daftar", "--format", "json"], root, env),
-           lambda: run([py, "-c", FLOOR_JSON, str(db)], root, env), max(3, runs // 2))  # fmt: skip
+           lambda: run([py, "-c", FLOOR_JSON, str(floor_db)], root, env), max(3, runs // 2))  # fmt: skip
     has_cari = subprocess.run([*tool, "cari", "--help"], cwd=root, env=env, capture_output=True).returncode == 0
     if has_cari:
+        run([*tool, "cari", "stunting"], root, env)  # the first search after a rebuild tokenises every case
         paired("cari stunting (warm) vs pengaduan --versi", lambda: run([*tool, "cari", "stunting"], root, env), versi, runs)
     paired("index rebuilt from nothing vs cat-file --batch + CSafeLoader",
            lambda: run([py, "-c", REBUILD, str(root), str(REPO)], root, env),
@@ -282,8 +316,9 @@ def measure(
     rng = random.Random(7)
     files = []
     base = datetime(2026, 11, 20, 8, 0, tzinfo=WIB)
+    added: dict[str, bytes] = {}
     for n in range(500):
-        case = _case(count + n, base + timedelta(minutes=n), rng, False)
+        case = _case(count + n, base + timedelta(minutes=n), rng, False, added)
         files.append((layout.case_path(case.id), yamlio.dump(case.to_dict()).encode()))
     with store.index() as found:
         steps = list(found.cases("id IN (SELECT id FROM cases WHERE closed = 0 LIMIT 500)"))
@@ -292,6 +327,7 @@ def measure(
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=_commands(files, store.git.head() or "", 1, 1),
                    check=True)  # fmt: skip
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    KeyStore(store.private_dir()).put_many(added)
     paired("index after 1,000 new commits vs rebuilt from nothing",
            lambda: run([py, "-c", UPDATE, str(root), str(REPO), str(saved)], root, env),
            lambda: run([py, "-c", REBUILD, str(root), str(REPO)], root, env), 3)  # fmt: skip

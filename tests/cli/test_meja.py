@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from pengaduan.cli import main
+from pengaduan.store import layout
 from pengaduan.store.store import Store
 from tests.conftest import REPO, at, git, ok, run
 
@@ -219,6 +220,54 @@ def test_cari_never_searches_or_prints_the_reporter_nor_a_rahasia_case(cli, rece
     # A sensitive category makes the case rahasia: its text and handle never appear in a list.
     assert cli("verifikasi", secret, "--kategori", "kekerasan-anak", "--waktu", at("09:05")).exit_code == 0
     assert [r["id"] for r in rows(cli, "cari", "bantuan")] == [case_id]
+
+
+def _index_file(store: Store) -> bytes:
+    folder = store.private_dir()
+    return b"".join(p.read_bytes() for p in sorted(folder.glob("indeks.sqlite*")))
+
+
+def test_cari_finds_sealed_words_through_keyed_tokens_and_the_index_keeps_no_word(cli, receive, store):
+    sealed_one = receive("09:00", isi="Anak tetangga dipukuli ayah tirinya di Gunungpati", akun="@warga_gunung")
+    other = receive("09:01", isi="Jadwal posyandu bulan ini?")
+    assert "sandi:" in git(store.root, "show", f"HEAD:{layout.case_path(sealed_one)}")
+    assert [r["id"] for r in rows(cli, "cari", "GUNUNGPATI")] == [sealed_one]
+    assert [r["id"] for r in rows(cli, "cari", "dipuk", "tiri")] == [sealed_one]  # word starts, every word
+    assert [r["id"] for r in rows(cli, "cari", "gunungpatinya")] == []  # longer than any word: checked on the case
+    assert [r["id"] for r in rows(cli, "cari", "posyandu")] == [other]
+    data = _index_file(store)
+    with store.index() as found:
+        tokens = found.db.execute("SELECT count(*) FROM tokens").fetchone()[0]
+    assert tokens > 0
+    for plain in ("Gunungpati", "gunungpati", "gunung", "dipukuli", "tirinya", "warga_gunung", "posyandu"):
+        assert plain.encode() not in data, plain
+
+
+def test_cari_no_longer_finds_erased_text(cli, receive, store):
+    gone = receive("09:00", isi="Rumah aman di Banyumanik penuh")
+    kept = receive("09:01", isi="Layanan di Banyumanik tutup")
+    assert {r["id"] for r in rows(cli, "cari", "banyumanik")} == {gone, kept}
+    erased = cli("hapus-data", gone, "--alasan", "permintaan pelapor")
+    assert erased.exit_code == 0, erased.output
+    assert [r["id"] for r in rows(cli, "cari", "banyumanik")] == [kept]
+    with store.index() as found:
+        left = found.db.execute(
+            "SELECT count(*) FROM tokens JOIN cases c ON c.n = tokens.n WHERE c.id = ?", (gone,)
+        ).fetchone()[0]
+    assert left == 0
+
+
+def test_cari_without_the_keys_says_so_in_one_line(cli, receive, store):
+    receive("09:00", isi="Kekerasan di sekolah Tembalang")
+    before = cli("cari", "tembalang", "--format", "json")
+    assert before.exit_code == 0 and len(json.loads(before.stdout)) == 1 and before.stderr == ""
+    (store.private_dir() / "kunci" / "kunci.sqlite").unlink()  # this machine holds no case key
+    for words in (("tembalang",), ("te",)):  # through the tokens, and a term too short for them
+        result = cli("cari", *words, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == []
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("catatan: 1 kasus terenkripsi tidak ikut dicari"), result.stderr
 
 
 def test_daftar_by_account_and_category_with_a_masked_column(cli, texts):

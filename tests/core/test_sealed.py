@@ -53,3 +53,29 @@ def test_a_backup_opens_only_with_its_passphrase():
     tampered = blob[:-1] + bytes([blob[-1] ^ 1])
     with pytest.raises(sealed.SealError):
         sealed.unlock_with_phrase(tampered, "frasa yang panjang")
+
+
+# -- core.blind: the index's keyed tokens and sealed list rows --------------------------------------------
+def test_blind_tokens_are_keyed_folded_prefixes_of_3_to_8_characters():
+    from pengaduan.core.blind import BlindKeys, prefixes, term_key
+
+    assert prefixes("Pérempuan di") == {"per", "pere", "perem", "peremp", "perempu", "perempua"}
+    one, other = BlindKeys(b"a" * 32), BlindKeys(b"b" * 32)
+    assert one.tokens(["PEREMPUAN"]) == one.tokens(["perempuan"]) != other.tokens(["perempuan"])
+    assert one.check != other.check
+    assert term_key("pe") is None and term_key("perempuannya") == "perempua"
+    assert one.token("perempua") in one.tokens(["perempuan"])
+
+
+@pytest.mark.parametrize("fields", [("Jalan rusak é", "@warga", "@wa***ga"), ("a\x00b", "", ""), ("", "", "")])
+def test_a_sealed_list_row_opens_only_for_its_case_blob_stamp_and_secret(fields):
+    from pengaduan.core.blind import BlindKeys
+
+    keys = BlindKeys(b"a" * 32).for_stamp("1|Asia/Jakarta")
+    box = keys.seal_row("261102-AAAAAAA", "b" * 40, *fields)
+    assert keys.open_row("261102-AAAAAAA", "b" * 40, box) == fields
+    assert fields[0].encode() not in box or not fields[0]
+    assert keys.open_row("261102-BBBBBBB", "b" * 40, box) is None
+    assert keys.open_row("261102-AAAAAAA", "c" * 40, box) is None
+    assert BlindKeys(b"a" * 32).for_stamp("2|Asia/Jakarta").open_row("261102-AAAAAAA", "b" * 40, box) is None
+    assert BlindKeys(b"b" * 32).for_stamp("1|Asia/Jakarta").open_row("261102-AAAAAAA", "b" * 40, box) is None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pengaduan.errors import StoreError
 from pengaduan.store import yamlio
 from pengaduan.store.store import Store
 from tests.conftest import DAY, git
@@ -93,8 +94,35 @@ def test_the_loader_refuses_a_file_over_its_limit_before_parsing():
         yamlio.load_text("a: [" + "x" * 3000, "kasus/2026/11/x.yaml", limit=2048)  # also invalid YAML: never parsed
 
 
+def test_a_value_yaml_cannot_build_is_a_one_line_refusal():
+    with pytest.raises(StoreError, match=r"berkas kasus/2026/11/x.yaml rusak \(nilai tidak sah"):
+        yamlio.load_text("waktu: 2026-13-45\n", "kasus/2026/11/x.yaml")
+
+
 def test_an_ampersand_or_star_in_text_is_still_read():
     assert yamlio.load_text("isi: 'Anak & ibu * penting'\n", "x.yaml") == {"isi": "Anak & ibu * penting"}
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: [1, 2.5, true, null, ~, 2026-11-28, 2026-11-28T10:00:00+07:00, '0x1F', 0x1F, 1_000, 0o17, .inf, 1:20]\n"
+    "c:\n  d: 'x'\n  e: !!binary aGVsbG8=\n  f: !!str 12\n  g: yes\n",
+    "<<: {a: 1}\nb: 2\n",  # a merge key
+    "? [1, 2]\n: x\n",  # an unhashable key
+    "!!set {a, b}\n", "- !!omap [a: 1]\n", "", "# only a comment\n", "a: !lokal x\n", "a: 1\na: 2\n",
+    "a: 2026-13-45\n", "a: b: c\n", "[1, 2\n",
+])  # fmt: skip
+def test_the_short_loading_path_gives_what_pyyaml_gives_values_and_errors(text):
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def outcome(load):
+        try:
+            return "ok", load()
+        except Exception as exc:  # noqa: BLE001 - whatever PyYAML raises, the short path must raise too
+            return "galat", type(exc).__name__, str(exc)
+
+    assert outcome(lambda: yamlio._load(text.encode())) == outcome(lambda: yaml.load(text.encode(), Loader=loader))
 
 
 # -- an alias bomb ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ and what a transition costs the repository (packed objects, git's own maintenanc
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from datetime import datetime
@@ -157,6 +158,61 @@ def test_json_and_csv_stream_in_chunks_as_one_valid_document(store, cli, monkeyp
     assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 6  # compact: one row a line
     csv_lines = cli("daftar", "--format", "csv").stdout.splitlines()
     assert len(csv_lines) == 5 and csv_lines[1].startswith(case)
+
+
+def _listed(cli) -> dict[str, dict]:
+    result = cli("daftar", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return {row["id"]: row for row in json.loads(result.stdout)}
+
+
+def _shared(store) -> dict[str, tuple]:
+    with store.index() as found:
+        query = "SELECT id, blob, box_keyed, box FROM cases WHERE box IS NOT NULL"
+        return {row[0]: row[1:] for row in found.db.execute(query)}
+
+
+def test_a_listing_keeps_each_row_sealed_and_a_changed_case_gets_a_new_one(store, cli, receive):
+    first = receive("09:00", isi="Jalan rusak di Kelurahan Sendangmulyo, hubungi 081234567890", akun="@warga_sendang")
+    second = receive("09:01", isi="Lampu padam di Tembalang")
+    listed = _listed(cli)
+    assert listed[first]["ringkasan"] == "Jalan rusak di Kelurahan Sendangmulyo, hubungi [nomor disamarkan]"
+    kept = _shared(store)
+    assert set(kept) == {first, second} and all(keyed == 1 for _b, keyed, _box in kept.values())
+    data = _index_bytes(store)
+    for plain in ("Sendangmulyo", "warga_sendang", "Tembalang", "081234567890"):
+        assert plain.encode() not in data, plain
+    assert _listed(cli) == listed and _shared(store) == kept  # read back, not made again
+    assert cli("verifikasi", first, "--kategori", "lainnya", "--waktu", at("09:05")).exit_code == 0
+    again = _listed(cli)
+    assert again[first]["status"] == "diverifikasi" and again[first]["ringkasan"] == listed[first]["ringkasan"]
+    now = _shared(store)
+    assert now[second] == kept[second] and now[first][0] != kept[first][0]  # only the changed case's row
+    erased = cli("hapus-data", first, "--alasan", "permintaan pelapor")
+    assert erased.exit_code == 0, erased.output
+    after = _listed(cli)
+    assert after[first]["ringkasan"].startswith("[dihapus") and "Sendangmulyo" not in json.dumps(after)
+    assert b"Sendangmulyo" not in _index_bytes(store)
+
+
+def test_a_row_sealed_without_its_key_opens_once_the_key_is_here_and_another_secret_starts_again(store, cli, receive):
+    from pengaduan.store.keys import KeyStore
+
+    case_id = receive("09:00", isi="Mohon bantuan untuk anak kami")
+    keys = KeyStore(store.private_dir())
+    key = keys.get(case_id)
+    assert key is not None
+    keys.discard(case_id)  # as on a machine that has not received the key yet
+    assert _listed(cli)[case_id]["ringkasan"] == "[terenkripsi]"
+    assert _shared(store)[case_id][1] == 0
+    keys.put(case_id, key)  # a sinkron brings it
+    assert _listed(cli)[case_id]["ringkasan"] == "Mohon bantuan untuk anak kami"
+    assert _shared(store)[case_id][1] == 1
+    before = _shared(store)[case_id]
+    keys.set_state("indeks", base64.b64encode(b"k" * 32).decode())  # a key store from elsewhere
+    assert _listed(cli)[case_id]["ringkasan"] == "Mohon bantuan untuk anak kami"
+    assert _shared(store)[case_id][2] != before[2]
+    keys.close()
 
 
 def _plain_case(store, clock: str, text: str) -> str:
