@@ -14,8 +14,9 @@ from pengaduan.app.context import Desk
 from pengaduan.core import actions, ids, intake, sealed, timeutil
 from pengaduan.core.case import Case
 from pengaduan.core.config import Staff
+from pengaduan.core.safetext import check_text_field
 from pengaduan.core.sop import UNDO
-from pengaduan.core.workflow import Request, apply, check_text_field
+from pengaduan.core.workflow import Request, apply
 from pengaduan.core.workflow import correct as correct_case
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.store import commits, layout

@@ -29,7 +29,8 @@ from pengaduan.core import timeutil
 from pengaduan.core.case import SEALED_FIELDS, Case
 from pengaduan.core.config import Config, own_key
 from pengaduan.core.duplicates import Finder, Likely
-from pengaduan.core.workflow import TEXT_FIELDS, Intake, Request, attach
+from pengaduan.core.safetext import TEXT_FIELDS
+from pengaduan.core.workflow import Intake, Request, attach
 from pengaduan.errors import PengaduanError, PermissionDenied
 from pengaduan.importers.base import MAX_PROBLEMS, Message
 from pengaduan.store import commits, layout, yamlio

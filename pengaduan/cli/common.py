@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -82,7 +82,8 @@ def format_option(
     """The one output-format option (the default: the first choice unless named). A command whose
     `--format` names something else (`impor`: the source's format) gives its own `name`.
 
-    A command with a table also gets `--lebar` (every column in full) and `--tanpa-pager`; one
+    A command with a table also gets `--lebar` (every column in full), `--semua` (every row on a
+    terminal) and `--tanpa-pager`; one
     with CSV gets `--pemisah` (';' for spreadsheets set to Indonesian). `emit` reads them.
     """
     from pengaduan.cli.base import Choice
@@ -102,6 +103,11 @@ def format_option(
         decorators.append(
             click.option("--lebar", is_flag=True, expose_value=False, callback=_remember,
                          help="Tampilkan setiap kolom utuh, walau lebih lebar dari terminal.")  # fmt: skip
+        )
+        decorators.append(
+            click.option("--semua", is_flag=True, expose_value=False, callback=_remember,
+                         help=f"Tampilkan semua baris tabel di terminal (tanpa ini: {SCREEN_ROWS:,} baris pertama; "
+                              "keluaran yang disalurkan ke program atau berkas selalu utuh).".replace(",", "."))  # fmt: skip
         )
     if "csv" in choices:
         decorators.append(
@@ -276,11 +282,50 @@ def emit(
     if fmt == "csv":
         _emit_csv(rows)
         return
-    rows = list(rows)
-    if not rows:
+    _emit_table(rows, empty, late)
+
+
+# Rows a terminal shows without --semua: a desk reads a screenful or a few hundred, a script pipes
+# everything (piped output is never cut) — and 100,000 rows would only fill the pager and memory.
+SCREEN_ROWS = 1000
+
+
+def _emit_table(rows: Iterable[dict[str, Any]], empty: str, late: Callable[[int], bool] | None) -> None:
+    import sys
+
+    on_terminal = _isatty(sys.stdout)
+    limit = None if not on_terminal or option_value("semua", False) else SCREEN_ROWS
+    keys: list[str] = []
+    cells: list[tuple[str, ...]] = []
+    hidden = 0
+    for row in rows:
+        if not keys:
+            keys = list(row)
+        if limit is not None and len(cells) >= limit:
+            hidden += 1  # counted, never kept: the note says how many the terminal did not show
+            continue
+        cells.append(tuple(_text(row.get(k)) for k in keys))
+    if not cells:
         click.echo(empty)
         return
-    page(table_text(rows, None if option_value("lebar", False) else terminal_width(), late))
+    width = None if option_value("lebar", False) else terminal_width()
+    lines = table_lines(keys, cells, width, late)
+    if hidden:
+        note = f"… {hidden} baris lagi tidak ditampilkan; tampilkan semuanya dengan --semua, atau saring daftarnya"
+        lines = _then(lines, note)
+    page_lines(lines, len(cells) + 2 + (1 if hidden else 0))
+
+
+def _then(lines: Iterable[str], last: str) -> Iterator[str]:
+    yield from lines
+    yield last
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _emit_json(rows: Iterable[dict[str, Any]]) -> None:
@@ -345,31 +390,46 @@ WHOLE_COLUMNS = ("id", "kode")
 
 def table_text(rows: list[dict[str, Any]], width: int | None, late: Callable[[int], bool] | None = None) -> str:
     """The rows as a plain table no wider than `width` (None: as wide as its content)."""
-    import tabulate as tabulate_module
-
     keys = list(rows[0])
-    cells = [[_cell(row.get(k, "")) for k in keys] for row in rows]
-    headers = keys
-    if width is not None:
-        headers, cells = _fit(keys, cells, width)
-    padding = tabulate_module.MIN_PADDING
-    tabulate_module.MIN_PADDING = 0  # headers as wide as they are: the widths above are the table's
-    try:
-        text = tabulate_module.tabulate(cells, headers=headers, tablefmt="simple", disable_numparse=True)
-    finally:
-        tabulate_module.MIN_PADDING = padding
-    if late is None or not colour():
-        return text
-    lines = text.split("\n")
-    return "\n".join(
-        click.style(line, fg="red", bold=True) if i >= 2 and late(i - 2) else line for i, line in enumerate(lines)
-    )
+    return "\n".join(table_lines(keys, [tuple(_text(row.get(k)) for k in keys) for row in rows], width, late))
 
 
-def _fit(keys: list[str], cells: list[list[Any]], width: int) -> tuple[list[str], list[list[str]]]:
-    """Cut the widest columns (headers too, never below 5 characters; never the ID) until the table fits."""
-    texts = [["" if v is None else str(v) for v in row] for row in cells]
-    widths = [max([len(k), *(len(row[i]) for row in texts)]) for i, k in enumerate(keys)]
+def table_lines(
+    keys: list[str], cells: list[tuple[str, ...]], width: int | None, late: Callable[[int], bool] | None = None
+) -> Iterator[str]:
+    """A plain table, line by line: headers, a rule, one line a row, columns two spaces apart, no
+    trailing blanks (the layout tabulate's "simple" format gave, without its copies of every cell).
+    `width`: cut the widest columns with '…' until it fits (never the ID); None keeps every cell whole."""
+    widths = [display_width(k) for k in keys]
+    for row in cells:
+        for i, value in enumerate(row):
+            size = len(value) if value.isascii() else display_width(value)
+            if size > widths[i]:
+                widths[i] = size
+    cut = width is not None and sum(widths) + 2 * (len(keys) - 1) > width
+    if cut:
+        widths = _fit(keys, widths, width or 0)
+    red = late is not None and colour()
+
+    def line(values: Iterable[str]) -> str:
+        parts = []
+        for value, size in zip(values, widths, strict=True):
+            if cut:
+                value = _shorten(value, size)
+            shown = len(value) if value.isascii() else display_width(value)
+            parts.append(value + " " * (size - shown))
+        return "  ".join(parts).rstrip()
+
+    yield line(keys)
+    yield "  ".join("-" * size for size in widths)
+    for i, row in enumerate(cells):
+        text = line(row)
+        yield click.style(text, fg="red", bold=True) if red and late is not None and late(i) else text
+
+
+def _fit(keys: list[str], widths: list[int], width: int) -> list[int]:
+    """Narrow the widest columns (never below 5 characters; never the ID) until the table fits."""
+    widths = list(widths)
     floors = [w if k in WHOLE_COLUMNS else min(5, w) for k, w in zip(keys, widths, strict=True)]
     excess = sum(widths) + 2 * (len(keys) - 1) - width
     while excess > 0:
@@ -379,28 +439,68 @@ def _fit(keys: list[str], cells: list[list[Any]], width: int) -> tuple[list[str]
         column = max(shrinkable, key=lambda i: widths[i])
         widths[column] -= 1
         excess -= 1
-    headers = [_shorten(k, widths[i]) for i, k in enumerate(keys)]
-    return headers, [[_shorten(value, widths[i]) for i, value in enumerate(row)] for row in texts]
+    return widths
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: East Asian wide characters and emoji two, combining
+    marks none (stdlib only, so the same table on every machine)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    size = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        size += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return size
 
 
 def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    if display_width(text) <= width:
+        return text
+    kept, size = [], 0
+    for char in text:
+        step = display_width(char)
+        if size + step > width - 1:
+            break
+        kept.append(char)
+        size += step
+    return "".join(kept) + "…"
 
 
 def page(text: str) -> None:
     """Print text; on a terminal, through a pager when it is longer than the screen (not with --tanpa-pager)."""
+    page_lines([text], text.count("\n") + 1)
+
+
+def page_lines(lines: Iterable[str], count: int) -> None:
+    """Print `count` lines as they come; through the pager as `page` does, never joined into one string."""
     import shutil
 
     if interactive() and not option_value("tanpa_pager", False):
         height = shutil.get_terminal_size((100, 24)).lines
-        if text.count("\n") + 1 > height - 1:
-            click.echo_via_pager(text + "\n")
+        if count > height - 1:
+            click.echo_via_pager(line + "\n" for line in lines)
             return
-    click.echo(text)
+    out = sys.stdout  # what click.echo writes to (CliRunner swaps it too)
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= CHUNK:
+            out.write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        out.write("\n".join(chunk) + "\n")
+    out.flush()
 
 
-def _cell(value: Any) -> Any:
-    return visible(value) if isinstance(value, str) else value
+def _text(value: Any) -> str:
+    """A cell as the table shows it: nothing for None, every control character visible."""
+    if value is None:
+        return ""
+    return visible(value) if isinstance(value, str) else str(value)
 
 
 # -- the terminal -----------------------------------------------------------------------------------
@@ -602,7 +702,7 @@ def edit_text(option: str, context_lines: list[str]) -> str:
 
 
 def _limit_of(field: str) -> int:
-    from pengaduan.core.workflow import TEXT_FIELDS
+    from pengaduan.core.safetext import TEXT_FIELDS
 
     return TEXT_FIELDS[field][2] if field in TEXT_FIELDS else 64 * 1024
 
@@ -617,7 +717,7 @@ def text_option(
     """A long text option (`--isi`, `--catatan`, `--alasan`): TEKS, '-' for stdin, or a `NAME-berkas
     BERKAS` twin; when required and missing, the editor opens on a terminal, else the usual refusal.
 
-    `field` names its rule in core.workflow.TEXT_FIELDS (the limits there still apply when the
+    `field` names its rule in core.safetext.TEXT_FIELDS (the limits there still apply when the
     step is checked); `required` may depend on the other options (a template replaces --isi).
     """
     import functools

@@ -19,6 +19,7 @@ from typing import Any
 from pengaduan.core import timeutil
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.config import Config, Staff
+from pengaduan.core.safetext import check_text_field
 from pengaduan.core.sop import PAUSE, REFER, REOPEN, RESUME, START, UNDO, CaseAction, Sop
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
 from pengaduan.i18n import action_label, status_label
@@ -176,8 +177,6 @@ def apply_action(
     referral: str | None = None,
 ) -> Case:
     """The case after a case action by `actor` at `at`, or the reason the SOP refuses it."""
-    from pengaduan.core.workflow import check_text_field  # workflow imports the clock, which imports this
-
     item = sop.case_action(action)
     reason = (check_text_field("reason", reason) or "").strip() or None
     referral = (check_text_field("referral", referral) or "").strip() or None

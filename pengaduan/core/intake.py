@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pengaduan.core import timeutil
 from pengaduan.core.case import INTAKE_FIELDS, Case
 from pengaduan.core.config import Config
-from pengaduan.core.workflow import TEXT_FIELDS, check_text_field
+from pengaduan.core.safetext import TEXT_FIELDS, check_text_field
 from pengaduan.errors import InputError
 from pengaduan.i18n import CASE_KEYS, REPORTER_KEYS
 

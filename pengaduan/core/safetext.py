@@ -92,3 +92,31 @@ def check_text(value: str, option: str, limit: int = LONG_TEXT_BYTES) -> str:
             "dan catat ringkasan serta tautannya"
         )
     return value
+
+
+# Every text a petugas types, by its name here: (option named in messages, single line?, limit).
+# Single-line limits count characters, multi-line ones UTF-8 bytes. `terima`, the steps and
+# `koreksi` all check through `check_text_field`, so the rules live in this one place.
+TEXT_FIELDS: dict[str, tuple[str, bool, int]] = {
+    "account": ("--akun", True, LINE_CHARS),
+    "link": ("--tautan", True, LINK_CHARS),
+    "text": ("--isi", False, LONG_TEXT_BYTES),
+    "reporter_name": ("--nama-pelapor", True, LINE_CHARS),
+    "reporter_contact": ("--kontak", True, LINE_CHARS),
+    "answer": ("--isi", False, LONG_TEXT_BYTES),
+    "note": ("--catatan", False, NOTE_BYTES),
+    "reason": ("--alasan", False, NOTE_BYTES),
+    "performer_name": ("--oleh", True, LINE_CHARS),
+    "referral": ("--ke", True, LINE_CHARS),
+}
+
+
+def check_text_field(name: str, value: str | None, option: str | None = None) -> str | None:
+    """A typed text value checked against its field's rule (size; one line where it must be)."""
+    if value is None:
+        return None
+    default_option, single_line, limit = TEXT_FIELDS[name]
+    option = option or default_option
+    if single_line:
+        return check_line(value, option, limit)
+    return check_text(value, option, limit)

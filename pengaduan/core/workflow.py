@@ -10,10 +10,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pengaduan.core import safetext, sla, timeutil
+from pengaduan.core import actions, sla, timeutil
 from pengaduan.core.calendar import Calendar
 from pengaduan.core.case import Case, Entry, Reporter, stored_value
 from pengaduan.core.config import Config, Staff
+from pengaduan.core.safetext import check_text_field
 from pengaduan.core.sla import awaited_role
 from pengaduan.core.sop import START, Sop, Step, Transition
 from pengaduan.errors import InputError, PermissionDenied, TransitionError
@@ -42,35 +43,6 @@ class Intake:
 # A `terima` without its intake: refused by the same checks as empty options.
 _NO_INTAKE = Intake(platform="", account="", text="")
 
-# Every text a petugas types, by its name here: (option named in messages, single line?, limit).
-# Single-line limits count characters, multi-line ones UTF-8 bytes. `terima`, the steps and
-# `koreksi` all check through `check_text_field`, so the rules live in this one place.
-TEXT_FIELDS: dict[str, tuple[str, bool, int]] = {
-    "account": ("--akun", True, safetext.LINE_CHARS),
-    "link": ("--tautan", True, safetext.LINK_CHARS),
-    "text": ("--isi", False, safetext.LONG_TEXT_BYTES),
-    "reporter_name": ("--nama-pelapor", True, safetext.LINE_CHARS),
-    "reporter_contact": ("--kontak", True, safetext.LINE_CHARS),
-    "answer": ("--isi", False, safetext.LONG_TEXT_BYTES),
-    "note": ("--catatan", False, safetext.NOTE_BYTES),
-    "reason": ("--alasan", False, safetext.NOTE_BYTES),
-    "performer_name": ("--oleh", True, safetext.LINE_CHARS),
-    "referral": ("--ke", True, safetext.LINE_CHARS),
-}
-
-
-def check_text_field(name: str, value: str | None, option: str | None = None) -> str | None:
-    """A typed text value checked against its field's rule (size; one line where it must be)."""
-    if value is None:
-        return None
-    default_option, single_line, limit = TEXT_FIELDS[name]
-    option = option or default_option
-    if single_line:
-        return safetext.check_line(value, option, limit)
-    return safetext.check_text(value, option, limit)
-
-
-
 @dataclass(frozen=True)
 class Request:
     """What a petugas asks for: an action, when it happened, and the details that action takes."""
@@ -98,8 +70,6 @@ def allowed_commands(sop: Sop, case: Case) -> list[str]:
 
 def case_action_commands(sop: Sop, case: Case) -> list[str]:
     """The case actions (undo, reopen, pause, resume, refer) that apply to the case now."""
-    from pengaduan.core import actions
-
     out = []
     for item in sop.case_actions.values():
         try:

@@ -34,9 +34,10 @@ def rows(cli, *args: str) -> list[dict]:
 
 # -- a pseudo-terminal ---------------------------------------------------------------------------------
 def on_tty(root: Path, *args: str, answers: tuple[tuple[str, str], ...] = (), cols: int = 100, env: dict | None = None,
-           petugas: str | None = "ani") -> tuple[int, str]:  # fmt: skip
-    """Run `python3 -m pengaduan --store ROOT ARGS` with stdin/stdout/stderr on a pty `cols` wide;
-    each (prompt, answer) is typed once the prompt has been printed. Returns (exit code, output)."""
+           petugas: str | None = "ani", program: list[str] | None = None) -> tuple[int, str]:  # fmt: skip
+    """Run `python3 -m pengaduan --store ROOT ARGS` (or `program` ARGS) with stdin/stdout/stderr on a
+    pty `cols` wide; each (prompt, answer) is typed once the prompt has been printed. Returns (exit
+    code, output)."""
     import fcntl
     import pty
     import select
@@ -50,7 +51,8 @@ def on_tty(root: Path, *args: str, answers: tuple[tuple[str, str], ...] = (), co
     full_env.pop("COLUMNS", None)
     full_env.pop("LINES", None)
     head = ["--store", str(root)] + (["--petugas", petugas] if petugas else [])
-    proc = subprocess.Popen([sys.executable, "-m", "pengaduan", *head, *args], stdin=slave, stdout=slave, stderr=slave,
+    command = program if program is not None else [sys.executable, "-m", "pengaduan", *head]
+    proc = subprocess.Popen([*command, *args], stdin=slave, stdout=slave, stderr=slave,
                             env=full_env, close_fds=True)  # fmt: skip
     os.close(slave)
     out, seen, pending = b"", 0, list(answers)
@@ -419,6 +421,60 @@ def test_tables_fit_the_terminal(store, receive, cols):
     assert any("…" in line for line in lines)
     code, out = on_tty(store.root, "daftar", "--lebar", cols=cols)
     assert max(len(ANSI.sub("", line)) for line in out.splitlines()) > cols
+
+
+# A table command as the tool builds every one (format_option + emit), over N generated rows: the
+# terminal's row limit needs more rows than a test can receive case by case.
+TABLE_PROGRAM = """
+import sys, click
+from pengaduan.cli.common import emit, format_option
+
+@click.command()
+@format_option("tabel", "json", "csv")
+def main(fmt):
+    emit(({"id": f"ID-{n:05d}", "isi": "baris " + "x" * (n % 7)} for n in range(int(sys.argv[1]))), fmt)
+
+main(sys.argv[2:])
+"""
+
+
+def test_a_long_table_on_a_terminal_shows_the_first_rows_and_says_how_many_more(tmp_path):
+    from pengaduan.cli.common import SCREEN_ROWS
+
+    program = [sys.executable, "-c", TABLE_PROGRAM]
+    code, out = on_tty(tmp_path, str(SCREEN_ROWS + 250), "--tanpa-pager", program=program)
+    lines = out.splitlines()
+    assert code == 0, out[-500:]
+    shown = [line for line in lines if line.startswith("ID-")]
+    assert len(shown) == SCREEN_ROWS and shown[-1].startswith(f"ID-{SCREEN_ROWS - 1:05d}")
+    assert lines[-1].startswith("… 250 baris lagi tidak ditampilkan") and "--semua" in lines[-1]
+    code, out = on_tty(tmp_path, str(SCREEN_ROWS + 250), "--tanpa-pager", "--semua", program=program)
+    assert code == 0 and sum(line.startswith("ID-") for line in out.splitlines()) == SCREEN_ROWS + 250
+    assert "tidak ditampilkan" not in out
+
+
+def test_a_piped_table_is_never_cut_and_keeps_tabulates_layout():
+    import tabulate
+
+    count = 1500  # more than a terminal shows
+    piped = subprocess.run([sys.executable, "-c", TABLE_PROGRAM, str(count)], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(REPO)}, check=True).stdout  # fmt: skip
+    expected = [[f"ID-{n:05d}", "baris " + "x" * (n % 7)] for n in range(count)]
+    tabulate.MIN_PADDING = 0
+    try:
+        layout = tabulate.tabulate(expected, headers=["id", "isi"], tablefmt="simple", disable_numparse=True)
+    finally:
+        tabulate.MIN_PADDING = 2
+    assert piped == layout + "\n"
+
+
+def test_table_cells_are_padded_by_terminal_columns_not_characters():
+    from pengaduan.cli.common import table_text
+
+    text = table_text([{"id": "A", "isi": "漢字", "x": "1"}, {"id": "B", "isi": "ab", "x": "2"}], None)
+    head, rule, wide, narrow = text.splitlines()
+    assert rule == "--  ----  -"
+    assert wide == "A   漢字  1" and narrow == "B   ab    2"  # two CJK characters fill four columns
 
 
 def test_conventions(cli, receive, store):
