@@ -17,8 +17,8 @@ import difflib
 import json
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -301,7 +301,7 @@ def read_history(
     excluded = _excluded(store, since, exclude)
     history = History(head=head)
     # Every pass reads the same commits, whatever moves the branch meanwhile.
-    history.commits = _stream(store, history, head or tip, excluded, tuple(paths), keep_text)
+    history.commits = _stream(store, history, head or tip, excluded, tuple(paths), keep_text, progress)
     return history
 
 
@@ -311,16 +311,28 @@ def _blob_at(git: Any, rev: str, path: str) -> str | None:
 
 
 def _stream(
-    store: Store, history: History, tip: str, excluded: list[str], paths: tuple[str, ...], keep_text: bool
+    store: Store,
+    history: History,
+    tip: str,
+    excluded: list[str],
+    paths: tuple[str, ...],
+    keep_text: bool,
+    progress: Progress | None,
 ) -> Iterator[audit.Commit]:
     git = store.git
     path_limited = bool(paths)
     segments = git.segments(tip, excluded, SEGMENT)
+    steps = 2 * len(segments)  # the shape of each segment, then its roster versions
+
+    def step(done: int) -> None:
+        if progress is not None and steps > 2:
+            progress("membaca", done, steps)
     far: Counter[str] = Counter()  # commit -> how many later commits name it as a parent out of order
     edges: set[str] = set()  # parents outside a segment: the range's boundary, and earlier segments' commits
     if not path_limited:
         previous, total = None, 0
-        for revs in segments:
+        for number, revs in enumerate(segments, 1):
+            step(number)
             for sha, parents, is_boundary in git.walk(revs):
                 if is_boundary:
                     edges.add(sha)
@@ -335,17 +347,51 @@ def _stream(
         files = _Files(batch, store.config.file_limit)
         if keep_text:
             history.text = lambda blob: _bytes_of(batch, blob)
-        signers = _allowed_signers(store, files, segments, edges)
         states = _States(git, edges, far, path_limited, files)
+        if path_limited:
+            entries: Iterable[LogEntry] = _listed(store, files, segments, paths)
+        else:
+            signers = _allowed_signers(store, files, segments, edges, lambda n: step(len(segments) + n))
+            entries = (entry for revs in segments for entry in git.stream_log(revs, paths, signers))
         window: list[LogEntry] = []
-        for revs in segments:
-            for entry in git.stream_log(revs, paths, signers):
-                window.append(entry)
-                if len(window) >= WINDOW:
-                    yield from _window(git, window, states, files, history, path_limited, keep_text)
-                    window = []
+        for entry in entries:
+            window.append(entry)
+            if len(window) >= WINDOW:
+                yield from _window(git, window, states, files, history, path_limited, keep_text)
+                window = []
         yield from _window(git, window, states, files, history, path_limited, keep_text)
         history.text = _no_text
+
+
+def _listed(store: Store, files: _Files, segments: list[list[str]], paths: tuple[str, ...]) -> list[LogEntry]:
+    """The commits touching some paths (one case's, with pengaduan.yaml and sop.yaml), held: what
+    `riwayat` asks for is that case's commits and the configuration changes, not the history.
+    Their signatures are verified afterwards, against every roster version they list."""
+    entries = [entry for revs in segments for entry in store.git.stream_log(revs, paths, None)]
+    blobs = {
+        blob
+        for entry in entries
+        for change in entry.changes
+        if change.path == layout.CONFIG
+        for blob, mode in ((change.old_blob, change.old_mode), (change.new_blob, change.new_mode))
+        if blob and mode != GITLINK
+    }
+    signers = _write_signers(store, (files.config(blob) for blob in sorted(blobs)))
+    verdicts = store.git.signatures([e.sha for e in entries], signers)
+    return [replace(e, signature=verdicts.get(e.sha, ("N", "", ""))) for e in entries]
+
+
+def _write_signers(store: Store, configs: Iterable[Config | str | None]) -> Path:
+    """The allowed-signers file git verifies SSH signatures against: every roster's SSH keys."""
+    lines = set()
+    for config in configs:
+        if isinstance(config, Config):
+            for staff in config.staff:
+                if staff.ssh_key:
+                    lines.add(f'{staff.commit_email} namespaces="git" {" ".join(staff.ssh_key.split()[:2])}')
+    path = store.private_dir() / SIGNERS_FILE
+    yamlio.write_atomic(path, "".join(f"{line}\n" for line in sorted(lines)).encode())
+    return path
 
 
 def _bytes_of(batch: Any, blob: str | None) -> bytes | None:
@@ -353,30 +399,30 @@ def _bytes_of(batch: Any, blob: str | None) -> bytes | None:
     return got[2] if got is not None else None
 
 
-def _allowed_signers(store: Store, files: _Files, segments: list[list[str]], edges: set[str]) -> Path:
+def _allowed_signers(
+    store: Store, files: _Files, segments: list[list[str]], edges: set[str], step: Callable[[int], None]
+) -> Path:
     """An allowed-signers file with the SSH keys of every roster version in the range and where it starts."""
-    lines = set()
-    pending = [f"{sha}:{layout.CONFIG}" for sha in sorted(edges)]
 
-    def flush() -> None:
-        for name in pending:
-            blob = files.named(name, layout.CONFIG)
-            config = files.config(blob) if blob else None
-            if isinstance(config, Config):
-                for staff in config.staff:
-                    if staff.ssh_key:
-                        lines.add(f'{staff.commit_email} namespaces="git" {" ".join(staff.ssh_key.split()[:2])}')
-        pending.clear()
+    def configs() -> Iterator[Config | str | None]:
+        pending = [f"{sha}:{layout.CONFIG}" for sha in sorted(edges)]
+        for number, revs in enumerate(segments, 1):
+            step(number)
+            for sha in store.git.versions(revs, layout.CONFIG):
+                pending.append(f"{sha}:{layout.CONFIG}")
+                if len(pending) >= 256:
+                    yield from _configs(files, pending)
+        yield from _configs(files, pending)
 
-    for revs in segments:
-        for sha in store.git.versions(revs, layout.CONFIG):
-            pending.append(f"{sha}:{layout.CONFIG}")
-            if len(pending) >= 256:
-                flush()
-    flush()
-    path = store.private_dir() / SIGNERS_FILE
-    yamlio.write_atomic(path, "".join(f"{line}\n" for line in sorted(lines)).encode())
-    return path
+    return _write_signers(store, configs())
+
+
+def _configs(files: _Files, names: list[str]) -> Iterator[Config | str | None]:
+    """The configurations REV:PATH names hold (emptied as read)."""
+    for name in names:
+        blob = files.named(name, layout.CONFIG)
+        yield files.config(blob) if blob else None
+    names.clear()
 
 
 class _States:
