@@ -327,6 +327,7 @@ def _stream(
     def step(done: int) -> None:
         if progress is not None and steps > 2:
             progress("membaca", done, steps)
+
     far: Counter[str] = Counter()  # commit -> how many later commits name it as a parent out of order
     edges: set[str] = set()  # parents outside a segment: the range's boundary, and earlier segments' commits
     if not path_limited:

@@ -957,7 +957,7 @@ class Git:
         if not ids:
             return
         proc = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
+            ["git", *_BOUNDED, "cat-file", "--batch"],  # over every case file: git's caches bounded
             cwd=self.root,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
