@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pengaduan.app import cases, privacy
-from pengaduan.app.history import CaseEvent, case_history, run_audit
 from pengaduan.cli.common import Env, case_argument, format_option, pass_env, say, text_option
 from pengaduan.core import ids, timeutil
 from pengaduan.core.actions import describe
 from pengaduan.errors import CaseNotFound
 from pengaduan.i18n import AUDIT_PHASES, CHANGE_WORDS, action_label
+
+if TYPE_CHECKING:  # app.history (and the audit rules) is imported by riwayat and audit only, not by koreksi
+    from pengaduan.app.history import CaseEvent
 
 PHASES = AUDIT_PHASES
 
@@ -66,6 +68,8 @@ def riwayat(env: Env, kasus: str, fmt: str, with_diff: bool) -> None:
         case_id = ids.normalise(kasus)
         if not ids.is_valid(case_id):
             raise
+    from pengaduan.app.history import case_history
+
     events = case_history(store, case_id, with_diff)
     if not events:
         raise CaseNotFound(f"kasus '{kasus}' tidak ada dalam riwayat store; lihat 'pengaduan daftar'")
@@ -136,6 +140,8 @@ def audit(ctx: click.Context, env: Env, sejak: str | None, fmt: str) -> None:
 
     Keluar dengan kode 0 bila bersih, 1 bila ada temuan (tiap temuan: commit, kasus, aturan).
     """
+    from pengaduan.app.history import run_audit
+
     store = env.desk()
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:

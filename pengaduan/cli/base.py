@@ -73,15 +73,46 @@ class Group(click.Group):
 
     Its commands are imported only when named (`lazy`: command name -> module whose
     `register(group)` adds it), so `pengaduan lihat` does not pay for the reports' or the
-    audit's imports.
+    audit's imports; `summaries` (command name -> its one-line help) lets the group's help and
+    the completion of a command name list them without importing any.
     """
 
     def __init__(
-        self, *args, lazy: dict[str, str] | None = None, sections: list[tuple[str, list[str]]] | None = None, **kwargs
+        self,
+        *args,
+        lazy: dict[str, str] | None = None,
+        summaries: dict[str, str] | None = None,
+        sections: list[tuple[str, list[str]]] | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
+        self.summaries = dict(summaries or {})
         self.sections = list(sections or [])
+
+    def summary_of(self, ctx: click.Context, name: str, limit: int) -> str | None:
+        """A command's one-line help as its own `get_short_help_str(limit)` gives it; None: no such
+        (visible) command. Read from `summaries` while the command's module is not imported."""
+        if name not in self.commands and name in self.lazy and name in self.summaries:
+            from click.utils import make_default_short_help
+
+            return make_default_short_help(self.summaries[name], limit)
+        command = self.get_command(ctx, name)
+        if command is None or command.hidden:
+            return None
+        return command.get_short_help_str(limit)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list:
+        """Command names (with their help) from `summaries`, without importing their modules."""
+        from click.shell_completion import CompletionItem
+
+        results = []
+        for name in self.list_commands(ctx):
+            if name.startswith(incomplete):
+                text = self.summary_of(ctx, name, 45)
+                if text is not None:
+                    results.append(CompletionItem(name, help=text))
+        return results + click.Command.shell_complete(self, ctx, incomplete)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """The commands in the SOP's order, section by section; any not in a section last, by name."""
@@ -122,10 +153,9 @@ class Group(click.Group):
         for title, members in groups:
             rows = []
             for name in members:
-                command = self.get_command(ctx, name)
-                if command is None or command.hidden:
-                    continue
-                rows.append((name, command.get_short_help_str(formatter.width - 6 - width)))
+                text = self.summary_of(ctx, name, formatter.width - 6 - width)
+                if text is not None:
+                    rows.append((name, text))
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -10,15 +9,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from pengaduan.app.context import Desk
-from pengaduan.core.config import Staff
 from pengaduan.core.safetext import visible
-from pengaduan.core.sop import Sop
 from pengaduan.errors import InputError, PengaduanError
+
+if TYPE_CHECKING:  # imported where a store is opened: `pengaduan --versi` and `--help` need none of it
+    from pengaduan.app.context import Desk
+    from pengaduan.core.config import Staff
+    from pengaduan.core.sop import Sop
 
 
 @dataclass
@@ -31,9 +32,9 @@ class Env:
 
     def desk(self) -> Desk:
         if self._desk is None:
-            self._desk = Desk.open(self.store_path, self.petugas)
-            import sys
+            from pengaduan.app.context import Desk
 
+            self._desk = Desk.open(self.store_path, self.petugas)
             if sys.stderr.isatty():
                 self._desk.store.progress = progress_bar
         return self._desk
@@ -354,6 +355,8 @@ def _emit_json(rows: Iterable[dict[str, Any]]) -> None:
 
 
 def _emit_csv(rows: Iterable[dict[str, Any]]) -> None:
+    import csv
+
     out = sys.stdout  # what click.echo writes to (CliRunner swaps it too)
     buffer = io.StringIO()
     writer: csv.DictWriter | None = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -137,6 +136,8 @@ def handle(callable_, *args, **kwargs) -> int:
         return 1
     except Exception as exc:  # the last net: one line, the traceback only on request
         if os.environ.get("PENGADUAN_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         click.echo(
             f"galat internal: {type(exc).__name__}: {visible(exc)}; store tidak diubah. Jalankan ulang dengan "

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pengaduan.app import cases, templates
+from pengaduan.app import cases
 from pengaduan.cli.base import Choice
 from pengaduan.cli.common import (
     Env,
@@ -62,7 +62,7 @@ def _record(
         if answer is not None:
             raise InputError("pakai --isi atau --templat, tidak keduanya")
         assert full_id is not None
-        from pengaduan.app import privacy
+        from pengaduan.app import privacy, templates
 
         # The placeholders are filled from the case as this machine reads it ({akun}: the handle).
         readable = privacy.open_one(desk, privacy.Keys(desk), cases.find(desk, full_id), strict=False).case

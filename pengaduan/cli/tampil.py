@@ -10,7 +10,6 @@ import click
 
 from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
-from pengaduan.app.search import same_account
 from pengaduan.cli.common import Env, case_argument, config_option, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.actions import describe, undone_indexes
@@ -195,6 +194,8 @@ def daftar(env: Env, status, platform, bidang, kategori, akun, sejak, sampai, fm
     found = cases.rows(store, where)  # streamed from the index, the text and handle as lists may show them
     if akun:
         # --akun matches the handle as this machine reads it (never a `rahasia` case's, which is not shown).
+        from pengaduan.app.search import same_account
+
         found = (row for row in found if row.account and same_account(akun, row.account))
     emit(list_rows(store, found, fmt), fmt)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -242,7 +241,7 @@ def temp_name_pattern(name: str) -> str:
 def write_temp(path: Path, data: bytes) -> str:
     """Write data to a new temp file beside `path`, fsynced; its name (rename it with `replace`)."""
     _make_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _new_temp(path)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -253,6 +252,21 @@ def write_temp(path: Path, data: bytes) -> str:
         _unlink(tmp)
         raise
     return tmp
+
+
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _new_temp(path: Path) -> tuple[int, str]:
+    """A new file `.NAME.RANDOM.tmp` beside `path`, created exclusively, owner-only (as
+    tempfile.mkstemp makes it; that module costs a few ms of every command's start-up)."""
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temp name beside {path}")
 
 
 def replace(tmp: str, path: Path) -> None:

@@ -1,6 +1,7 @@
 """Benchmark of issue 12 (run by hand, not collected by pytest): the derived index and the transition.
 
     python3 tests/bench/bench_index.py --cases 100000 [--runs 11] [--simpan DIR]
+        [--python /tmp/venv/bin/python [--tool /tmp/venv/bin/pengaduan]]
 
 Builds a store of N cases with `git fast-import` (one commit per 1,000 cases): 99 % closed in
 three steps, 1 % open, texts drawn from a small vocabulary ("stunting" in about 1 % of them).
@@ -8,7 +9,8 @@ Then times whole processes in pairs, A then B, and prints the median of the per-
 (pairing keeps a ratio meaningful on a machine whose speed drifts), and peak memory per process
 (GNU time's %M, which includes the time process's own start: a few MB):
 
-- a transition (`pengaduan verifikasi ID`) vs `git commit -q -- FILE` of the same kind of change;
+- a transition (`pengaduan verifikasi ID`, `koreksi ID`, `terima`) vs `git commit -q -- FILE` of a
+  one-line change;
 - `pengaduan lihat ID` and the transition vs `python -c pass`;
 - `pengaduan daftar --status terbuka` (warm) vs `pengaduan --versi`;
 - `pengaduan daftar --format json` of every case (warm) vs Python + SQLite returning the same JSON;
@@ -34,6 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from pengaduan.app import privacy  # noqa: E402
+from pengaduan.app.context import Desk  # noqa: E402
 from pengaduan.core.case import Case, Entry  # noqa: E402
 from pengaduan.core.config import Staff  # noqa: E402
 from pengaduan.core.ids import new_id  # noqa: E402
@@ -78,17 +82,28 @@ def _commands(cases: list[tuple[str, bytes]], parent: str, first_mark: int, per_
 
 
 def build(root: Path, count: int) -> list[str]:
-    """The store; the IDs of its open cases."""
+    """The store; the IDs of its open cases.
+
+    The open cases (the ones the transitions and `lihat` use) are sealed as `terima` seals them
+    (schema 2, their data keys in this machine's key store); the closed ones are written as built.
+    """
     store = Store.create(root, roster=[ANI])
+    desk = Desk(store)
+    keys = privacy.Keys(desk)
     rng = random.Random(12)
     start = datetime(2026, 1, 5, 8, 0, tzinfo=WIB)
-    files, open_ids = [], []
+    files, open_ids, made = [], [], {}
     for n in range(count):
         closed = n % 100 != 0
         case = _case(n, start + timedelta(minutes=n * 3), rng, closed)
-        files.append((layout.case_path(case.id), yamlio.dump(case.to_dict()).encode()))
         if not closed:
+            prepared = privacy.prepare(desk, keys, None, case)
+            assert prepared.new_key is not None
+            case = prepared.case
+            made[case.id] = prepared.new_key[1]
             open_ids.append(case.id)
+        files.append((layout.case_path(case.id), yamlio.dump(case.to_dict()).encode()))
+    keys.store.put_many(made)
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=_commands(files, store.git.head() or "", 1, 1000),
                    check=True)  # fmt: skip
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
@@ -173,18 +188,39 @@ index.Index.open(store).close()
 """
 
 
-def measure(root: Path, count: int, runs: int) -> None:
+def measure(
+    root: Path,
+    count: int,
+    runs: int,
+    py: str = sys.executable,
+    tool: list[str] | None = None,
+    start_only: bool = False,
+    code: Path = REPO,
+) -> None:
+    """`py` is the interpreter of `python -c pass` (and of the tool, unless `tool` names another
+    command, e.g. a venv's installed `pengaduan`): the ratios compare processes of one interpreter."""
     t0 = time.perf_counter()
     open_ids = build(root, count) if not (root / ".git").exists() else []
-    if not open_ids:
+    if not open_ids:  # a store kept by an earlier run: the cases still at step 1
         with Store.open(root).index() as found:
-            open_ids = [r[0] for r in found.rows(index.Filter(open_only=True), ("id",))]
-    print(f"store of {count} cases ({len(open_ids)} open) ready in {time.perf_counter() - t0:.1f} s", flush=True)
-    env = {**os.environ, "PENGADUAN_STORE": str(root), "PENGADUAN_PETUGAS": "ani", "PYTHONPATH": str(REPO)}
+            open_ids = [c.id for c in found.cases("status = 'diterima'") if c.public_key]  # sealed as build() seals
+    print(f"store of {count} cases ({len(open_ids)} open at step 1) ready in {time.perf_counter() - t0:.1f} s", flush=True)
+    env = {**os.environ, "PENGADUAN_STORE": str(root), "PENGADUAN_PETUGAS": "ani"}
+    if tool is None:
+        tool = [py, "-m", "pengaduan"]
+        env["PYTHONPATH"] = str(code)  # this checkout's code (or another's, to compare)
+    else:
+        env.pop("PYTHONPATH", None)  # the installed tool's own code
     env.pop("PENGADUAN_SEKARANG", None)
-    py = sys.executable
-    tool = [py, "-m", "pengaduan"]
+    # An installed package has its bytecode compiled (pip does it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE would compile every module at every start: let the first run write it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    version = subprocess.run([py, "-c", "import sys; print(sys.version.split()[0], sys.prefix)"], env=env,
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    code_note = f" (code: {env['PYTHONPATH']})" if "PYTHONPATH" in env else ""
+    print(f"python {version}; tool: {' '.join(tool)}{code_note}", flush=True)
     when = "2026-11-27T10:00:00+07:00"
+    run([*tool, "--versi"], root, env)  # writes the bytecode
     run([*tool, "daftar", "--status", "terbuka"], root, env)  # builds the index (warm from here on)
     print(f"{'measure (median of ' + str(runs) + ' pairs)':62} {'A ms':>9} {'B ms':>9} {'A/B':>8} {'peak A':>9}")
 
@@ -205,11 +241,27 @@ def measure(root: Path, count: int, runs: int) -> None:
     def versi() -> tuple[float, int]:
         return run([*tool, "--versi"], root, env)
 
+    corrected = iter(open_ids[len(open_ids) // 2 :])
+    numbers = iter(range(10**6))
+
+    def correction() -> tuple[float, int]:
+        return run([*tool, "koreksi", next(corrected), "--kolom", "akun", "--nilai", f"@koreksi{next(numbers)}",
+                    "--alasan", "salah ketik"], root, env)  # fmt: skip
+
+    def receive() -> tuple[float, int]:
+        return run([*tool, "terima", "--platform", "instagram", "--akun", f"@baru{next(numbers)}", "--isi",
+                    f"Jalan rusak di desa nomor {next(numbers)}", "--waktu", when], root, env)  # fmt: skip
+
     half = max(1, min(runs, len(open_ids) // 4))
-    paired("transition vs git commit -q -- FILE", transition, plain_commit, half)
+    paired("transition (verifikasi) vs git commit -q -- FILE", transition, plain_commit, half)
+    paired("koreksi vs git commit -q -- FILE", correction, plain_commit, half)
+    paired("terima (new file) vs git commit -q -- FILE", receive, plain_commit, half)
     paired("transition vs python -c pass", transition, python_pass, half)
     look = iter(open_ids[::-1][half:])
     paired("lihat ID vs python -c pass", lambda: run([*tool, "lihat", next(look)], root, env), python_pass, runs)
+    paired("pengaduan --versi vs python -c pass", versi, python_pass, runs)
+    if start_only:
+        return
     paired("daftar --status terbuka (warm) vs pengaduan --versi",
            lambda: run([*tool, "daftar", "--status", "terbuka"], root, env), versi, runs)  # fmt: skip
     db = root / ".git" / "pengaduan" / index.FILE
@@ -252,10 +304,19 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--simpan", type=Path, help="build (or reuse) the store in this folder")
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter of `python -c pass` and of the tool (e.g. a fresh venv's bin/python)")
+    parser.add_argument("--tool", help="the tool's command instead of `PYTHON -m pengaduan` of this checkout, "
+                        "e.g. /tmp/venv/bin/pengaduan (an installed copy)")  # fmt: skip
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="the checkout whose pengaduan `PYTHON -m pengaduan` runs (e.g. an older commit's `git archive`)")
+    parser.add_argument("--start-only", action="store_true",
+                        help="only the transitions, lihat and --versi (not the lists, the search or the index builds)")
     args = parser.parse_args()
     base = args.simpan or Path(tempfile.mkdtemp(prefix="bench-index-"))
     try:
-        measure(base / "store", args.cases, args.runs)
+        measure(base / "store", args.cases, args.runs, args.python, args.tool.split() if args.tool else None,
+                args.start_only, args.code)  # fmt: skip
     finally:
         if args.simpan is None:
             shutil.rmtree(base, ignore_errors=True)

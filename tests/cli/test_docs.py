@@ -126,3 +126,97 @@ def test_help_outside_a_store_still_works(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = _help("--store", str(tmp_path / "nothing"), "daftar")
     assert "--platform PLATFORM" in text and "Contoh:" in text
+
+
+# -- the static command table (start-up, issue 12) -----------------------------------------------------
+def test_command_table_names_every_command_with_its_own_help():
+    """cli/app.py's COMMANDS gives `pengaduan --help` and name completion each command's module and
+    one-line help without importing it: it must say what the command itself says, at every width."""
+    from pengaduan.cli.app import COMMANDS
+
+    ctx = click.Context(main)
+    top = {name: command for name, command in COMMANDS_BY_NAME.items() if " " not in name}
+    assert set(COMMANDS) == set(top)
+    for name, (module, _summary) in COMMANDS.items():
+        assert top[name].callback is not None and top[name].callback.__module__ == f"pengaduan.cli.{module}"
+        for limit in (20, 45, 72, 1000):
+            assert main.summary_of(ctx, name, limit) == top[name].get_short_help_str(limit), (name, limit)
+
+
+def test_table_help_is_what_the_loaded_commands_show(tmp_path):
+    """`pengaduan --help` in a fresh process (nothing loaded: the table speaks) equals the help of a
+    process that loaded every command first."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo), "COLUMNS": "90"}
+    load_all = (
+        "import click; from pengaduan.cli import main; ctx = click.Context(main); "
+        "[main.get_command(ctx, n) for n in main.list_commands(ctx)]; "
+        "assert len(main.commands) == len(main.lazy); main(['--help'], prog_name='pengaduan')"
+    )
+    shown = [
+        subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+        for args in (["-m", "pengaduan", "--help"], ["-c", load_all])
+    ]
+    assert "verifikasi" in shown[0] and "completion" in shown[0]
+    assert shown[0] == shown[1]
+
+
+# What a command imports (a fresh process; sys.modules when it exits): the start-up every command pays.
+HEAVY = ("git", "gitdb", "jinja2", "weasyprint", "babel", "holidays", "tabulate", "openpyxl", "pyhanko", "PIL", "fontTools")
+_DUMP = (
+    "import atexit, json, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(out, 'w').write(json.dumps(sorted(sys.modules))))\n"
+    "from pengaduan.cli import run\n"
+    "run()\n"
+)
+
+
+def _imported(root: Path, *args: str) -> set[str]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    out = root.parent / "modules.json"
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    done = subprocess.run([sys.executable, "-c", _DUMP, str(out), "--store", str(root), "--petugas", "ani", *args],
+                          cwd=root, env=env, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    # Less what the interpreter loads before any of our code (a site's .pth files may load tempfile).
+    bare = subprocess.run([sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"], env=env,
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return set(json.loads(out.read_text())) - set(json.loads(bare)) | {"__main__"}
+
+
+def test_versi_and_help_import_no_command_and_no_store(store):
+    from pengaduan.cli.app import COMMANDS
+
+    command_modules = {f"pengaduan.cli.{module}" for module, _help in COMMANDS.values()}
+    for args in (["--versi"], ["--help"]):
+        loaded = _imported(store.root, *args)
+        assert not {m for m in loaded if m.startswith(("pengaduan.store", "pengaduan.app"))}, args
+        assert not loaded & command_modules, args
+        assert "yaml" not in loaded, args
+
+
+def test_lihat_and_a_transition_import_none_of_the_heavy_libraries(store, receive):
+    case_id = receive()
+    # The first reader builds the index and the first SLA figure fills the holiday cache (the
+    # `holidays` package, once per year and machine): after that neither is imported again.
+    assert "holidays" in _imported(store.root, "lihat", case_id)
+    correct = ["koreksi", case_id, "--kolom", "akun", "--nilai", "@baru", "--alasan", "salah"]
+    for args, module in ((["lihat", case_id], "tampil"), (["verifikasi", case_id], "kasus"), (correct, "audit")):
+        loaded = _imported(store.root, *args)
+        assert f"pengaduan.cli.{module}" in loaded and "pengaduan.cli.laporan" not in loaded, args
+        assert not {m for m in loaded if m.split(".")[0] in HEAVY}, (args, sorted(m for m in loaded if m.split(".")[0] in HEAVY))
+        assert "yaml.cyaml" in loaded, args
+        assert not {"tempfile", "csv", "pengaduan.app.history", "pengaduan.core.audit"} & loaded, args
+
+
+COMMANDS_BY_NAME = dict(COMMANDS)

@@ -191,6 +191,72 @@ def test_other_uncommitted_files_neither_stop_a_step_nor_enter_its_commit(store)
     assert "platform: facebook" in other.read_text()
 
 
+# -- how many git processes (start-up, issue 12) ---------------------------------------------------
+# A transition is cat-file (one --batch for HEAD, the settings and the case), update-index and
+# fast-import; `gc --auto` is started in the background once the lock is released (not waited for,
+# so not counted here). Only when git's index was changed by another git since our last commit
+# does a `diff-index --cached` check it first.
+TRANSITION_GIT = ("cat-file", "update-index", "fast-import")
+
+
+def _git_runs(tmp_path, root, *args: str) -> list[str]:
+    """Run the tool as a real process with a `git` first on PATH that logs each run, then execs
+    the real git; the git subcommands it ran (the background `gc --auto` left out)."""
+    import os
+    import shutil
+    import stat
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    real = shutil.which("git")
+    assert real
+    folder = tmp_path / "logged-git"
+    folder.mkdir(exist_ok=True)
+    log = folder / "runs.log"
+    log.write_text("")
+    wrapper = folder / "git"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, "-m", "pengaduan", "--store", str(root), "--petugas", "ani", *args],
+                          capture_output=True, text=True, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    runs = []
+    for line in log.read_text().splitlines():
+        words = [w for w in line.split() if not w.startswith("-c") and "=" not in w]
+        if words[:1] != ["gc"]:
+            runs.append(words[0])
+    return runs
+
+
+def test_a_transition_runs_three_git_processes(store, tmp_path):
+    """Once the index is built (the first reader builds it) and git's index is as our last commit left it."""
+    _git_runs(tmp_path, store.root, "terima", "--platform", "instagram", "--akun", "@warga", "--isi", "Mohon info")
+    case_id = store.case_ids()[0]
+    second = _git_runs(tmp_path, store.root, "terima", "--platform", "tiktok", "--akun", "@lain", "--isi", "Jalan rusak")
+    assert sorted(second) == sorted(TRANSITION_GIT)
+    for args in (["verifikasi", case_id], ["koreksi", case_id, "--kolom", "akun", "--nilai", "@warga2", "--alasan", "salah"]):
+        assert sorted(_git_runs(tmp_path, store.root, *args)) == sorted(TRANSITION_GIT), args
+    assert git(store.root, "status", "--porcelain") == ""
+
+
+def test_after_another_git_changed_the_index_a_transition_checks_it_once(store, tmp_path):
+    case_id = _git_runs(tmp_path, store.root, "terima", "--platform", "instagram", "--akun", "@w", "--isi", "x") and (
+        store.case_ids()[0]
+    )
+    git(store.root, "update-index", "--refresh")  # another git rewrites the index (same entries)
+    git(store.root, "commit", "-q", "--allow-empty", "-m", "kosong")
+    runs = _git_runs(tmp_path, store.root, "verifikasi", case_id)
+    assert sorted(runs) == sorted([*TRANSITION_GIT, "diff-index"])
+
+
+def test_lihat_runs_one_git_process(store, tmp_path):
+    _git_runs(tmp_path, store.root, "terima", "--platform", "instagram", "--akun", "@warga", "--isi", "Mohon info")
+    assert _git_runs(tmp_path, store.root, "lihat", store.case_ids()[0]) == ["cat-file"]
+
+
 # -- IDs ----------------------------------------------------------------------------------------------
 
 
