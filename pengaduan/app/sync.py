@@ -25,7 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pengaduan.app.context import Desk
-from pengaduan.app.history import History, read_history, rewrite_findings, run_audit, sync_mark_path, write_sync_mark
+from pengaduan.app.history import (
+    CASE_MEMO,
+    History,
+    Lru,
+    read_history,
+    rewrite_findings,
+    run_audit,
+    sync_mark_path,
+    write_sync_mark,
+)
 from pengaduan.app.keys import KeySync, sync_keys
 from pengaduan.core import audit, conflict, timeutil
 from pengaduan.core.config import Staff
@@ -148,9 +157,9 @@ def sync(desk: Desk, actor: Staff | None, remote: str | None = None) -> SyncResu
                         "store yang sama. Periksa URL-nya ('git -C STORE remote -v'); tidak ada yang diambil atau dikirim"
                     )
                 history = read_history(store, tip=theirs, exclude=head)
-                findings = _check(history)
+                findings, parents = _check(history)
                 killpoint.here("sinkron:periksa")
-                take = theirs if not findings else _last_good(history, theirs, findings)
+                take = theirs if not findings else _last_good(parents, theirs, findings)
                 if take is not None:
                     _merge(desk, actor, name, take, result)
                 if findings:
@@ -213,18 +222,23 @@ def _note_remote_rewrite(store: Store, remote: str, theirs: str, result: SyncRes
         )
 
 
-def _check(history: History) -> list[audit.Finding]:
-    memo: dict[int, object] = {}
-    return [finding for commit in history.commits for finding in audit.check_commit(commit, memo)]
+def _check(history: History) -> tuple[list[audit.Finding], dict[str, tuple[str, ...]]]:
+    """The findings of the incoming commits, and each one's parents (in history order), in one pass."""
+    memo: dict[int, object] = Lru(CASE_MEMO)
+    findings: list[audit.Finding] = []
+    parents: dict[str, tuple[str, ...]] = {}
+    for commit in history.commits:
+        findings.extend(audit.check_commit(commit, memo))
+        parents[commit.sha] = commit.parents
+    return findings, parents
 
 
-def _last_good(history: History, theirs: str, findings: list[audit.Finding]) -> str | None:
+def _last_good(parents: dict[str, tuple[str, ...]], theirs: str, findings: list[audit.Finding]) -> str | None:
     """The newest commit on the remote's first-parent line that neither fails nor builds on one that does."""
     bad = {f.commit for f in findings}
-    parents = {c.sha: c.parents for c in history.commits}
     tainted: dict[str, bool] = {}
-    for commit in history.commits:  # parents before children
-        tainted[commit.sha] = commit.sha in bad or any(tainted.get(p, False) for p in commit.parents)
+    for sha, named in parents.items():  # parents before children
+        tainted[sha] = sha in bad or any(tainted.get(p, False) for p in named)
     current: str | None = theirs
     while current is not None and current in parents:
         if not tainted[current]:

@@ -4,6 +4,7 @@ odd commit messages)."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 from dataclasses import replace
 
@@ -12,6 +13,7 @@ import yaml
 
 from pengaduan.app import history
 from pengaduan.app.context import Desk
+from pengaduan.core import audit as audit_rules
 from pengaduan.errors import PengaduanError
 from pengaduan.store import layout, yamlio
 from pengaduan.store.store import Store
@@ -250,3 +252,92 @@ def test_a_submodule_at_a_case_path_is_a_finding_not_a_crash(store, receive):
     code, findings, _ = audit(store.root)
     assert code == 1
     assert any(f["aturan"] == 10 and "bukan berkas biasa (submodule git)" in f["pesan"] for f in findings), findings
+
+
+# -- streamed, not held (issue 12: the audit of 441,000 commits in bounded memory) ----------------
+def _live(kind: type) -> int:
+    return sum(1 for o in gc.get_objects() if type(o) is kind)
+
+
+def _busy_history(store, cli, receive, cases: int) -> None:
+    """`cases` cases received then verified: 2 commits each, every version read later as a "before"."""
+    ids = [receive(f"09:{minute:02d}") for minute in range(cases)]
+    for minute, case_id in enumerate(ids):
+        assert cli("verifikasi", case_id, "--waktu", at(f"10:{minute:02d}")).exit_code == 0
+
+
+def test_the_audit_holds_a_window_of_commits_not_the_history(store, cli, receive, monkeypatch):
+    """The audit reads the history as a stream: at no point does it hold more than a window of
+    commits, however long the history (a reader that loads every commit first holds them all)."""
+    monkeypatch.setattr(history, "WINDOW", 3)
+    real = audit_rules.check_commit
+    seen: list[int] = []
+
+    def counting(commit, memo=None, opener=None):
+        seen.append(_live(audit_rules.Commit))
+        return real(commit, memo, opener)
+
+    monkeypatch.setattr(audit_rules, "check_commit", counting)
+    peaks = []
+    for cases in (6, 24):  # then 4 times the history
+        _busy_history(store, cli, receive, cases)
+        history.mark_path(store).unlink(missing_ok=True)
+        seen.clear()
+        result = history.run_audit(Desk.open(store.root))
+        assert result.findings == [] and len(seen) == result.commits
+        peaks.append(max(seen))
+    assert result.commits > 4 * 12
+    assert peaks[0] == peaks[1] <= 2  # the commit being checked (and at most one just built)
+
+
+def test_read_history_is_lazy_and_bounded(store, cli, receive, monkeypatch):
+    """Nothing is read until the stream is iterated, and then one window ahead of the consumer."""
+    _busy_history(store, cli, receive, 12)
+    monkeypatch.setattr(history, "WINDOW", 4)
+    read: list[int] = []
+    real = history._Files._parse
+
+    def parse(self, blob, got, source):
+        read.append(1)
+        return real(self, blob, got, source)
+
+    monkeypatch.setattr(history._Files, "_parse", parse)
+    stream = history.read_history(Store.open(store.root))
+    assert read == []  # building the reader read nothing
+    first = next(stream.commits)
+    assert first.parents == () and len(read) <= 2 * 4 + 2  # a window's blobs (and the setup), not the history's
+    rest = list(stream.commits)
+    assert len(rest) + 1 == stream.total and len(read) > 2 * 4 + 2
+
+
+def test_tiny_caches_find_exactly_what_large_ones_find(store, cli, receive, monkeypatch):
+    """Every cache of the reader evicting at once, and git read one first-parent commit per segment
+    (each version read again as a "before", merges' parents kept only as long as a later commit
+    names them), changes no finding."""
+    one, two, three = receive("09:00"), receive("09:01"), receive("09:02")
+    git(store.root, "checkout", "-q", "-b", "kantor2")
+    after = legal_next(store.root, one, "verifikasi", "ani", "09:05")
+    commit_case(store.root, after, message_for(after))
+    after = legal_next(store.root, one, "respon", "ani", "09:07", answer="Baik.")
+    commit_case(store.root, after, message_for(after))
+    git(store.root, "checkout", "-q", "main")
+    assert cli("verifikasi", two, "--waktu", at("09:06")).exit_code == 0
+    data = dict(store.config.raw, kota="Solo")
+    (store.root / layout.CONFIG).write_text(yamlio.dump(data), encoding="utf-8")
+    commit(store.root, "Ganti kota\n\nJenis: konfigurasi", RINA)  # not a manager: does not count
+    git(store.root, "merge", "-q", "--no-edit", "kantor2")
+    path = store.root / layout.case_path(three)
+    path.write_text(path.read_text(encoding="utf-8").replace("platform: instagram", "platform: facebook"), encoding="utf-8")
+    commit(store.root, "ubah isi")
+    assert cli("verifikasi", three, "--waktu", at("09:20")).exit_code == 0
+
+    def findings(*args: str) -> list[dict]:
+        history.mark_path(store).unlink(missing_ok=True)
+        return audit(store.root, *args)[1]
+
+    large = findings(), findings("--sejak", "HEAD~4")
+    for name in ("WINDOW", "SEGMENT", "FILE_CACHE", "CHUNK_CACHE", "SETUP_CACHE", "CASE_MEMO"):
+        monkeypatch.setattr(history, name, 1)
+    tiny = findings(), findings("--sejak", "HEAD~4")
+    assert tiny == large
+    assert rules(large[0]) >= {3, 5} and large[1]
