@@ -30,7 +30,7 @@ from pengaduan.app.context import Desk
 from pengaduan.core import timeutil
 from pengaduan.errors import InputError, PengaduanError
 from pengaduan.importers import Batch, meta_payload
-from pengaduan.importers.base import iso_moment
+from pengaduan.importers.base import Refused, iso_moment, load_json
 
 ENV_TOKEN = "PENGADUAN_META_TOKEN"
 ENV_API = "PENGADUAN_META_API"
@@ -84,9 +84,9 @@ class Graph:
         if len(body) > MAX_RESPONSE:
             raise PengaduanError(f"respons Graph API {shown} lebih dari {MAX_RESPONSE // (1024 * 1024)} MB; tidak dibaca")
         try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise PengaduanError(f"respons Graph API {shown} bukan JSON yang sah") from None
+            data = load_json(body, shown)  # nesting bounded: a remote's bytes never reach Python's recursion limit
+        except Refused:
+            raise PengaduanError(f"respons Graph API {shown} bukan JSON yang sah atau bersarang terlalu dalam") from None
         if not isinstance(data, dict):
             raise PengaduanError(f"respons Graph API {shown} bukan objek JSON")
         return data
@@ -109,9 +109,9 @@ class Graph:
 
 def _graph_error(body: bytes) -> str:
     try:
-        error = json.loads(body.decode("utf-8")).get("error", {})
+        error = load_json(body, "error").get("error", {})
         return f": {str(error.get('message', ''))[:200]} (kode {error.get('code', '?')})"
-    except (ValueError, AttributeError):
+    except (Refused, AttributeError):
         return ""
 
 

@@ -120,3 +120,46 @@ def check_text_field(name: str, value: str | None, option: str | None = None) ->
     if single_line:
         return check_line(value, option, limit)
     return check_text(value, option, limit)
+
+
+# -- YAML nesting -----------------------------------------------------------------------------------
+# Deepest collection nesting a YAML input may have. The tool's files nest 4 deep; libyaml's composer
+# recurses in C and a few ten thousand levels (a 100 KB line of '[' or '- ') crash the process, so
+# the nesting is refused before anything is composed. Far above any honest file, far below a crash.
+YAML_DEPTH = 256
+_DEEP_INDENT = re.compile(r"(?m)^ {40}")
+_DEEP_INDENT_BYTES = re.compile(rb"(?m)^ {40}")
+_COMPACT = re.compile(r"(?m)^[ \t]*(?:[-?][ \t]+){3}")
+_COMPACT_BYTES = re.compile(rb"(?m)^[ \t]*(?:[-?][ \t]+){3}")
+
+
+def yaml_too_deep(text: str | bytes) -> int | None:
+    """The line (1-based; 0 when unknown) where YAML nests deeper than YAML_DEPTH, else None.
+
+    Most inputs are proved shallow from their bytes alone: without 40-space indentation, three
+    compact indicators on a line ('- - -') or 32 flow brackets, a block structure cannot nest more
+    than a few levels per indentation column. Only the others are walked event by event (libyaml's
+    parser keeps its own stack: it never recurses). Bad syntax raises yaml.YAMLError, as loading would.
+    """
+    if isinstance(text, bytes):
+        brackets = text.count(b"[") + text.count(b"{")
+        deep = bool(_DEEP_INDENT_BYTES.search(text) or _COMPACT_BYTES.search(text))
+    else:
+        brackets = text.count("[") + text.count("{")
+        deep = bool(_DEEP_INDENT.search(text) or _COMPACT.search(text))
+    if brackets < 32 and not deep:
+        return None
+    import yaml
+
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    depth = 0
+    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, opening):
+            depth += 1
+            if depth > YAML_DEPTH:
+                mark = event.start_mark
+                return mark.line + 1 if mark is not None else 0
+        elif isinstance(event, closing):
+            depth -= 1
+    return None

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from pengaduan.core.safetext import YAML_DEPTH, yaml_too_deep
 from pengaduan.errors import StoreError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,6 +38,14 @@ def _refusal(source: str, where: str, what: str) -> StoreError:
 def check_size(size: int, source: str, limit: int | None) -> None:
     if limit is not None and size > limit:
         raise _refusal(source, source, f"terlalu besar ({-(-size // 1024)} KB, batas {limit // 1024} KB: batas.berkas_kb)")
+
+
+def _refuse_deep(text: str | bytes, source: str) -> None:
+    """Refuse nesting deeper than safetext.YAML_DEPTH before libyaml composes it (it would crash)."""
+    line = yaml_too_deep(text)
+    if line is not None:
+        where = f"{source} baris {line}" if line else source
+        raise _refusal(source, where, f"bersarang lebih dari {YAML_DEPTH} tingkat, yang tidak pernah ditulis alat ini")
 
 
 def _refuse_anchors(text: str | bytes, source: str) -> None:
@@ -156,6 +165,7 @@ def load_checked(text: str | bytes, source: str) -> Any:
     For callers that parse pieces of a file (the audit's chunked reader): they bound the
     whole file's size themselves and report syntax errors their own way.
     """
+    _refuse_deep(text, source)
     _refuse_anchors(text, source)
     return yaml.load(text, Loader=_Loader)
 
@@ -175,6 +185,7 @@ def load_text(text: str | bytes, source: str, limit: int | None = DEFAULT_LIMIT)
     """The data of one YAML document, refused when over `limit` bytes or using anchors/aliases."""
     check_size(len(text), source, limit)
     try:
+        _refuse_deep(text, source)
         _refuse_anchors(text, source)
         return _load(text)
     except yaml.MarkedYAMLError as exc:

@@ -35,7 +35,7 @@ class Graph(BaseHTTPRequestHandler):
             body, code = self.routes[key], 200
         else:
             body, code = {"data": []}, 200
-        data = json.dumps(body).encode()
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()  # bytes: a raw, hostile answer
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -137,6 +137,15 @@ def test_refusals_are_one_line_and_never_show_the_token(meta_store, cli, graph, 
     Graph.routes[f"{IG}/media"] = {"data": [], "paging": {"next": "http://192.0.2.1/v21.0/curi"}}
     elsewhere = pull(cli, graph)
     assert elsewhere.exit_code == 1 and "host lain" in elsewhere.stderr
+    assert snapshot() == before
+
+
+def test_a_deeply_nested_answer_is_refused_in_one_line(meta_store, cli, graph, snapshot):
+    before = snapshot()
+    Graph.routes[f"{IG}/media"] = b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"  # 400 KB, Python's limit is 1,000
+    result = pull(cli, graph)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr[-300:]
+    assert result.stderr.startswith("galat: respons Graph API") and "bersarang terlalu dalam" in result.stderr
     assert snapshot() == before
 
 

@@ -196,6 +196,15 @@ def test_mapping_naming_a_missing_column_and_a_bad_date(tmp_path):
     assert bad.where == f"{dated}:3" and "kemarin sore" in bad.message
 
 
+def test_a_deeply_nested_mapping_file_is_refused_not_a_crash(tmp_path):
+    mapping = tmp_path / "pemetaan.yaml"
+    mapping.write_text("kolom: " + "[" * 30_000 + "]" * 30_000 + "\n")  # 60 KB; libyaml's composer would crash on it
+    table = tmp_path / "t.csv"
+    table.write_text("Pesan,Pengirim\nhalo,@a\n")
+    problem = read(table, mapping=mapping).problems[0]
+    assert problem.where == str(mapping) and problem.message.startswith("berkas pemetaan bersarang lebih dari 256 tingkat")
+
+
 def test_unparseable_timestamps_in_exports_are_named_by_item(tmp_path):
     path = tmp_path / "message_1.json"
     path.write_text(json.dumps({"participants": [{"name": "A"}], "messages": [

@@ -125,6 +125,53 @@ def test_the_short_loading_path_gives_what_pyyaml_gives_values_and_errors(text):
     assert outcome(lambda: yamlio._load(text.encode())) == outcome(lambda: yaml.load(text.encode(), Loader=loader))
 
 
+DEEP = 50_000  # levels: libyaml's recursive composer overflows the C stack (a crash, not an error)
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[" * DEEP + "]" * DEEP + "\n",  # flow sequences
+    "a: " + "{b: " * DEEP + "c" + "}" * DEEP + "\n",  # flow mappings
+    "- " * DEEP + "x\n",  # compact block sequences on one line
+    "".join(" " * i + "k:\n" for i in range(300)) + " " * 300 + "v\n",  # block mappings by indentation
+])  # fmt: skip
+def test_the_loader_refuses_deep_nesting_before_composing_it(text):
+    with pytest.raises(StoreError, match=r"^berkas kasus/2026/11/x.yaml baris \d+ bersarang lebih dari 256 tingkat"):
+        yamlio.load_text(text, "kasus/2026/11/x.yaml")
+    with pytest.raises(StoreError, match="bersarang lebih dari 256 tingkat"):
+        yamlio.load_checked(text, "kasus/2026/11/x.yaml")  # the audit's chunked reader
+
+
+@pytest.mark.parametrize("levels", [1, 200, 256])
+def test_nesting_up_to_the_limit_is_read_whatever_its_shape(levels):
+    flow = "a: " + "[" * (levels - 1) + "x" + "]" * (levels - 1) + "\n"  # the outer mapping is a level
+    block = "".join(" " * i + "k:\n" for i in range(levels - 1)) + " " * (levels - 1) + "k: v\n"
+    assert yamlio.load_text(flow, "x.yaml")["a"] is not None
+    found = yamlio.load_text(block, "x.yaml")
+    for _ in range(levels - 1):
+        found = found["k"]
+    assert found == {"k": "v"}
+
+
+def test_a_deeply_nested_case_file_is_skipped_by_lists_and_named_by_lihat_and_audit(store, cli, snapshot, two_cases):
+    bad, good = two_cases
+    path = case_file(store, bad)
+    marker = "  aksi: terima\n"
+    text = path.read_text()
+    path.write_text(text.replace(marker, marker + "  perubahan: " + "[" * DEEP + "]" * DEEP + "\n", 1))
+    commit_all(store)
+    relpath = path.relative_to(store.root).as_posix()
+    env = {**os.environ, "PENGADUAN_STORE": str(store.root), "PENGADUAN_PETUGAS": "ani"}
+    listed = subprocess.run([sys.executable, "-m", "pengaduan", "daftar", "--format", "json"], capture_output=True,
+                            text=True, env=env, timeout=120)  # fmt: skip  (a real process: a crash is a crash)
+    assert listed.returncode == SKIPPED_EXIT, listed.stderr
+    assert "bersarang lebih dari 256 tingkat" in listed.stderr and good in listed.stdout and bad not in listed.stdout
+    check_lists_survive(cli, snapshot, relpath, "bersarang lebih dari 256 tingkat", good, bad)
+    result = cli("lihat", bad)
+    assert result.exit_code == 1 and result.stderr.startswith(f"galat: berkas {relpath} baris ")
+    findings = audit_findings(cli)
+    assert any(f["kasus"] == bad and "bersarang" in f["pesan"] for f in findings), findings
+
+
 # -- an alias bomb ---------------------------------------------------------------------------------------------
 
 
