@@ -141,6 +141,45 @@ def test_the_loader_refuses_deep_nesting_before_composing_it(text):
         yamlio.load_checked(text, "kasus/2026/11/x.yaml")  # the audit's chunked reader
 
 
+# Shapes the cheap byte-level bound once took for shallow: line breaks Python's '^' does not know
+# (lone CR, NEL, LINE/PARAGRAPH SEPARATOR), a byte order mark before the first '- ', the value
+# indicator ': ' of a complex key, and UTF-16 input. Each crashed the reader (SIGSEGV) at 50,000
+# levels, so each is loaded in a child process (CRLF and plain "? " keys were always caught: kept as controls).
+_DEEP_SHAPES = {
+    "cr": ("- a\r" + "- " * DEEP + "x\r").encode(),
+    "crlf": ("- a\r\n" + "- " * DEEP + "x\r\n").encode(),
+    "nel": ("- a\x85" + "- " * DEEP + "x\n").encode(),
+    "line-separator": ("- a\u2028" + "- " * DEEP + "x\n").encode(),
+    "paragraph-separator": ("- a\u2029" + "- " * DEEP + "x\n").encode(),
+    "bom": ("\ufeff" + "- " * DEEP + "x\n").encode(),
+    "complex-key-value": ("? a\n: " + "- " * DEEP + "x\n").encode(),
+    "complex-keys": ("? " * DEEP + "x\n").encode(),
+    "utf-16-le": ("\ufeff" + "- " * DEEP + "x\n").encode("utf-16-le"),
+    "utf-16-be": ("\ufeff" + "- " * DEEP + "x\n").encode("utf-16-be"),
+    "cr-indented": ("k:\r" + "".join(" " * i + "- k:\r" for i in range(0, 600, 2))).encode(),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_DEEP_SHAPES))
+@pytest.mark.parametrize("kind", ["bytes", "text"])
+def test_deep_nesting_the_cheap_bound_must_not_miss_is_refused(shape, kind, tmp_path):
+    data = _DEEP_SHAPES[shape]
+    if kind == "text" and shape.startswith("utf-16"):
+        pytest.skip("text input is UTF-8 by construction")
+    (tmp_path / "deep.yaml").write_bytes(data)
+    program = (
+        "import sys\nfrom pathlib import Path\nfrom pengaduan.store import yamlio\n"
+        f"data = Path({str(tmp_path / 'deep.yaml')!r}).read_bytes()\n"
+        f"data = data if {kind == 'bytes'} else data.decode('utf-8')\n"
+        "try:\n    yamlio.load_text(data, 'kasus/2026/11/x.yaml')\nexcept Exception as exc:\n"
+        "    print(type(exc).__name__, exc)\nelse:\n    print('terbaca')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+    assert done.stdout.startswith("StoreError berkas kasus/2026/11/x.yaml baris "), done.stdout[:300]
+    assert "bersarang lebih dari 256 tingkat" in done.stdout
+
+
 @pytest.mark.parametrize("levels", [1, 200, 256])
 def test_nesting_up_to_the_limit_is_read_whatever_its_shape(levels):
     flow = "a: " + "[" * (levels - 1) + "x" + "]" * (levels - 1) + "\n"  # the outer mapping is a level
