@@ -22,6 +22,8 @@ awaited step and since when), and the app computes the rest for the few rows a q
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sqlite3
@@ -137,6 +139,67 @@ class Span:
     closed: float | None
 
 
+# What a damaged or vanished index file raises while it is read: SQLite's corruption and I/O
+# errors (a file deleted or replaced under a running command: "disk I/O error"), text columns that
+# are no longer UTF-8 and JSON columns that no longer parse. A programming error (no such table, a
+# syntax error, a constraint) is none of these and is left to surface.
+_DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY_DBMOVED")
+
+
+def _damage(exc: BaseException) -> str | None:
+    """'rusak' (the file is damaged: drop it), 'berubah' (it went away or changed) or None (not damage)."""
+    if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError)):
+        return "rusak"
+    if isinstance(exc, sqlite3.DatabaseError):
+        name = getattr(exc, "sqlite_errorname", None) or ""
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or str(exc).startswith("Could not decode to UTF-8"):
+            return "rusak"
+        if name.startswith(_DAMAGE_CODES):
+            return "berubah"
+    return None
+
+
+def _guarded(method: Any) -> Any:
+    """An Index method (a generator's too) whose damage errors become one StoreError line."""
+
+    def refuse(self: Index, exc: BaseException) -> StoreError | None:
+        kind = _damage(exc)
+        if kind is None:
+            return None
+        if kind == "rusak":
+            _remove(self.path)  # derived data: built again by the next command
+        return StoreError(
+            f"indeks turunan .git/pengaduan/{FILE} {'rusak' if kind == 'rusak' else 'berubah atau hilang'} saat dibaca "
+            "(data turunan, dibangun ulang dari store); ulangi perintahnya"
+        )
+
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def generator(self: Index, *args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from method(self, *args, **kwargs)
+            except (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                error = refuse(self, exc)
+                if error is None:
+                    raise
+                raise error from None
+
+        return generator
+
+    @functools.wraps(method)
+    def plain(self: Index, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            error = refuse(self, exc)
+            if error is None:
+                raise
+            raise error from None
+
+    return plain
+
+
 class Index:
     """An open index, up to date with the commit it names (`commit`)."""
 
@@ -153,7 +216,7 @@ class Index:
         index = cls(store, *_connect(store))
         try:
             index.refresh(progress)
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
             # Corrupt in a way opening did not show: start again from nothing.
             index.close()
             _remove(index.path)
@@ -549,6 +612,13 @@ class Index:
         return sorted(kept, key=lambda c: c.id)
 
 
+for _name in (
+    "broken", "open_steps", "count", "rows", "ids_starting", "search", "blind_check", "reset_blind", "token_work",
+    "unkeyed_count", "put_tokens", "token_match", "readable_ids", "listed", "put_shared", "cases", "cases_at",
+):  # fmt: skip
+    setattr(Index, _name, _guarded(getattr(Index, _name)))
+
+
 def span_of(case: Case, finals: Iterable[str]) -> Span:
     """A case's report span (all zero for a case without entries)."""
     if not case.history:
@@ -725,7 +795,7 @@ def _connect(store: Store) -> tuple[sqlite3.Connection, str]:
             _pragmas(db)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return db, path
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):  # a damaged header or schema text too
             if not os.path.isfile(path) or os.path.islink(path):
                 break  # a folder or a link in its place: leave it, work from memory
             _remove(path)  # not a database at all: rebuilt, never trusted

@@ -16,6 +16,7 @@ from pengaduan.app.search import search_index as search
 from pengaduan.core.case import Case, Entry
 from pengaduan.core.search import fts_query, searchable_text
 from pengaduan.core.workflow import Intake, Request
+from pengaduan.errors import StoreError
 from pengaduan.store import index, layout, yamlio
 from pengaduan.store.store import Store
 from tests.conftest import ROSTER, at, git
@@ -116,6 +117,75 @@ def test_a_damaged_or_foreign_index_is_rebuilt(store, damage):
     with store.index() as found:
         assert [c.id for c in found.cases()] == [case_id]
     assert _meta(store)["version"] == index.VERSION
+
+
+def _damage_rows(store, damage: str) -> None:
+    path = store.private_dir() / index.FILE
+    if damage == "pages":  # every page but the schema's overwritten: the tables cannot be read
+        data = bytearray(path.read_bytes())
+        page = int.from_bytes(data[16:18], "big")
+        data[page:] = b"\xff" * (len(data) - page)
+        path.write_bytes(bytes(data))
+        return
+    value = {"not-utf8": "CAST(x'7b22ff22' AS TEXT)", "not-json": "'{\"schema\":'", "bad-status": "CAST(x'64ff' AS TEXT)"}
+    column = "status" if damage == "bad-status" else "data"
+    db = sqlite3.connect(path)
+    db.execute(f"UPDATE cases SET {column} = {value[damage]}")
+    db.commit()
+    db.close()
+
+
+# (damage, command, refused?): a file SQLite cannot read is rebuilt when opened; a row whose columns
+# no longer decode is found only when a command reads them, and that command says so in one line.
+_DAMAGES = [
+    ("pages", ("daftar",), False), ("pages", ("terlambat",), False), ("pages", ("lihat", "ID"), False),
+    ("not-utf8", ("terlambat",), True), ("not-utf8", ("eskalasi",), True), ("not-utf8", ("antrean",), True),
+    ("not-json", ("terlambat",), True), ("not-json", ("eskalasi",), True), ("not-json", ("antrean",), True),
+    ("bad-status", ("daftar",), True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("damage", "command", "refused"), _DAMAGES)
+def test_a_damaged_index_is_rebuilt_or_refused_in_one_line(store, cli, snapshot, damage, command, refused):
+    case_id = _receive(store, "09:00", text="Mohon info layanan")
+    assert cli("daftar").exit_code == 0
+    _damage_rows(store, damage)
+    before = snapshot()
+    args = [case_id if a == "ID" else a for a in command]
+    first = cli(*args)
+    if refused:  # one line, nothing changed, the file dropped so the next command builds it again
+        assert first.exit_code == 1, first.output
+        assert first.stderr.splitlines() == [
+            f"galat: indeks turunan .git/pengaduan/{index.FILE} rusak saat dibaca (data turunan, dibangun ulang dari "
+            "store); ulangi perintahnya"
+        ], first.output
+        assert not (store.private_dir() / index.FILE).exists()
+    else:
+        assert first.exit_code == 0, first.output
+    assert snapshot() == before
+    again = cli(*args)
+    assert again.exit_code == 0, again.output
+    if command[0] == "daftar":
+        assert case_id in again.stdout
+
+
+def test_an_index_changed_while_it_is_read_is_one_store_error(store):
+    _receive(store, "09:00")
+    _receive(store, "09:01")
+    with store.index() as found:
+        path = store.private_dir() / index.FILE
+        with path.open("r+b") as handle:  # rebuilt or cut short by another command meanwhile
+            handle.truncate(4096)
+        with pytest.raises(StoreError, match=r"^indeks turunan .* saat dibaca .*; ulangi perintahnya$"):
+            list(found.cases())
+    with store.index() as found:
+        assert len(list(found.cases())) == 2
+
+
+def test_a_programming_error_in_an_index_query_is_not_taken_for_damage(store):
+    _receive(store, "09:00")
+    with store.index() as found, pytest.raises(sqlite3.OperationalError, match="no such column"):
+        list(found.cases("no_such_column = 1"))
 
 
 def test_a_changed_sop_rebuilds_the_rows_that_depend_on_it(store, revise_sop):
