@@ -985,8 +985,9 @@ class Git:
                     proc.stdout.read(1)
                     yield blob_id, data
         finally:
-            proc.stdin.close()
-            proc.wait()
+            # A reader that stops early (an error, a missing blob) leaves up to a chunk of answers
+            # unread: git blocks writing them, so its output is closed too before it is waited for.
+            _end_batch(proc)
 
     def _refuse_folder(self, batch: _Batch, rev: str, path: str, folder: str) -> None:
         """Raise NotRegularFile when a folder on the way to `path` is, in the commit, not a folder."""

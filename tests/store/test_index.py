@@ -188,6 +188,42 @@ def test_a_programming_error_in_an_index_query_is_not_taken_for_damage(store):
         list(found.cases("no_such_column = 1"))
 
 
+@pytest.mark.parametrize("stop", ["close", "missing"])
+def test_a_blob_read_stopped_early_ends_its_git_process(store, stop):
+    """The cat-file of `read_blobs` is ended when its reader stops with answers still unread (more
+    than a pipe holds): it used to be waited for while it blocked writing them, for ever."""
+    import subprocess
+    import threading
+
+    blobs = [
+        subprocess.run(["git", "-C", str(store.root), "hash-object", "-w", "--stdin"], input=f"{i}\n".encode() * 4000,
+                       capture_output=True, check=True).stdout.decode().strip()
+        for i in range(40)
+    ]  # fmt: skip
+    wanted = [blobs[0], "0" * 40, *blobs[1:]] if stop == "missing" else blobs
+    outcome: list[object] = []
+
+    def read() -> None:
+        reader = store.git.read_blobs(wanted)
+        try:
+            next(reader)
+            if stop == "close":
+                reader.close()
+            else:
+                next(reader)
+        except Exception as exc:  # noqa: BLE001 - the missing blob's GitError is the expected end
+            outcome.append(exc)
+        outcome.append("ended")
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "read_blobs waited for a git process blocked on its unread answers"
+    assert outcome[-1] == "ended"
+    if stop == "missing":
+        assert "tidak ditemukan" in str(outcome[0])
+
+
 def test_a_changed_sop_rebuilds_the_rows_that_depend_on_it(store, revise_sop):
     case_id = _receive(store, "09:00")
     with store.index():
