@@ -114,8 +114,8 @@ def _load(text: str | bytes) -> Any:
 
     The C loader composes the nodes; plain mappings, sequences and strings are then built
     directly, the other scalars by PyYAML's own safe constructors. Anything else (merge keys, a
-    set, an unhashable key, an unknown tag) is loaded by PyYAML itself, so the result and every
-    error are PyYAML's."""
+    set, an unhashable key, an unknown tag) and any value that cannot be built is loaded by PyYAML
+    itself, so the result and every error are PyYAML's."""
     loader = _ShortLoader(text)
     try:
         node = loader.get_single_node()
@@ -123,7 +123,9 @@ def _load(text: str | bytes) -> Any:
             return None
         try:
             return _build(node, loader)
-        except _Unusual:
+        except (_Unusual, yaml.YAMLError, ValueError, OverflowError, TypeError):
+            # Unusual, or refused: PyYAML builds in another order (a mapping's keys and merges
+            # before what its values nest), so which fault it names first is its own to say.
             pass
     finally:
         loader.dispose()
