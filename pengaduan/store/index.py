@@ -146,9 +146,28 @@ class Span:
 _DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY_DBMOVED")
 
 
+class _RowDamaged(Exception):
+    """A row's case data that no longer builds a case (edited by hand, or damaged)."""
+
+
+def _case_of(data: str) -> Case:
+    """The Case a row's `data` holds. The data was accepted by `Case.from_dict` when the row was
+    written; when it no longer builds, the row is damaged unless `from_dict` still accepts it (then
+    the fault is the code's own, and surfaces)."""
+    raw = json.loads(data)
+    try:
+        return Case.from_checked(raw)
+    except Exception:
+        try:
+            Case.from_dict(raw, FILE)
+        except Exception:  # noqa: BLE001 - whatever it is, the row does not hold a case
+            raise _RowDamaged from None
+        raise
+
+
 def _damage(exc: BaseException) -> str | None:
     """'rusak' (the file is damaged: drop it), 'berubah' (it went away or changed) or None (not damage)."""
-    if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError)):
+    if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError, _RowDamaged)):
         return "rusak"
     if isinstance(exc, sqlite3.DatabaseError):
         name = getattr(exc, "sqlite_errorname", None) or ""
@@ -179,7 +198,7 @@ def _guarded(method: Any) -> Any:
         def generator(self: Index, *args: Any, **kwargs: Any) -> Any:
             try:
                 yield from method(self, *args, **kwargs)
-            except (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError, _RowDamaged) as exc:
                 error = refuse(self, exc)
                 if error is None:
                     raise
@@ -191,7 +210,7 @@ def _guarded(method: Any) -> Any:
     def plain(self: Index, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError, _RowDamaged) as exc:
             error = refuse(self, exc)
             if error is None:
                 raise
@@ -572,7 +591,7 @@ class Index:
         """Case objects of the rows matching a WHERE clause over the columns (from their JSON)."""
         query = f"SELECT data FROM cases {('WHERE ' + sql) if sql else ''} ORDER BY id"
         for (data,) in self.db.execute(query, params):
-            yield Case.from_checked(json.loads(data))
+            yield _case_of(data)
 
     def waiting_candidates(self, moment: datetime) -> Iterator[Case]:
         """Cases that may wait for a step at `moment`: received by then and not closed by then
@@ -596,7 +615,7 @@ class Index:
         else:
             gone = {path for path, _m, _b in changes}
             rows = self.db.execute(f"SELECT path, data FROM cases WHERE {keep_sql}", params)
-            kept = [Case.from_checked(json.loads(data)) for path, data in rows if path not in gone]
+            kept = [_case_of(data) for path, data in rows if path not in gone]
         builder = _Rows(self.store)
         wanted: dict[str, list[str]] = {}
         for path, mode, blob in changes:

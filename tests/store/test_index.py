@@ -127,7 +127,8 @@ def _damage_rows(store, damage: str) -> None:
         data[page:] = b"\xff" * (len(data) - page)
         path.write_bytes(bytes(data))
         return
-    value = {"not-utf8": "CAST(x'7b22ff22' AS TEXT)", "not-json": "'{\"schema\":'", "bad-status": "CAST(x'64ff' AS TEXT)"}
+    value = {"not-utf8": "CAST(x'7b22ff22' AS TEXT)", "not-json": "'{\"schema\":'", "bad-status": "CAST(x'64ff' AS TEXT)",
+             "not-a-case": "'{\"id\": 5}'", "a-list": "'[]'"}
     column = "status" if damage == "bad-status" else "data"
     db = sqlite3.connect(path)
     db.execute(f"UPDATE cases SET {column} = {value[damage]}")
@@ -141,7 +142,8 @@ _DAMAGES = [
     ("pages", ("daftar",), False), ("pages", ("terlambat",), False), ("pages", ("lihat", "ID"), False),
     ("not-utf8", ("terlambat",), True), ("not-utf8", ("eskalasi",), True), ("not-utf8", ("antrean",), True),
     ("not-json", ("terlambat",), True), ("not-json", ("eskalasi",), True), ("not-json", ("antrean",), True),
-    ("bad-status", ("daftar",), True),
+    ("bad-status", ("daftar",), True), ("not-a-case", ("terlambat",), True), ("not-a-case", ("cari", "info"), True),
+    ("a-list", ("antrean",), True),
 ]  # fmt: skip
 
 
@@ -180,6 +182,17 @@ def test_an_index_changed_while_it_is_read_is_one_store_error(store):
             list(found.cases())
     with store.index() as found:
         assert len(list(found.cases())) == 2
+
+
+def test_a_fault_of_the_code_reading_a_sound_row_is_not_taken_for_damage(store, monkeypatch):
+    _receive(store, "09:00")
+
+    def broken(data):
+        raise TypeError("a fault of from_checked itself")
+
+    monkeypatch.setattr(Case, "from_checked", broken)
+    with store.index() as found, pytest.raises(TypeError, match="from_checked itself"):
+        list(found.cases())
 
 
 def test_a_programming_error_in_an_index_query_is_not_taken_for_damage(store):
