@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -455,10 +456,18 @@ def _fit(keys: list[str], widths: list[int], width: int) -> list[int]:
     return widths
 
 
+# Characters one column wide with nothing combining or invisible among them (Latin, Greek, Cyrillic,
+# the dashes, quotes and '…' of General Punctuation): text made only of them is as wide as it is long.
+_NARROW = re.compile(
+    "[\\x20-\\x7e\\u00a0-\\u00ac\\u00ae-\\u02ff\\u0370-\\u0377\\u037a-\\u037f\\u0384-\\u038a\\u038c\\u038e-\\u03a1"
+    "\\u03a3-\\u0482\\u048a-\\u052f\\u2010-\\u2027\\u2030-\\u205e]*"
+)
+
+
 def display_width(text: str) -> int:
     """Columns a terminal gives the text: East Asian wide characters and emoji two, combining
     marks none (stdlib only, so the same table on every machine)."""
-    if text.isascii():
+    if text.isascii() or _NARROW.fullmatch(text):
         return len(text)
     import unicodedata
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 FILE = "indeks.sqlite"
 # Bumped whenever a row's meaning changes: an index of another version is rebuilt, never trusted.
-VERSION = "4"
+VERSION = "5"
 # (phase, done, total): a terminal shows a progress bar while the index is built.
 Progress = Callable[[str, int, int], None]
 
@@ -77,6 +77,7 @@ CREATE TABLE cases (
     closed INTEGER NOT NULL,       -- that last entry has a final status
     awaited INTEGER,               -- once every entry is past: the step awaited (NULL: none or
     awaited_role TEXT,             --   paused) and who brings it; deadlines need the calendar
+    duplicate_of TEXT,             -- the case this one was closed as a duplicate of (lihat lists them)
     box_stamp TEXT,                -- the list row as shareable() gives it, sealed (app/blind.py), the
     box_keyed INTEGER,             --   stamp it was made under and whether with the case's key; NULL
     box BLOB,                      --   until a list needs it (before `data`: read without its pages)
@@ -104,11 +105,13 @@ CREATE INDEX cases_status ON cases (status);
 CREATE INDEX cases_open ON cases (closed, span_first);
 CREATE INDEX cases_span ON cases (span_last);
 CREATE INDEX cases_private ON cases (private, schema);
+CREATE INDEX cases_duplicate ON cases (duplicate_of) WHERE duplicate_of IS NOT NULL;
 """
 _COLUMNS = (
     "id", "path", "blob", "schema", "private", "status", "step", "platform", "kind", "account", "bidang", "category",
     "received", "received_text", "text", "span_first", "span_last", "span_closed", "clock_first", "clock_step",
-    "clock_status", "clock_time", "closed", "awaited", "awaited_role", "steps", "data",
+    "clock_status", "clock_time", "closed", "awaited", "awaited_role", "duplicate_of", "steps",
+    "data",
 )  # fmt: skip
 _INSERT = f"INSERT INTO cases ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 _INSERT_N = f"INSERT INTO cases (n, {', '.join(_COLUMNS)}) VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})"
@@ -748,7 +751,7 @@ class _Rows:
             case.text, min(times) if times else 0.0, max(times) if times else 0.0, span_closed,
             moves[0][1] if moves else None, last.step if last else None, last.status if last else None,
             clock[-1][1] if clock else None, int(closed), awaited.step if awaited else None,
-            awaited.role if awaited else None,
+            awaited.role if awaited else None, case.duplicate_of,
             json.dumps([[e.step, e.action, e.status, t] for e, t in moves], separators=(",", ":")),
             json.dumps(raw, ensure_ascii=False, default=str, separators=(",", ":")),
         )  # fmt: skip

@@ -252,14 +252,20 @@ def measure(
 
     targets = iter(open_ids)
     others = iter(open_ids[::-1])
+    # git commit runs in a worktree of the same repository (same objects, config and case files,
+    # its own index and branch): committing in the tool's own work tree rewrites the index the
+    # tool then has to re-check (diff-index), which a desk's store never sees between two steps.
+    twin = root.parent / (root.name + "-git-commit")
+    if not twin.exists():
+        subprocess.run(["git", "worktree", "add", "-q", "-B", "pembanding", str(twin), "HEAD"], cwd=root, check=True)
 
     def transition() -> tuple[float, int]:
         return run([*tool, "verifikasi", next(targets), "--waktu", when], root, env)
 
     def plain_commit() -> tuple[float, int]:
-        path = root / layout.case_path(next(others))
+        path = twin / layout.case_path(next(others))
         path.write_text(path.read_text().replace("status: diterima", "status: diverifikasi"))
-        return run(["git", "commit", "-q", "-m", "ubah", "--", str(path)], root, env)
+        return run(["git", "commit", "-q", "-m", "ubah", "--", str(path)], twin, env)
 
     def python_pass() -> tuple[float, int]:
         return run([py, "-c", "pass"], root, env)

@@ -526,6 +526,19 @@ def test_table_cells_are_padded_by_terminal_columns_not_characters():
     assert wide == "A   漢字  1" and narrow == "B   ab    2"  # two CJK characters fill four columns
 
 
+def test_the_narrow_shortcut_measures_what_the_character_rules_measure():
+    import unicodedata
+
+    from pengaduan.cli.common import _NARROW, display_width
+
+    narrow = [chr(c) for c in range(0x20, 0x2100) if _NARROW.fullmatch(chr(c))]
+    assert len(narrow) > 1000 and "…" in narrow and "é" in narrow
+    for char in narrow:  # each one column: what the per-character rules below the shortcut would give
+        assert not unicodedata.combining(char) and unicodedata.category(char) not in ("Mn", "Me", "Cf"), hex(ord(char))
+        assert unicodedata.east_asian_width(char) not in ("W", "F"), hex(ord(char))
+    assert display_width("Jalan rusak…") == 12 and display_width("e\u0301") == 1 and display_width("漢…") == 3
+
+
 def test_conventions(cli, receive, store):
     version = CliRunner().invoke(main, ["--version"])
     assert version.exit_code == 0 and version.stdout.startswith("pengaduan ")
