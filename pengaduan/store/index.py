@@ -634,11 +634,12 @@ class Index:
         return sorted(kept, key=lambda c: c.id)
 
 
-for _name in (
-    "broken", "open_steps", "count", "rows", "ids_starting", "search", "blind_check", "reset_blind", "token_work",
-    "unkeyed_count", "put_tokens", "token_match", "readable_ids", "listed", "put_shared", "cases", "cases_at",
-):  # fmt: skip
-    setattr(Index, _name, _guarded(getattr(Index, _name)))
+# Every public method reading or filling the open file, so a method added later is guarded too;
+# not opening (`open`/`refresh` rebuild a file they cannot read) nor `committed` (its caller drops
+# the index on any failure).
+for _name, _method in list(vars(Index).items()):
+    if callable(_method) and not _name.startswith("_") and _name not in ("open", "close", "refresh", "committed"):
+        setattr(Index, _name, _guarded(_method))
 
 
 def span_of(case: Case, finals: Iterable[str]) -> Span:
