@@ -72,8 +72,15 @@ def usage_message(exc: ce.UsageError) -> str:
     if isinstance(exc, UnknownCommand):
         return f"{exc.message}; {_hint(ctx)}"
     if isinstance(exc, ce.NoSuchCommand) or exc.message.startswith("No such command"):
+        # A subcommand's group is click's own: the name as typed (shown safe), and what it may have meant.
         name = exc.message.split("'")[1] if "'" in exc.message else exc.message
-        return f"perintah '{name}' tidak dikenal; {_hint(ctx)}"
+        close: list[str] = []
+        if ctx is not None and isinstance(ctx.command, click.Group):
+            import difflib
+
+            close = difflib.get_close_matches(name, ctx.command.list_commands(ctx), n=3, cutoff=0.6)
+        hint = f"; mungkin maksud Anda: {', '.join(close)}" if close else ""
+        return f"perintah '{visible(name)}' tidak dikenal{hint}; {_hint(ctx)}"
     if exc.message.startswith("Got unexpected extra argument"):
         extra = exc.message.split("(", 1)[-1].rstrip(")")
         return f"argumen berlebih: {extra}; {_hint(ctx)}"

@@ -508,3 +508,23 @@ def test_a_global_option_after_the_command_says_where_it_goes(refused):
     assert message == (
         "--petugas adalah opsi global: tulis sebelum nama perintah, contoh: pengaduan --petugas NILAI petugas tambah ..."
     )
+
+
+@pytest.mark.parametrize(("args", "meant"), [
+    (["petugas", "tambahh"], "tambah"), (["laporan", "harain"], "harian"), (["templat", "hps"], "hapus"),
+    (["kunci", "izinkn"], "izinkan"), (["laporan", "bulanan", "buat"], None),
+])  # fmt: skip
+def test_a_mistyped_subcommand_is_named_with_what_it_may_have_meant(args, meant):
+    from click.testing import CliRunner
+
+    from pengaduan.cli import main
+
+    result = CliRunner().invoke(main, args)
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and len(lines) == 1, result.output
+    assert lines[0].startswith(f"galat: perintah '{args[-1]}' tidak dikenal"), lines[0]
+    if meant is None:
+        assert "mungkin maksud Anda" not in lines[0]
+    else:
+        assert f"mungkin maksud Anda: {meant}" in lines[0]
+    assert lines[0].endswith(f"lihat 'pengaduan {' '.join(args[:-1])} --help'")
