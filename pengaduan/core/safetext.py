@@ -127,18 +127,18 @@ def check_text_field(name: str, value: str | None, option: str | None = None) ->
 # recurses in C and a few ten thousand levels (a 100 KB line of '[' or '- ') crash the process, so
 # the nesting is refused before anything is composed. Far above any honest file, far below a crash.
 YAML_DEPTH = 256
-# A line starts wherever YAML says it does: after LF, and also after a lone CR, NEL (U+0085), LINE
-# SEPARATOR or PARAGRAPH SEPARATOR, which libyaml takes as line breaks and Python's '^' does not; a
-# byte order mark may stand before the first indicator. The compact indicators are '- ', '? ' and the
-# value indicator ': ' (after '? key' the value may open block sequences on its own line).
-_LINE_START = r"(?:^|(?<=[\r\x85\u2028\u2029]))"
-_LINE_START_BYTES = rb"(?:^|(?<=\r)|(?<=\xc2\x85)|(?<=\xe2\x80\xa8)|(?<=\xe2\x80\xa9))"
-_DEEP_INDENT = re.compile(_LINE_START + r"(?:\ufeff)? {40}", re.M)
-_DEEP_INDENT_BYTES = re.compile(_LINE_START_BYTES + rb"(?:\xef\xbb\xbf)? {40}", re.M)
-_COMPACT = re.compile(_LINE_START + r"[ \t\ufeff]*(?:[-?:][ \t]+){3}", re.M)
-_COMPACT_BYTES = re.compile(_LINE_START_BYTES + rb"(?:[ \t]|\xef\xbb\xbf)*(?:[-?:][ \t]+){3}", re.M)
-# libyaml reads UTF-16 when the bytes open with its byte order mark: the byte patterns above do not
-# see its characters, so such input is always walked.
+_DEEP_INDENT = re.compile(r"(?m)^ {40}")
+_DEEP_INDENT_BYTES = re.compile(rb"(?m)^ {40}")
+# The compact indicators: '- ', '? ' and the value indicator ': ' (after '? key' the value may open
+# block sequences on its own line).
+_COMPACT = re.compile(r"(?m)^[ \t]*(?:[-?:][ \t]+){3}")
+_COMPACT_BYTES = re.compile(rb"(?m)^[ \t]*(?:[-?:][ \t]+){3}")
+# What the patterns above cannot see: libyaml also breaks lines at a lone CR, NEL (U+0085), LINE and
+# PARAGRAPH SEPARATOR (Python's '^' only after LF), a byte order mark may stand before the first
+# indicator, and bytes opening with UTF-16's BOM are read as UTF-16. Input holding any of them is
+# always walked (the tool never writes them; a CRLF file is read exactly as before, a little slower).
+_UNSEEN = ("\r", "\x85", "\u2028", "\u2029", "\ufeff")
+_UNSEEN_BYTES = re.compile(rb"\r|\xc2\x85|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -146,17 +146,18 @@ def yaml_too_deep(text: str | bytes) -> int | None:
     """The line (1-based; 0 when unknown) where YAML nests deeper than YAML_DEPTH, else None.
 
     Most inputs are proved shallow from their bytes alone: without 40-space indentation, three
-    compact indicators on a line ('- - -', '? - -', ': - -'; lines as YAML breaks them) or 32 flow
-    brackets, a block structure cannot nest more
-    than a few levels per indentation column. Only the others are walked event by event (libyaml's
+    compact indicators on a line ('- - -', '? - -', ': - -'), 32 flow brackets or a line break or
+    mark the patterns cannot see (`_UNSEEN`), a block structure cannot nest more than a few levels
+    per indentation column. Only the others are walked event by event (libyaml's
     parser keeps its own stack: it never recurses). Bad syntax raises yaml.YAMLError, as loading would.
     """
     if isinstance(text, bytes):
         brackets = text.count(b"[") + text.count(b"{")
-        deep = bool(text[:2] in _UTF16_BOMS or _DEEP_INDENT_BYTES.search(text) or _COMPACT_BYTES.search(text))
+        unseen = text[:2] in _UTF16_BOMS or _UNSEEN_BYTES.search(text) is not None
+        deep = bool(unseen or _DEEP_INDENT_BYTES.search(text) or _COMPACT_BYTES.search(text))
     else:
         brackets = text.count("[") + text.count("{")
-        deep = bool(_DEEP_INDENT.search(text) or _COMPACT.search(text))
+        deep = bool(any(u in text for u in _UNSEEN) or _DEEP_INDENT.search(text) or _COMPACT.search(text))
     if brackets < 32 and not deep:
         return None
     import yaml
