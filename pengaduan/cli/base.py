@@ -94,9 +94,8 @@ class Group(click.Group):
         """A command's one-line help as its own `get_short_help_str(limit)` gives it; None: no such
         (visible) command. Read from `summaries` while the command's module is not imported."""
         if name not in self.commands and name in self.lazy and name in self.summaries:
-            from click.utils import make_default_short_help
-
-            return make_default_short_help(self.summaries[name], limit)
+            # click's own shortening, through its public API (click.utils' helper is deprecated in 8.5)
+            return click.Command(name, help=self.summaries[name]).get_short_help_str(limit)
         command = self.get_command(ctx, name)
         if command is None or command.hidden:
             return None
