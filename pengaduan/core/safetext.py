@@ -165,12 +165,20 @@ def yaml_too_deep(text: str | bytes) -> int | None:
     opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     depth = 0
-    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-        if isinstance(event, opening):
-            depth += 1
-            if depth > YAML_DEPTH:
-                mark = event.start_mark
-                return mark.line + 1 if mark is not None else 0
-        elif isinstance(event, closing):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, opening):
+                depth += 1
+                if depth > YAML_DEPTH:
+                    mark = event.start_mark
+                    return mark.line + 1 if mark is not None else 0
+            elif isinstance(event, closing):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # Newer libyaml (PyYAML >= 6.0.4's) stops at its own nesting limit (1,000) while it scans
+        # ahead of the events: the same fault, refused with the same words.
+        if exc.problem == "exceeded maximum nesting depth":
+            mark = exc.problem_mark
+            return mark.line + 1 if mark is not None else 0
+        raise
     return None
