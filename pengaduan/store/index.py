@@ -28,6 +28,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -370,8 +371,7 @@ class Index:
     def _update(self, base: str, head: str, changes: list[tuple[str, str, str | None]]) -> None:
         """Bring the rows from `base` to `head`: only the case files that differ are read."""
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _writing(db):
             if self._meta().get("commit") != base:  # another process moved it meanwhile: start over
                 db.execute("ROLLBACK")
                 self.refresh()
@@ -394,11 +394,6 @@ class Index:
                 for path in fresh[blob]:
                     _insert(db, builder, path, blob, data, previous.get(path))
             db.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (head,))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
         builder.tidy(db)
         self.commit = head
 
@@ -407,15 +402,13 @@ class Index:
         """The transition from `old` to `new` changed these files: the rows follow, when the index
         reflected `old` (otherwise the next reader catches up through diff-tree)."""
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _writing(db):
             meta = self._meta()
             if meta.get("commit") != (old or "") or not all(meta.get(k) == v for k, v in self._settings().items()):
                 db.execute("ROLLBACK")
                 return
             if layout.SOP in files:  # rows depend on the SOP: the next reader rebuilds
                 db.execute("UPDATE meta SET value = '' WHERE key = 'version'")
-                db.execute("COMMIT")
                 return
             builder = _Rows(self.store)
             width = len(new)
@@ -426,11 +419,6 @@ class Index:
                 if data is not None:
                     _insert(db, builder, path, blob_id(data, width), data, previous)
             db.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (new,))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
         builder.tidy(db)
         self.commit = new
 
@@ -489,17 +477,11 @@ class Index:
     def reset_blind(self, check: str) -> None:
         """Drop every token and sealed row (made with another key, or none) and name the new key."""
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _writing(db):
             for table in _BLIND_TABLES:
                 db.execute(f"DELETE FROM {table}")
             db.execute("UPDATE cases SET box_stamp = NULL, box_keyed = NULL, box = NULL WHERE box IS NOT NULL")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('blind', ?)", (check,))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
 
     def token_work(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(id, blob) of the searchable cases (not confidential, not erased) without tokens yet,
@@ -524,8 +506,7 @@ class Index:
         """(id, blob, keyed, tokens) of cases read: kept only where the row is still that blob."""
         db = self.db
         db.execute("PRAGMA cache_size = -65536")  # tokens land all over their B-tree
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _writing(db):
             pairs: list[tuple[int, int]] = []
             for case_id, blob, keyed, tokens in done:
                 row = db.execute("SELECT n FROM cases WHERE id = ? AND blob = ? AND private = 0", (case_id, blob)).fetchone()
@@ -537,11 +518,6 @@ class Index:
                 db.execute("INSERT OR REPLACE INTO tokened VALUES (?, ?, ?)", (n, blob, keyed))
             pairs.sort()
             db.executemany("INSERT OR IGNORE INTO tokens VALUES (?, ?)", pairs)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
 
     def token_match(self, tokens: Sequence[int]) -> list[str]:
         """IDs of the searchable cases holding every token."""
@@ -577,18 +553,11 @@ class Index:
         """(id, blob, stamp, keyed, box) list rows: kept only where the case is still that blob."""
         if not rows:
             return
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _writing(self.db) as db:
             db.executemany(
                 "UPDATE cases SET box_stamp = ?, box_keyed = ?, box = ? WHERE id = ? AND blob = ?",
                 [(stamp, keyed, box, case_id, blob) for case_id, blob, stamp, keyed, box in rows],
             )
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
 
     def cases(self, sql: str = "", params: Sequence[Any] = ()) -> Iterator[Case]:
         """Case objects of the rows matching a WHERE clause over the columns (from their JSON)."""
@@ -806,6 +775,22 @@ def _pragmas(db: sqlite3.Connection) -> None:
     # never a step; freed pages are zeroed so deleted text does not linger in the file.
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA secure_delete=ON")
+
+
+@contextmanager
+def _writing(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (BEGIN IMMEDIATE: the writer lock first): committed when the block
+    ends, unless the block already ended it itself (a ROLLBACK to start over); rolled back on any
+    error, a kill's KeyboardInterrupt too."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        if db.in_transaction:
+            db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _connect(store: Store) -> tuple[sqlite3.Connection, str]:
