@@ -669,6 +669,24 @@ def config_option(name: str, kind: str, help: str, **kwargs: Any) -> Callable:
     return click.option(name, cls=ConfigChoiceOption, type=ConfigChoice(kind), help=help, **kwargs)
 
 
+def case_filter_options(func: Callable) -> Callable:
+    """The filters a list of cases takes (daftar, cari): status, platform, bidang, kategori, akun,
+    the days received; the command gets them as status, platform, bidang, kategori, akun, sejak, sampai."""
+    decorators = [
+        config_option("--status", "status", f"Status kasus, atau '{OPEN_STATUS}' untuk semua yang belum selesai."),
+        config_option("--platform", "platform", "Platform media sosial."),
+        config_option("--bidang", "bidang", "Bidang terkait."),
+        config_option("--kategori", "kategori", "Kategori pengaduan."),
+        click.option("--akun", metavar="AKUN",
+                     help="Hanya kasus dari akun ini (huruf besar/kecil sama, '@' boleh tidak ditulis)."),  # fmt: skip
+        click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD)."),
+        click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
 # -- long text: '-' for stdin, a --...-berkas twin, the editor on a terminal -------------------------
 EDITOR_NOTE = "# Baris yang diawali '#' diabaikan. Simpan lalu tutup editor untuk mencatat; kosongkan untuk batal."
 

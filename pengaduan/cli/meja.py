@@ -14,6 +14,7 @@ from pengaduan.app import search as desk_search
 from pengaduan.app.context import Desk
 from pengaduan.cli.common import (
     Env,
+    case_filter_options,
     colour,
     complete_staff,
     config_option,
@@ -157,13 +158,7 @@ def highlight(table: str) -> str:
 
 @click.command("cari")
 @click.argument("kata", nargs=-1, required=True)
-@config_option("--status", "status", "Status kasus, atau 'terbuka' untuk semua yang belum selesai.")
-@config_option("--platform", "platform", "Platform media sosial.")
-@config_option("--bidang", "bidang", "Bidang terkait.")
-@config_option("--kategori", "kategori", "Kategori pengaduan.")
-@click.option("--akun", metavar="AKUN", help="Hanya kasus dari akun ini (huruf besar/kecil sama, '@' boleh tidak ditulis).")
-@click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
-@click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
+@case_filter_options
 @format_option("tabel", "json", "csv")
 @pass_env
 def cari(env: Env, kata: tuple[str, ...], status, platform, bidang, kategori, akun, sejak, sampai, fmt: str) -> None:

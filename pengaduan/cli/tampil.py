@@ -10,14 +10,12 @@ import click
 
 from pengaduan.app import cases, privacy
 from pengaduan.app.context import Desk
-from pengaduan.cli.common import Env, case_argument, config_option, emit, format_option, pass_env, say
+from pengaduan.cli.common import Env, case_argument, case_filter_options, emit, format_option, pass_env, say
 from pengaduan.core import sla, timeutil
 from pengaduan.core.actions import describe, undone_indexes
 from pengaduan.core.case import Case
 from pengaduan.core.workflow import allowed_commands, case_action_commands
 from pengaduan.i18n import KIND_LABELS, status_label
-
-OPEN = cases.OPEN
 
 
 def _minutes(value: float) -> str:
@@ -176,13 +174,7 @@ def lihat(env: Env, kasus: str, fmt: str) -> None:
 
 
 @click.command("daftar")
-@config_option("--status", "status", f"Status kasus, atau '{OPEN}' untuk semua yang belum selesai.")
-@config_option("--platform", "platform", "Platform media sosial.")
-@config_option("--bidang", "bidang", "Bidang terkait.")
-@config_option("--kategori", "kategori", "Kategori pengaduan.")
-@click.option("--akun", metavar="AKUN", help="Hanya kasus dari akun ini (huruf besar/kecil sama, '@' boleh tidak ditulis).")
-@click.option("--sejak", metavar="TGL", help="Diterima pada/sesudah tanggal ini (YYYY-MM-DD).")
-@click.option("--sampai", metavar="TGL", help="Diterima pada/sebelum tanggal ini (YYYY-MM-DD).")
+@case_filter_options
 @format_option("tabel", "json", "csv")
 @pass_env
 def daftar(env: Env, status, platform, bidang, kategori, akun, sejak, sampai, fmt):
