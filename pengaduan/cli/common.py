@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import sys
@@ -303,10 +304,8 @@ SCREEN_ROWS = 1000
 
 
 def _emit_table(rows: Iterable[dict[str, Any]], empty: str, late: Callable[[int], bool] | None) -> None:
-    import sys
-
-    on_terminal = _isatty(sys.stdout)
-    limit = None if not on_terminal or option_value("semua", False) else SCREEN_ROWS
+    screen = terminal_width()  # None: not a terminal
+    limit = None if screen is None or option_value("semua", False) else SCREEN_ROWS
     keys: list[str] = []
     cells: list[tuple[str, ...]] = []
     hidden = 0
@@ -320,24 +319,11 @@ def _emit_table(rows: Iterable[dict[str, Any]], empty: str, late: Callable[[int]
     if not cells:
         click.echo(empty)
         return
-    width = None if option_value("lebar", False) else terminal_width()
-    lines = table_lines(keys, cells, width, late)
+    lines: Iterable[str] = table_lines(keys, cells, None if option_value("lebar", False) else screen, late)
     if hidden:
         note = f"… {hidden} baris lagi tidak ditampilkan; tampilkan semuanya dengan --semua, atau saring daftarnya"
-        lines = _then(lines, note)
+        lines = itertools.chain(lines, [note])
     page_lines(lines, len(cells) + 2 + (1 if hidden else 0))
-
-
-def _then(lines: Iterable[str], last: str) -> Iterator[str]:
-    yield from lines
-    yield last
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def _emit_json(rows: Iterable[dict[str, Any]]) -> None:
