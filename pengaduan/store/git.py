@@ -958,36 +958,16 @@ class Git:
         return self._run("ls-tree", rev, "--", *paths, check=False)
 
     def read_blobs(self, ids: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-        """Contents of many blobs through one `git cat-file --batch` process."""
+        """Contents of many blobs through one `git cat-file --batch` process (git's caches bounded:
+        it reads every case file). A reader that stops early ends the process (the batch's close)."""
         ids = list(ids)
         if not ids:
             return
-        proc = subprocess.Popen(
-            ["git", *_BOUNDED, "cat-file", "--batch"],  # over every case file: git's caches bounded
-            cwd=self.root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=self._env,
-        )
-        assert proc.stdin is not None and proc.stdout is not None
-        # Requests go in chunks, each read back before the next, so neither pipe can fill up.
-        try:
-            for start in range(0, len(ids), 256):
-                chunk = ids[start : start + 256]
-                proc.stdin.write("".join(f"{i}\n" for i in chunk).encode())
-                proc.stdin.flush()
-                for blob_id in chunk:
-                    header = proc.stdout.readline().split()
-                    if len(header) < 3 or header[1] == b"missing":
-                        raise GitError(f"objek git {blob_id} tidak ditemukan")
-                    size = int(header[2])
-                    data = proc.stdout.read(size)
-                    proc.stdout.read(1)
-                    yield blob_id, data
-        finally:
-            # A reader that stops early (an error, a missing blob) leaves up to a chunk of answers
-            # unread: git blocks writing them, so its output is closed too before it is waited for.
-            _end_batch(proc)
+        with self.object_reader() as batch:
+            for blob_id, found in batch.iter_many(ids):
+                if found is None:
+                    raise GitError(f"objek git {blob_id} tidak ditemukan")
+                yield blob_id, found[2]
 
     def _refuse_folder(self, batch: _Batch, rev: str, path: str, folder: str) -> None:
         """Raise NotRegularFile when a folder on the way to `path` is, in the commit, not a folder."""
@@ -1286,12 +1266,15 @@ class _Batch:
             _end_batch(proc)
 
     def get_many(self, names: Sequence[str]) -> list[tuple[str, str, bytes] | None]:
-        """(object id, type, bytes) per name, None where git has none: asked 256 at a time, each
-        chunk read back before the next is sent, so neither pipe can fill up."""
+        """(object id, type, bytes) per name, None where git has none (see iter_many)."""
+        return [found for _name, found in self.iter_many(names)]
+
+    def iter_many(self, names: Sequence[str]) -> Iterator[tuple[str, tuple[str, str, bytes] | None]]:
+        """(name, (object id, type, bytes) or None) in order: asked 256 at a time, each chunk read
+        back before the next is sent, so neither pipe can fill up; at most a chunk held."""
         if self.proc is None:
             self.start()
         assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
-        found: list[tuple[str, str, bytes] | None] = []
         for start in range(0, len(names), 256):
             chunk = names[start : start + 256]
             asked = [name for name in chunk if "\n" not in name]
@@ -1305,8 +1288,8 @@ class _Batch:
                 data = self.proc.stdout.read(int(header[2]))
                 self.proc.stdout.read(1)
                 answers[name] = (header[0].decode(), header[1].decode(), data)
-            found += [answers.get(name) for name in chunk]
-        return found
+            for name in chunk:
+                yield name, answers.get(name)
 
     def __exit__(self, *exc: object) -> None:
         self.close()
