@@ -142,23 +142,33 @@ _UNSEEN_BYTES = re.compile(rb"\r|\xc2\x85|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def yaml_too_deep(text: str | bytes) -> int | None:
-    """The line (1-based; 0 when unknown) where YAML nests deeper than YAML_DEPTH, else None.
+# What yaml_hazard finds: an anchor or alias (the tool never writes one; an alias bomb expands to
+# billions of nodes), or nesting deeper than YAML_DEPTH.
+ALIAS, DEEP = "alias", "deep"
 
-    Most inputs are proved shallow from their bytes alone: without 40-space indentation, three
-    compact indicators on a line ('- - -', '? - -', ': - -'), 32 flow brackets or a line break or
-    mark the patterns cannot see (`_UNSEEN`), a block structure cannot nest more than a few levels
-    per indentation column. Only the others are walked event by event (libyaml's
-    parser keeps its own stack: it never recurses). Bad syntax raises yaml.YAMLError, as loading would.
+
+def yaml_hazard(text: str | bytes) -> tuple[str, int] | None:
+    """(ALIAS or DEEP, line: 1-based, 0 when unknown) of the first anchor/alias or nesting deeper
+    than YAML_DEPTH, else None; found before anything is composed.
+
+    Most inputs are proved safe from their bytes alone: without a '&' or '*' there is no anchor or
+    alias, and without 40-space indentation, three compact indicators on a line ('- - -', '? - -',
+    ': - -'), 32 flow brackets or a line break or mark the patterns cannot see (`_UNSEEN`), a block
+    structure cannot nest more than a few levels per indentation column. Only the others are walked
+    event by event, once for both (libyaml's parser keeps its own stack: it never recurses). Bad
+    syntax raises yaml.YAMLError, as loading would.
     """
     if isinstance(text, bytes):
+        may_alias = b"&" in text or b"*" in text
         brackets = text.count(b"[") + text.count(b"{")
         unseen = text[:2] in _UTF16_BOMS or _UNSEEN_BYTES.search(text) is not None
         deep = bool(unseen or _DEEP_INDENT_BYTES.search(text) or _COMPACT_BYTES.search(text))
     else:
+        may_alias = "&" in text or "*" in text
         brackets = text.count("[") + text.count("{")
         deep = bool(any(u in text for u in _UNSEEN) or _DEEP_INDENT.search(text) or _COMPACT.search(text))
-    if brackets < 32 and not deep:
+    may_nest = brackets >= 32 or deep
+    if not (may_alias or may_nest):
         return None
     import yaml
 
@@ -167,18 +177,23 @@ def yaml_too_deep(text: str | bytes) -> int | None:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if may_alias and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None):
+                return ALIAS, _line(event.start_mark)
             if isinstance(event, opening):
                 depth += 1
                 if depth > YAML_DEPTH:
-                    mark = event.start_mark
-                    return mark.line + 1 if mark is not None else 0
+                    return DEEP, _line(event.start_mark)
             elif isinstance(event, closing):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         # Newer libyaml (PyYAML >= 6.0.4's) stops at its own nesting limit (1,000) while it scans
         # ahead of the events: the same fault, refused with the same words.
         if exc.problem == "exceeded maximum nesting depth":
-            mark = exc.problem_mark
-            return mark.line + 1 if mark is not None else 0
+            return DEEP, _line(exc.problem_mark)
         raise
     return None
+
+
+def _line(mark: object) -> int:
+    line = getattr(mark, "line", None)
+    return line + 1 if isinstance(line, int) else 0

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from pengaduan.core.safetext import YAML_DEPTH, yaml_too_deep
+from pengaduan.core.safetext import DEEP, YAML_DEPTH, yaml_hazard
 from pengaduan.importers.base import Batch, Message, Refused, decode_text, source_key, text_digest
 
 FIELDS = ("platform", "akun", "jenis", "isi", "tautan", "waktu_unggah", "nama_pelapor", "kontak", "id_sumber", "utas")
@@ -50,11 +50,11 @@ def load_mapping(data: bytes, name: str) -> Mapping:
         raise Refused(f"berkas pemetaan terlalu besar (maks. {MAPPING_LIMIT // 1024} KB)")
     text = decode_text(data, name)
     try:
-        if yaml_too_deep(text) is not None:
+        hazard = yaml_hazard(text)
+        if hazard is not None and hazard[0] == DEEP:
             raise Refused(f"berkas pemetaan bersarang lebih dari {YAML_DEPTH} tingkat; tulis pemetaan yang datar")
-        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-                raise Refused("berkas pemetaan memakai anchor/alias YAML ('&'/'*'); tulis nilainya langsung")
+        if hazard is not None:
+            raise Refused("berkas pemetaan memakai anchor/alias YAML ('&'/'*'); tulis nilainya langsung")
         raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         raise Refused("berkas pemetaan bukan YAML yang sah") from None

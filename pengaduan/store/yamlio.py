@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from pengaduan.core.safetext import YAML_DEPTH, yaml_too_deep
+from pengaduan.core.safetext import ALIAS, DEEP, YAML_DEPTH, yaml_hazard
 from pengaduan.errors import StoreError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -40,29 +40,19 @@ def check_size(size: int, source: str, limit: int | None) -> None:
         raise _refusal(source, source, f"terlalu besar ({-(-size // 1024)} KB, batas {limit // 1024} KB: batas.berkas_kb)")
 
 
-def _refuse_deep(text: str | bytes, source: str) -> None:
-    """Refuse nesting deeper than safetext.YAML_DEPTH before libyaml composes it (it would crash)."""
-    line = yaml_too_deep(text)
-    if line is not None:
-        where = f"{source} baris {line}" if line else source
-        raise _refusal(source, where, f"bersarang lebih dari {YAML_DEPTH} tingkat, yang tidak pernah ditulis alat ini")
+_HAZARDS = {
+    ALIAS: "memakai anchor/alias YAML ('&' atau '*'), yang tidak pernah ditulis alat ini",
+    DEEP: f"bersarang lebih dari {YAML_DEPTH} tingkat, yang tidak pernah ditulis alat ini",
+}
 
 
-def _refuse_anchors(text: str | bytes, source: str) -> None:
-    """Refuse anchors and aliases, event by event (the parser never builds a node here).
-
-    Without a '&' or '*' byte there can be neither: the usual case costs one scan of the bytes.
-    """
-    if isinstance(text, bytes):
-        if b"&" not in text and b"*" not in text:
-            return
-    elif "&" not in text and "*" not in text:
-        return
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            mark = event.start_mark
-            where = f"{source} baris {mark.line + 1}" if mark is not None else source
-            raise _refusal(source, where, "memakai anchor/alias YAML ('&' atau '*'), yang tidak pernah ditulis alat ini")
+def _refuse_hazards(text: str | bytes, source: str) -> None:
+    """Refuse anchors/aliases (an alias bomb costs no more than reading its first anchor) and
+    nesting libyaml's recursive composer would crash on, before anything is composed."""
+    found = yaml_hazard(text)
+    if found is not None:
+        kind, line = found
+        raise _refusal(source, f"{source} baris {line}" if line else source, _HAZARDS[kind])
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -167,8 +157,7 @@ def load_checked(text: str | bytes, source: str) -> Any:
     For callers that parse pieces of a file (the audit's chunked reader): they bound the
     whole file's size themselves and report syntax errors their own way.
     """
-    _refuse_deep(text, source)
-    _refuse_anchors(text, source)
+    _refuse_hazards(text, source)
     return yaml.load(text, Loader=_Loader)
 
 
@@ -187,8 +176,7 @@ def load_text(text: str | bytes, source: str, limit: int | None = DEFAULT_LIMIT)
     """The data of one YAML document, refused when over `limit` bytes or using anchors/aliases."""
     check_size(len(text), source, limit)
     try:
-        _refuse_deep(text, source)
-        _refuse_anchors(text, source)
+        _refuse_hazards(text, source)
         return _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
